@@ -1,0 +1,40 @@
+"""create_app(): routers, middleware and the one error renderer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from pinsight import __version__
+from pinsight.api import consent
+from pinsight.api.errors import install_error_handlers
+from pinsight.api.logging import AccessLogMiddleware
+from pinsight.api.responses import JSON
+from pinsight.api.v5 import ad_accounts, boards, oauth, pins, sections, user_account
+from pinsight.services.runtime import Runtime
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(
+        title="pinsight",
+        version=__version__,
+        description="A self-hosted server that speaks Pinterest's REST API v5.",
+        default_response_class=JSON,
+    )
+    app.state.runtime = runtime
+
+    v5 = APIRouter(prefix="/v5")
+    for module in (user_account, boards, sections, pins, ad_accounts, oauth):
+        v5.include_router(module.router)
+    app.include_router(v5)
+    app.include_router(consent.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        with runtime.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return JSON({"status": "ok", "version": __version__})
+
+    install_error_handlers(app)
+    if runtime.settings.log_requests:
+        app.add_middleware(AccessLogMiddleware)
+    return app

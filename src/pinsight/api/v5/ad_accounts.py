@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pinsight.api.deps import DEFAULT_PAGE, Bookmark, PageSize, RuntimeDep, authorized
+from pinsight.api.responses import JSON
+from pinsight.services import ad_accounts
+
+router = APIRouter(tags=["ad_accounts"])
+
+
+@router.get("/ad_accounts", operation_id="ad_accounts/list")
+def list_ad_accounts(
+    rt: RuntimeDep,
+    include_shared_accounts: bool = True,
+    bookmark: Bookmark = None,
+    page_size: PageSize = DEFAULT_PAGE,
+    principal=authorized("ad_accounts/list"),
+):
+    return JSON(ad_accounts.list_ad_accounts(rt, principal, include_shared_accounts, bookmark, page_size))
+
+
+@router.get("/ad_accounts/{ad_account_id}", operation_id="ad_accounts/get")
+def get_ad_account(rt: RuntimeDep, ad_account_id: str, principal=authorized("ad_accounts/get")):
+    return JSON(ad_accounts.get_ad_account(rt, principal, ad_account_id))

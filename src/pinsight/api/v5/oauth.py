@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from pinsight.api.deps import RuntimeDep
+from pinsight.api.responses import JSON
+from pinsight.errors import UnsupportedMediaType
+from pinsight.services import oauth
+
+router = APIRouter(tags=["oauth"])
+
+
+@router.post("/oauth/token", operation_id="oauth/token")
+async def token(request: Request, rt: RuntimeDep):
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        raise UnsupportedMediaType("The token endpoint takes application/x-www-form-urlencoded bodies.")
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    return JSON(oauth.exchange(rt, request.headers.get("authorization"), fields))

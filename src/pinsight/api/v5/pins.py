@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+
+from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Bookmark, PageSize, RuntimeDep, authorized
+from pinsight.api.responses import JSON, no_content
+from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
+from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
+from pinsight.services import pins
+
+router = APIRouter(tags=["pins"])
+
+
+@router.get("/pins", operation_id="pins/list")
+def list_pins(
+    rt: RuntimeDep,
+    pin_filter: Literal["exclude_native", "exclude_repins", "has_been_promoted"] | None = None,
+    pin_metrics: bool = False,
+    include_protected_pins: bool = False,
+    pin_type: Literal["PRIVATE"] | None = None,
+    creative_types: CreativeTypes = None,
+    ad_account_id: AdAccountId = None,
+    bookmark: Bookmark = None,
+    page_size: PageSize = DEFAULT_PAGE,
+    principal=authorized("pins/list"),
+):
+    return JSON(
+        pins.list_pins(
+            rt,
+            principal,
+            ad_account_id=ad_account_id,
+            pin_filter=pin_filter,
+            include_protected_pins=include_protected_pins,
+            pin_type=pin_type,
+            creative_types=parse_creative_types(creative_types),
+            bookmark=bookmark,
+            page_size=page_size,
+        )
+    )
+
+
+@router.post("/pins", operation_id="pins/create", status_code=201)
+def create_pin(rt: RuntimeDep, body: PinCreate, ad_account_id: AdAccountId = None, principal=authorized("pins/create")):
+    return JSON(pins.create_pin(rt, principal, body, ad_account_id), status_code=201)
+
+
+@router.get("/pins/{pin_id}", operation_id="pins/get")
+def get_pin(
+    rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False, principal=authorized("pins/get")
+):
+    return JSON(pins.get_pin(rt, principal, pin_id, ad_account_id))
+
+
+@router.patch("/pins/{pin_id}", operation_id="pins/update")
+def update_pin(rt: RuntimeDep, pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None, principal=authorized("pins/update")):
+    return JSON(pins.update_pin(rt, principal, pin_id, body, ad_account_id))
+
+
+@router.delete("/pins/{pin_id}", operation_id="pins/delete", status_code=204)
+def delete_pin(rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, principal=authorized("pins/delete")):
+    pins.delete_pin(rt, principal, pin_id, ad_account_id)
+    return no_content()
+
+
+@router.post("/pins/{pin_id}/save", operation_id="pins/save", status_code=201)
+def save_pin(rt: RuntimeDep, pin_id: str, body: PinSave, ad_account_id: AdAccountId = None, principal=authorized("pins/save")):
+    return JSON(pins.save_pin(rt, principal, pin_id, body, ad_account_id), status_code=201)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Bookmark, PageSize, RuntimeDep, authorized
+from pinsight.api.responses import JSON, no_content
+from pinsight.api.schemas.content import SectionBody
+from pinsight.services import sections
+
+router = APIRouter(tags=["board_sections"])
+
+
+@router.get("/boards/{board_id}/sections", operation_id="board_sections/list")
+def list_sections(
+    rt: RuntimeDep,
+    board_id: str,
+    ad_account_id: AdAccountId = None,
+    bookmark: Bookmark = None,
+    page_size: PageSize = DEFAULT_PAGE,
+    principal=authorized("board_sections/list"),
+):
+    return JSON(sections.list_sections(rt, principal, board_id, ad_account_id, bookmark, page_size))
+
+
+@router.post("/boards/{board_id}/sections", operation_id="board_sections/create", status_code=201)
+def create_section(
+    rt: RuntimeDep, board_id: str, body: SectionBody, ad_account_id: AdAccountId = None, principal=authorized("board_sections/create")
+):
+    return JSON(sections.create_section(rt, principal, board_id, body, ad_account_id), status_code=201)
+
+
+@router.patch("/boards/{board_id}/sections/{section_id}", operation_id="board_sections/update")
+def update_section(
+    rt: RuntimeDep,
+    board_id: str,
+    section_id: str,
+    body: SectionBody,
+    ad_account_id: AdAccountId = None,
+    principal=authorized("board_sections/update"),
+):
+    return JSON(sections.update_section(rt, principal, board_id, section_id, body, ad_account_id))
+
+
+@router.delete("/boards/{board_id}/sections/{section_id}", operation_id="board_sections/delete", status_code=204)
+def delete_section(
+    rt: RuntimeDep, board_id: str, section_id: str, ad_account_id: AdAccountId = None, principal=authorized("board_sections/delete")
+):
+    sections.delete_section(rt, principal, board_id, section_id, ad_account_id)
+    return no_content()
+
+
+@router.get("/boards/{board_id}/sections/{section_id}/pins", operation_id="board_sections/list_pins")
+def list_section_pins(
+    rt: RuntimeDep,
+    board_id: str,
+    section_id: str,
+    ad_account_id: AdAccountId = None,
+    bookmark: Bookmark = None,
+    page_size: PageSize = DEFAULT_PAGE,
+    principal=authorized("board_sections/list_pins"),
+):
+    return JSON(sections.list_section_pins(rt, principal, board_id, section_id, ad_account_id, bookmark, page_size))

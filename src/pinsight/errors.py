@@ -1,0 +1,91 @@
+"""The one table of API errors: every failure the API reports is an ApiError.
+
+Each error carries the HTTP status and Pinterest's numeric ``code``; the app renders
+them all in one exception handler as ``{"code": int, "message": str}``.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    status: int = 400
+    code: int = 1
+    message: str = "Invalid request."
+
+    def __init__(self, message: str | None = None, *, code: int | None = None, status: int | None = None):
+        if message is not None:
+            self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        super().__init__(self.message)
+
+    def body(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+class InvalidParameters(ApiError):
+    status, code, message = 400, 1, "Invalid parameters."
+
+
+class InvalidBookmark(ApiError):
+    status, code, message = 400, 1, "Invalid bookmark."
+
+
+class Unauthenticated(ApiError):
+    status, code, message = 401, 2, "Authentication failed."
+
+
+class MissingScope(ApiError):
+    status, code, message = 403, 3, "Your application consumer type is not supported or the token lacks the required scope."
+
+
+class Forbidden(ApiError):
+    status, code, message = 403, 29, "You are not permitted to access that resource."
+
+
+class NotFound(ApiError):
+    status, code, message = 404, 404, "Not found."
+
+
+class BoardNotFound(NotFound):
+    code, message = 40, "Board not found."
+
+
+class PinNotFound(NotFound):
+    code, message = 50, "Pin not found."
+
+
+class SectionNotFound(NotFound):
+    code, message = 2031, "Sorry! We couldn't find this board section."
+
+
+class AdAccountNotFound(NotFound):
+    code, message = 2715, "Ad account not found."
+
+
+class UserNotFound(NotFound):
+    code, message = 404, "User not found."
+
+
+class Conflict(ApiError):
+    status, code, message = 409, 409, "Conflict."
+
+
+class MethodNotAllowed(ApiError):
+    status, code, message = 405, 405, "Method not allowed."
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, message = 415, 415, "Unsupported content type."
+
+
+class TooManyRequests(ApiError):
+    status, code, message = 429, 8, "You have exceeded your rate limit. Try again later."
+
+
+class OAuthError(ApiError):
+    """OAuth token endpoint failures (status 400/401, Pinterest's error shape)."""
+
+    status, code, message = 400, 1, "Invalid OAuth request."

@@ -1,0 +1,183 @@
+"""OAuth 2.0 as Pinterest runs it: apps, the consent step, and the token endpoint's grants."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from urllib.parse import urlencode
+
+from pinsight.domain import secrets
+from pinsight.domain.ids import new_id
+from pinsight.errors import InvalidParameters, OAuthError, Unauthenticated, UserNotFound
+from pinsight.services.auth import CLIENT_CREDENTIALS, check_requested_scopes, issue_token
+from pinsight.services.runtime import Runtime
+from pinsight.store import auth as auth_store
+from pinsight.store import content as content_store
+
+
+@dataclass(frozen=True)
+class NewApp:
+    app_id: str
+    app_secret: str
+    redirect_uris: list[str]
+
+
+def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[str]) -> NewApp:
+    for uri in redirect_uris:
+        if not uri.startswith(("http://", "https://")):
+            raise InvalidParameters(f"Redirect URI '{uri}' must be an http(s) URL.")
+    secret = secrets.mint(secrets.APP_SECRET_PREFIX)
+    app_id = new_id()
+    with rt.engine.begin() as conn:
+        owner = content_store.get_user_by_username(conn, owner_username)
+        if owner is None:
+            raise UserNotFound(f"User '{owner_username}' not found.")
+        auth_store.insert_app(
+            conn,
+            id=app_id,
+            name=name,
+            secret_hash=secrets.digest(secret),
+            redirect_uris="\n".join(redirect_uris),
+            owner_id=owner["id"],
+            created_at=rt.clock.now(),
+        )
+    return NewApp(str(app_id), secret, redirect_uris)
+
+
+def _load_app(conn, client_id: str | None):
+    if not client_id or not client_id.isdigit() or int(client_id) >= 2**63:
+        return None
+    return auth_store.get_app(conn, int(client_id))
+
+
+def check_consent_request(rt: Runtime, client_id: str | None, redirect_uri: str | None, scope: str | None):
+    """Validate an authorization request; return (app name, scopes)."""
+    with rt.engine.connect() as conn:
+        app = _load_app(conn, client_id)
+        if app is None:
+            raise InvalidParameters("Unknown client_id: register the app with 'pinsight app create'.")
+        if not redirect_uri or redirect_uri not in app["redirect_uris"].split("\n"):
+            raise InvalidParameters("redirect_uri is not registered for this app.")
+    scopes = check_requested_scopes(scope)
+    return app["name"], scopes
+
+
+def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None, username: str, state: str | None) -> str:
+    """Record the user's consent; return the redirect URL carrying the code."""
+    _, scopes = check_consent_request(rt, client_id, redirect_uri, scope)
+    code = secrets.mint(secrets.CODE_PREFIX)
+    with rt.engine.begin() as conn:
+        user = content_store.get_user_by_username(conn, username)
+        if user is None:
+            raise UserNotFound(f"User '{username}' not found.")
+        auth_store.insert_code(
+            conn,
+            code_hash=secrets.digest(code),
+            app_id=int(client_id),
+            user_id=user["id"],
+            redirect_uri=redirect_uri,
+            scopes=" ".join(sorted(scopes)),
+            expires_at=rt.clock.now() + timedelta(seconds=rt.settings.auth_code_ttl_seconds),
+            used=False,
+        )
+    query = {"code": code}
+    if state is not None:
+        query["state"] = state
+    separator = "&" if "?" in redirect_uri else "?"
+    return f"{redirect_uri}{separator}{urlencode(query)}"
+
+
+def _client_from_basic(conn, authorization: str | None):
+    if not authorization or not authorization.lower().startswith("basic "):
+        raise Unauthenticated("Authentication failed: send the app id and secret with HTTP Basic auth.")
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise Unauthenticated("Authentication failed: malformed Basic credentials.") from exc
+    client_id, _, client_secret = decoded.partition(":")
+    app = _load_app(conn, client_id)
+    if app is None or not secrets.matches(client_secret, app["secret_hash"]):
+        raise Unauthenticated("Authentication failed: invalid app id or secret.")
+    return app
+
+
+def _epoch(moment) -> int:
+    return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
+    """The token endpoint: authorization_code, refresh_token and client_credentials grants."""
+    grant_type = form.get("grant_type")
+    with rt.engine.begin() as conn:
+        app = _client_from_basic(conn, authorization)
+        if grant_type == "authorization_code":
+            code, redirect_uri = form.get("code"), form.get("redirect_uri")
+            if not code or not redirect_uri:
+                raise OAuthError("Invalid request: 'code' and 'redirect_uri' are required.")
+            claimed = auth_store.claim_code(conn, secrets.digest(code), rt.clock.now())
+            if claimed is None or claimed["app_id"] != app["id"]:
+                raise OAuthError("Invalid grant: the authorization code is invalid, expired or already used.", code=283)
+            if claimed["redirect_uri"] != redirect_uri:
+                raise OAuthError("Invalid grant: redirect_uri does not match the authorization request.", code=283)
+            scopes = frozenset(claimed["scopes"].split())
+            access, lifetime, _ = issue_token(conn, rt, user_id=claimed["user_id"], scopes=scopes, grant=grant_type, app_id=app["id"])
+            refresh, refresh_lifetime, refresh_expiry = issue_token(
+                conn, rt, user_id=claimed["user_id"], scopes=scopes, grant=grant_type, kind="refresh", app_id=app["id"]
+            )
+            return {
+                "access_token": access,
+                "refresh_token": refresh,
+                "response_type": "authorization_code",
+                "token_type": "bearer",
+                "expires_in": lifetime,
+                "refresh_token_expires_in": refresh_lifetime,
+                "refresh_token_expires_at": _epoch(refresh_expiry),
+                "scope": " ".join(sorted(scopes)),
+            }
+        if grant_type == "refresh_token":
+            refresh_token = form.get("refresh_token")
+            if not refresh_token:
+                raise OAuthError("Invalid request: 'refresh_token' is required.")
+            row = auth_store.get_token_by_hash(conn, secrets.digest(refresh_token))
+            if (
+                row is None
+                or row["kind"] != "refresh"
+                or row["revoked"]
+                or row["app_id"] != app["id"]
+                or row["expires_at"] <= rt.clock.now()
+            ):
+                raise OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
+            granted = frozenset(row["scopes"].split())
+            scopes = check_requested_scopes(form.get("scope"), default=granted)
+            if not scopes <= granted:
+                raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
+            access, lifetime, _ = issue_token(conn, rt, user_id=row["user_id"], scopes=scopes, grant=grant_type, app_id=app["id"])
+            # Continuous refresh: a new refresh token each time; the old one stays valid to its own expiry.
+            refresh, refresh_lifetime, refresh_expiry = issue_token(
+                conn, rt, user_id=row["user_id"], scopes=granted, grant=grant_type, kind="refresh", app_id=app["id"]
+            )
+            return {
+                "access_token": access,
+                "refresh_token": refresh,
+                "response_type": "refresh_token",
+                "token_type": "bearer",
+                "expires_in": lifetime,
+                "refresh_token_expires_in": refresh_lifetime,
+                "refresh_token_expires_at": _epoch(refresh_expiry),
+                "scope": " ".join(sorted(scopes)),
+            }
+        if grant_type == CLIENT_CREDENTIALS:
+            if not form.get("scope"):
+                raise OAuthError("Invalid request: 'scope' is required for client_credentials.")
+            scopes = check_requested_scopes(form.get("scope"))
+            access, lifetime, _ = issue_token(conn, rt, user_id=app["owner_id"], scopes=scopes, grant=grant_type, app_id=app["id"])
+            return {
+                "access_token": access,
+                "response_type": "client_credentials",
+                "token_type": "bearer",
+                "expires_in": lifetime,
+                "scope": " ".join(sorted(scopes)),
+            }
+    raise OAuthError("Invalid request: 'grant_type' must be authorization_code, refresh_token or client_credentials.")

@@ -1,0 +1,231 @@
+"""Pins: create (from any media source), list with Pinterest's filters, read, update,
+delete, and save another pin to one's own board."""
+
+from __future__ import annotations
+
+import json
+
+from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
+from pinsight.domain.ids import new_id
+from pinsight.domain.media import build_media
+from pinsight.errors import Forbidden, InvalidParameters, PinNotFound, SectionNotFound
+from pinsight.services import render
+from pinsight.services.access import Actor, can_see, check_secret, parse_id, resolve_actor
+from pinsight.services.auth import Principal
+from pinsight.services.boards import load_own_board, load_visible_board
+from pinsight.services.pages import paginate
+from pinsight.services.runtime import Runtime
+from pinsight.store import content as store
+
+PIN_FILTERS = {
+    "exclude_native": {"only_saved": True},
+    "exclude_repins": {"only_native": True},
+    "has_been_promoted": {"only_promoted": True},
+}
+
+
+def render_pins(rows, actor: Actor) -> list[dict]:
+    return [render.pin(row, actor.user_id) for row in rows]
+
+
+def _load_visible_pin(conn, actor: Actor, pin_id: str):
+    pin = store.get_pin(conn, parse_id(pin_id, "Pin", PinNotFound))
+    if pin is None or not can_see(actor, pin["board_owner_id"], pin["board_privacy"]):
+        raise PinNotFound()
+    if pin["board_privacy"] == "SECRET":
+        check_secret(actor, "pins", write=False)
+    return pin
+
+
+def _load_own_pin(conn, actor: Actor, pin_id: str):
+    pin = _load_visible_pin(conn, actor, pin_id)
+    if pin["owner_id"] != actor.user_id:
+        raise Forbidden("You can only change pins you own.")
+    if pin["board_privacy"] == "SECRET":
+        check_secret(actor, "pins", write=True)
+    return pin
+
+
+def _target(conn, actor: Actor, board_id: str | None, section_id: str | None):
+    """The board (owned by the actor) and section a pin is to go to."""
+    section = None
+    if section_id is not None:
+        section = store.get_section(conn, parse_id(section_id, "Board section", SectionNotFound))
+        if section is None:
+            raise SectionNotFound()
+        if board_id is None:
+            board_id = str(section["board_id"])
+    if board_id is None:
+        raise InvalidParameters("Invalid parameters: 'board_id' is required.")
+    board = load_own_board(conn, actor, board_id)
+    if section is not None and section["board_id"] != board["id"]:
+        raise SectionNotFound("Sorry! We couldn't find this board section on that board.")
+    if board["privacy"] == "SECRET":
+        check_secret(actor, "pins", write=True)
+    return board, section
+
+
+def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> dict:
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        pin = _load_visible_pin(conn, actor, pin_id)
+    return render.pin(pin, actor.user_id)
+
+
+def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id) -> dict:
+    source_type, creative_type, media, is_standard = build_media(body.media_source)
+    with rt.engine.begin() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        board, section = _target(conn, actor, body.board_id, body.board_section_id)
+        parent_id = None
+        if body.parent_pin_id is not None:
+            parent_id = _load_visible_pin(conn, actor, body.parent_pin_id)["id"]
+        pin_id, now = new_id(), rt.clock.now()
+        store.insert_pin(
+            conn,
+            id=pin_id,
+            owner_id=actor.user_id,
+            board_id=board["id"],
+            section_id=section["id"] if section else None,
+            title=body.title,
+            description=body.description,
+            link=body.link,
+            alt_text=body.alt_text,
+            dominant_color=body.dominant_color,
+            creative_type=creative_type,
+            source_type=source_type,
+            media=json.dumps(media),
+            is_standard=is_standard,
+            has_been_promoted=False,
+            parent_pin_id=parent_id,
+            created_at=now,
+        )
+        store.touch_board(conn, board["id"], now)
+        return render.pin(store.get_pin(conn, pin_id), actor.user_id)
+
+
+def list_pins(
+    rt: Runtime,
+    principal: Principal,
+    *,
+    ad_account_id,
+    pin_filter,
+    include_protected_pins: bool,
+    pin_type,
+    creative_types,
+    bookmark,
+    page_size,
+) -> dict:
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        if pin_type == "PRIVATE":
+            check_secret(actor, "pins", write=False)
+            privacies = ["SECRET"]
+        else:
+            privacies = ["PUBLIC"]
+        if include_protected_pins:
+            privacies.append("PROTECTED")
+        filters = PIN_FILTERS.get(pin_filter, {})
+        types = sorted(set(creative_types or []))
+        rows, next_bookmark = paginate(
+            rt,
+            ("pins/list", actor.user_id, privacies, pin_filter, types),
+            page_size,
+            bookmark,
+            lambda before, limit: store.list_pins(
+                conn,
+                owner_id=actor.user_id,
+                board_privacies=privacies,
+                creative_types=types,
+                before_id=before,
+                limit=limit,
+                **filters,
+            ),
+        )
+        return {"items": render_pins(rows, actor), "bookmark": next_bookmark}
+
+
+def list_board_pins(rt: Runtime, principal: Principal, board_id: str, ad_account_id, creative_types, bookmark, page_size) -> dict:
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        board = load_visible_board(conn, actor, board_id)
+        if board["privacy"] == "SECRET":
+            check_secret(actor, "pins", write=False)
+        types = sorted(set(creative_types or []))
+        rows, next_bookmark = paginate(
+            rt,
+            ("boards/list_pins", actor.user_id, board["id"], types),
+            page_size,
+            bookmark,
+            lambda before, limit: store.list_pins(
+                conn, board_id=board["id"], creative_types=types, before_id=before, limit=limit
+            ),
+        )
+        return {"items": render_pins(rows, actor), "bookmark": next_bookmark}
+
+
+def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, ad_account_id) -> dict:
+    fields = body.model_fields_set
+    with rt.engine.begin() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        pin = _load_own_pin(conn, actor, pin_id)
+        changes = {name: getattr(body, name) for name in ("title", "description", "link", "alt_text") if name in fields}
+        if "board_id" in fields or "board_section_id" in fields:
+            board_id = body.board_id if body.board_id is not None else None
+            section_id = body.board_section_id
+            if board_id is None and section_id is None:
+                # Only the section was cleared: the pin stays on its board.
+                board_id = str(pin["board_id"])
+            board, section = _target(conn, actor, board_id, section_id)
+            changes["board_id"] = board["id"]
+            changes["section_id"] = section["id"] if section else None
+        if body.carousel_slots is not None:
+            media = json.loads(pin["media"])
+            items = media.get("items")
+            if media.get("media_type") != "multiple_images" or len(body.carousel_slots) != len(items):
+                raise InvalidParameters("Invalid parameters: 'carousel_slots' must match the carousel's images.")
+            for item, slot in zip(items, body.carousel_slots):
+                if "link" in slot.model_fields_set:
+                    item["link"] = slot.link
+            changes["media"] = json.dumps(media)
+        if changes:
+            store.update_pin(conn, pin["id"], **changes)
+            store.touch_board(conn, changes.get("board_id", pin["board_id"]), rt.clock.now())
+        return render.pin(store.get_pin(conn, pin["id"]), actor.user_id)
+
+
+def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> None:
+    with rt.engine.begin() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        pin = _load_own_pin(conn, actor, pin_id)
+        store.delete_pin(conn, pin["id"])
+        store.touch_board(conn, pin["board_id"], rt.clock.now())
+
+
+def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_account_id) -> dict:
+    with rt.engine.begin() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        source = _load_visible_pin(conn, actor, pin_id)
+        board, section = _target(conn, actor, body.board_id, body.board_section_id)
+        new_pin_id, now = new_id(), rt.clock.now()
+        store.insert_pin(
+            conn,
+            id=new_pin_id,
+            owner_id=actor.user_id,
+            board_id=board["id"],
+            section_id=section["id"] if section else None,
+            title=source["title"],
+            description=source["description"],
+            link=source["link"],
+            alt_text=source["alt_text"],
+            dominant_color=source["dominant_color"],
+            creative_type=source["creative_type"],
+            source_type=source["source_type"],
+            media=source["media"],
+            is_standard=source["is_standard"],
+            has_been_promoted=False,
+            parent_pin_id=source["id"],
+            created_at=now,
+        )
+        store.touch_board(conn, board["id"], now)
+        return render.pin(store.get_pin(conn, new_pin_id), actor.user_id)

@@ -1,0 +1,34 @@
+"""The one place configuration is read from (environment variables prefixed PINSIGHT_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PINSIGHT_", extra="ignore")
+
+    database_url: str = ""
+    data_dir: Path = DEFAULT_DATA_DIR
+    # Pinterest's lifetimes: access tokens 30 days, refresh tokens a year.
+    access_token_ttl_seconds: int = 30 * 24 * 3600
+    refresh_token_ttl_seconds: int = 365 * 24 * 3600
+    auth_code_ttl_seconds: int = 600
+    # How long a verified token stays in a worker's memory before the database is asked again.
+    token_cache_seconds: float = 5.0
+    log_requests: bool = True
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'pinsight.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,53 @@
+"""SQL for ad accounts and the Business Access roles users hold on them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, or_, select
+
+from pinsight.store.tables import ad_account_roles, ad_accounts, users
+
+
+def insert_ad_account(conn: Connection, **values) -> None:
+    conn.execute(insert(ad_accounts).values(**values))
+
+
+def grant_role(conn: Connection, ad_account_id: int, user_id: int, role: str) -> None:
+    conn.execute(insert(ad_account_roles).values(ad_account_id=ad_account_id, user_id=user_id, role=role))
+
+
+_account_columns = [*ad_accounts.c, users.c.username.label("owner_username")]
+
+
+def get_ad_account(conn: Connection, ad_account_id: int):
+    query = select(*_account_columns).join(users, users.c.id == ad_accounts.c.owner_id).where(ad_accounts.c.id == ad_account_id)
+    return conn.execute(query).mappings().first()
+
+
+def roles_of(conn: Connection, ad_account_id: int, user_id: int) -> set[str]:
+    query = select(ad_account_roles.c.role).where(
+        ad_account_roles.c.ad_account_id == ad_account_id, ad_account_roles.c.user_id == user_id
+    )
+    return set(conn.execute(query).scalars())
+
+
+def roles_by_account(conn: Connection, ad_account_ids: list[int], user_id: int) -> dict[int, set[str]]:
+    if not ad_account_ids:
+        return {}
+    query = select(ad_account_roles.c.ad_account_id, ad_account_roles.c.role).where(
+        ad_account_roles.c.ad_account_id.in_(ad_account_ids), ad_account_roles.c.user_id == user_id
+    )
+    result: dict[int, set[str]] = {}
+    for account_id, role in conn.execute(query).all():
+        result.setdefault(account_id, set()).add(role)
+    return result
+
+
+def list_ad_accounts(conn: Connection, user_id: int, include_shared: bool, before_id: int | None, limit: int):
+    shared = select(ad_account_roles.c.ad_account_id).where(ad_account_roles.c.user_id == user_id)
+    visible = ad_accounts.c.owner_id == user_id
+    if include_shared:
+        visible = or_(visible, ad_accounts.c.id.in_(shared))
+    query = select(*_account_columns).join(users, users.c.id == ad_accounts.c.owner_id).where(visible)
+    if before_id is not None:
+        query = query.where(ad_accounts.c.id < before_id)
+    return conn.execute(query.order_by(ad_accounts.c.id.desc()).limit(limit)).mappings().all()

@@ -1,0 +1,203 @@
+"""SQL for the content area: users, boards, board sections and pins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from pinsight.store.tables import boards, pins, sections, users
+
+# ---- users -------------------------------------------------------------------------
+
+
+def insert_user(conn: Connection, **values) -> None:
+    conn.execute(insert(users).values(**values))
+
+
+def get_user(conn: Connection, user_id: int):
+    return conn.execute(select(users).where(users.c.id == user_id)).mappings().first()
+
+
+def get_user_by_username(conn: Connection, username: str):
+    return conn.execute(select(users).where(users.c.username == username)).mappings().first()
+
+
+def list_usernames(conn: Connection) -> list[str]:
+    return list(conn.execute(select(users.c.username).order_by(users.c.id)).scalars())
+
+
+def count_user_content(conn: Connection, user_id: int) -> tuple[int, int]:
+    board_count = conn.execute(select(func.count()).select_from(boards).where(boards.c.owner_id == user_id)).scalar_one()
+    pin_count = conn.execute(select(func.count()).select_from(pins).where(pins.c.owner_id == user_id)).scalar_one()
+    return board_count, pin_count
+
+
+# ---- boards ------------------------------------------------------------------------
+
+_board_columns = [*boards.c, users.c.username.label("owner_username")]
+
+
+def insert_board(conn: Connection, **values) -> None:
+    conn.execute(insert(boards).values(**values))
+
+
+def get_board(conn: Connection, board_id: int):
+    query = select(*_board_columns).join(users, users.c.id == boards.c.owner_id).where(boards.c.id == board_id)
+    return conn.execute(query).mappings().first()
+
+
+def board_name_taken(conn: Connection, owner_id: int, name: str, except_id: int | None = None) -> bool:
+    query = select(boards.c.id).where(boards.c.owner_id == owner_id, boards.c.name == name)
+    if except_id is not None:
+        query = query.where(boards.c.id != except_id)
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def list_boards(conn: Connection, owner_id: int, privacies: Iterable[str], before_id: int | None, limit: int):
+    query = (
+        select(*_board_columns)
+        .join(users, users.c.id == boards.c.owner_id)
+        .where(boards.c.owner_id == owner_id, boards.c.privacy.in_(list(privacies)))
+    )
+    if before_id is not None:
+        query = query.where(boards.c.id < before_id)
+    return conn.execute(query.order_by(boards.c.id.desc()).limit(limit)).mappings().all()
+
+
+def update_board(conn: Connection, board_id: int, **values) -> None:
+    conn.execute(update(boards).where(boards.c.id == board_id).values(**values))
+
+
+def delete_board(conn: Connection, board_id: int) -> None:
+    # Explicit child deletes keep this correct even where the engine ignores ON DELETE.
+    conn.execute(delete(pins).where(pins.c.board_id == board_id))
+    conn.execute(delete(sections).where(sections.c.board_id == board_id))
+    conn.execute(delete(boards).where(boards.c.id == board_id))
+
+
+def touch_board(conn: Connection, board_id: int, moment: datetime) -> None:
+    conn.execute(update(boards).where(boards.c.id == board_id).values(pins_modified_at=moment))
+
+
+def board_pin_stats(conn: Connection, board_ids: Sequence[int], thumbnails: int = 5) -> dict[int, tuple[int, list[str]]]:
+    """Pin count and the media of the newest pins, per board."""
+    if not board_ids:
+        return {}
+    counts = dict(
+        conn.execute(
+            select(pins.c.board_id, func.count()).where(pins.c.board_id.in_(board_ids)).group_by(pins.c.board_id)
+        ).all()
+    )
+    newest = (
+        select(
+            pins.c.board_id,
+            pins.c.media,
+            func.row_number().over(partition_by=pins.c.board_id, order_by=pins.c.id.desc()).label("rank"),
+        )
+        .where(pins.c.board_id.in_(board_ids))
+        .subquery()
+    )
+    media: dict[int, list[str]] = {}
+    for board_id, pin_media, _rank in conn.execute(select(newest).where(newest.c.rank <= thumbnails)).all():
+        media.setdefault(board_id, []).append(pin_media)
+    return {board_id: (counts.get(board_id, 0), media.get(board_id, [])) for board_id in board_ids}
+
+
+# ---- sections ----------------------------------------------------------------------
+
+
+def insert_section(conn: Connection, **values) -> None:
+    conn.execute(insert(sections).values(**values))
+
+
+def get_section(conn: Connection, section_id: int):
+    return conn.execute(select(sections).where(sections.c.id == section_id)).mappings().first()
+
+
+def section_name_taken(conn: Connection, board_id: int, name: str, except_id: int | None = None) -> bool:
+    query = select(sections.c.id).where(sections.c.board_id == board_id, sections.c.name == name)
+    if except_id is not None:
+        query = query.where(sections.c.id != except_id)
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def list_sections(conn: Connection, board_id: int, before_id: int | None, limit: int):
+    query = select(sections).where(sections.c.board_id == board_id)
+    if before_id is not None:
+        query = query.where(sections.c.id < before_id)
+    return conn.execute(query.order_by(sections.c.id.desc()).limit(limit)).mappings().all()
+
+
+def update_section(conn: Connection, section_id: int, **values) -> None:
+    conn.execute(update(sections).where(sections.c.id == section_id).values(**values))
+
+
+def delete_section(conn: Connection, section_id: int) -> None:
+    conn.execute(delete(pins).where(pins.c.section_id == section_id))
+    conn.execute(delete(sections).where(sections.c.id == section_id))
+
+
+# ---- pins --------------------------------------------------------------------------
+
+_board_owner = users.alias("board_owner")
+_pin_columns = [
+    *pins.c,
+    boards.c.privacy.label("board_privacy"),
+    boards.c.owner_id.label("board_owner_id"),
+    _board_owner.c.username.label("board_owner_username"),
+]
+_pin_from = pins.join(boards, boards.c.id == pins.c.board_id).join(_board_owner, _board_owner.c.id == boards.c.owner_id)
+
+
+def insert_pin(conn: Connection, **values) -> None:
+    conn.execute(insert(pins).values(**values))
+
+
+def get_pin(conn: Connection, pin_id: int):
+    return conn.execute(select(*_pin_columns).select_from(_pin_from).where(pins.c.id == pin_id)).mappings().first()
+
+
+def list_pins(
+    conn: Connection,
+    *,
+    before_id: int | None,
+    limit: int,
+    owner_id: int | None = None,
+    board_id: int | None = None,
+    section_id: int | None = None,
+    board_privacies: Iterable[str] | None = None,
+    creative_types: Iterable[str] | None = None,
+    only_saved: bool = False,
+    only_native: bool = False,
+    only_promoted: bool = False,
+):
+    query = select(*_pin_columns).select_from(_pin_from)
+    if owner_id is not None:
+        query = query.where(pins.c.owner_id == owner_id)
+    if board_id is not None:
+        query = query.where(pins.c.board_id == board_id)
+    if section_id is not None:
+        query = query.where(pins.c.section_id == section_id)
+    if board_privacies is not None:
+        query = query.where(boards.c.privacy.in_(list(board_privacies)))
+    if creative_types:
+        query = query.where(pins.c.creative_type.in_(list(creative_types)))
+    if only_saved:
+        query = query.where(pins.c.parent_pin_id.is_not(None))
+    if only_native:
+        query = query.where(pins.c.parent_pin_id.is_(None))
+    if only_promoted:
+        query = query.where(pins.c.has_been_promoted.is_(True))
+    if before_id is not None:
+        query = query.where(pins.c.id < before_id)
+    return conn.execute(query.order_by(pins.c.id.desc()).limit(limit)).mappings().all()
+
+
+def update_pin(conn: Connection, pin_id: int, **values) -> None:
+    conn.execute(update(pins).where(pins.c.id == pin_id).values(**values))
+
+
+def delete_pin(conn: Connection, pin_id: int) -> None:
+    conn.execute(delete(pins).where(pins.c.id == pin_id))

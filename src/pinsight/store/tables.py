@@ -1,0 +1,166 @@
+"""SQLAlchemy table definitions: the database's shape, and nothing else.
+
+Ids are Pinterest-style numeric ids kept as BIGINT (rendered as strings by the API);
+they grow with time, so ``ORDER BY id DESC`` is newest first and serves keyset pages.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("account_type", String(16), nullable=False, default="BUSINESS"),
+    Column("business_name", String(256)),
+    Column("about", Text, nullable=False, default=""),
+    Column("website_url", String(2048), nullable=False, default=""),
+    Column("profile_image", String(2048), nullable=False, default=""),
+    Column("follower_count", Integer, nullable=False, default=0),
+    Column("following_count", Integer, nullable=False, default=0),
+    Column("monthly_views", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+
+apps = Table(
+    "apps",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(256), nullable=False),
+    Column("secret_hash", String(128), nullable=False),
+    Column("redirect_uris", Text, nullable=False, default=""),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # access | refresh
+    Column("grant", String(32), nullable=False),  # authorization_code | refresh_token | client_credentials | cli
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("app_id", BigInteger, ForeignKey("apps.id", ondelete="CASCADE")),
+    Column("scopes", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=False), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+
+auth_codes = Table(
+    "auth_codes",
+    metadata,
+    Column("code_hash", String(128), primary_key=True),
+    Column("app_id", BigInteger, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("redirect_uri", String(2048), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=False), nullable=False),
+    Column("used", Boolean, nullable=False, default=False),
+)
+
+boards = Table(
+    "boards",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(180), nullable=False),
+    Column("description", Text),
+    Column("privacy", String(16), nullable=False),
+    Column("is_ads_only", Boolean, nullable=False, default=False),
+    Column("follower_count", Integer, nullable=False, default=0),
+    Column("collaborator_count", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("pins_modified_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("owner_id", "name", name="uq_boards_owner_name"),
+)
+Index("ix_boards_owner_id_id", boards.c.owner_id, boards.c.id)
+
+sections = Table(
+    "board_sections",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("board_id", BigInteger, ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(180), nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("board_id", "name", name="uq_board_sections_board_name"),
+)
+Index("ix_board_sections_board_id_id", sections.c.board_id, sections.c.id)
+
+pins = Table(
+    "pins",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("board_id", BigInteger, ForeignKey("boards.id", ondelete="CASCADE"), nullable=False),
+    Column("section_id", BigInteger, ForeignKey("board_sections.id", ondelete="CASCADE")),
+    Column("title", String(100)),
+    Column("description", String(800)),
+    Column("link", String(2048)),
+    Column("alt_text", String(500)),
+    Column("dominant_color", String(32)),
+    Column("creative_type", String(40), nullable=False),
+    Column("source_type", String(40), nullable=False),
+    Column("media", Text, nullable=False),  # JSON: the Pin's media block as the API renders it
+    Column("is_standard", Boolean, nullable=False, default=True),
+    Column("has_been_promoted", Boolean, nullable=False, default=False),
+    Column("parent_pin_id", BigInteger),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_pins_owner_id_id", pins.c.owner_id, pins.c.id)
+Index("ix_pins_board_id_id", pins.c.board_id, pins.c.id)
+Index("ix_pins_section_id_id", pins.c.section_id, pins.c.id)
+
+ad_accounts = Table(
+    "ad_accounts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("country", String(2), nullable=False, default="US"),
+    Column("currency", String(3), nullable=False, default="USD"),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_ad_accounts_owner_id", ad_accounts.c.owner_id)
+
+ad_account_roles = Table(
+    "ad_account_roles",
+    metadata,
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(40), primary_key=True),
+)
+Index("ix_ad_account_roles_user_id", ad_account_roles.c.user_id)
