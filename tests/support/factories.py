@@ -1,0 +1,64 @@
+"""Make users and tokens straight in the database, so each test owns its data."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from pinsight.catalog.scopes import ALL_SCOPES
+from pinsight.domain.ids import new_id, new_short_id
+from pinsight.services.auth import create_user_token
+from pinsight.services.runtime import Runtime
+from pinsight.store import ads as ads_store
+from pinsight.store import content as content_store
+
+_counter = itertools.count()
+
+
+@dataclass
+class TestUser:
+    id: str
+    username: str
+    token: str
+    client: httpx.Client
+
+    def token_with(self, runtime: Runtime, scopes) -> str:
+        return create_user_token(runtime, self.username, frozenset(scopes))
+
+
+def make_user(runtime: Runtime, base_url: str, scopes=ALL_SCOPES, prefix: str = "user") -> TestUser:
+    username = f"{prefix}_{next(_counter)}_{uuid.uuid4().hex[:8]}"
+    user_id = new_id()
+    with runtime.engine.begin() as conn:
+        content_store.insert_user(
+            conn,
+            id=user_id,
+            username=username,
+            account_type="BUSINESS",
+            business_name=None,
+            about="",
+            website_url="",
+            profile_image="",
+            follower_count=0,
+            following_count=0,
+            monthly_views=0,
+            created_at=runtime.clock.now(),
+        )
+    token = create_user_token(runtime, username, frozenset(scopes))
+    client = httpx.Client(base_url=f"{base_url}/v5", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    return TestUser(str(user_id), username, token, client)
+
+
+def make_ad_account(runtime: Runtime, owner: TestUser, roles: dict[str, str] | None = None, name: str = "Test ads") -> str:
+    account_id = new_short_id()
+    now = runtime.clock.now()
+    with runtime.engine.begin() as conn:
+        ads_store.insert_ad_account(
+            conn, id=account_id, owner_id=int(owner.id), name=name, country="US", currency="USD", created_at=now, updated_at=now
+        )
+        for user_id, role in (roles or {}).items():
+            ads_store.grant_role(conn, account_id, int(user_id), role)
+    return str(account_id)
