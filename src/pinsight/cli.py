@@ -21,7 +21,7 @@ app_app = typer.Typer(help="OAuth apps.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(app_app, name="app")
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     Optional[str],

@@ -88,7 +88,8 @@ def _slug(text: str) -> str:
 def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | None:
     """Create the demo users and content in one transaction (nothing is half-written)."""
     rng = random.Random(seed)
-    started = now - timedelta(days=180)
+    # Anchored to the start of the day, so a seed gives identical data (ids included) all day.
+    started = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=180)
     clock_value = [started.timestamp()]
     ids = IdGenerator(tag=seed % 1024, clock=lambda: clock_value[0])
 

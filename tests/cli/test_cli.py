@@ -1,0 +1,97 @@
+"""The pinsight command, run as a user runs it: as a subprocess."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.server import free_port
+
+PINSIGHT = [sys.executable, "-m", "pinsight.cli"]
+
+
+def run(*args, env=None, check=True, timeout=120):
+    result = subprocess.run([*PINSIGHT, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"]])
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+    assert "Usage" in result.stdout
+
+
+def test_demo_json_is_deterministic_and_idempotent(tmp_path):
+    first = json.loads(run("demo", "--db", f"sqlite:///{tmp_path / 'a.sqlite3'}", "--json").stdout)
+    assert {"access_token", "username", "board_id", "pin_id"} <= set(first)
+    assert first["seeded"] is True and first["access_token"].startswith("pina_")
+    again = json.loads(run("demo", "--db", f"sqlite:///{tmp_path / 'a.sqlite3'}", "--json").stdout)
+    assert again["seeded"] is False and again["access_token"] != first["access_token"]
+    other_db = json.loads(run("demo", "--db", f"sqlite:///{tmp_path / 'b.sqlite3'}", "--json").stdout)
+    ignored = {"access_token", "seeded", "database_url"}
+    assert {k: v for k, v in first.items() if k not in ignored} == {k: v for k, v in other_db.items() if k not in ignored}
+    assert {k: v for k, v in first.items() if k not in ignored} == {k: v for k, v in again.items() if k not in ignored}
+
+
+def test_token_create_prints_the_token_alone(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    run("demo", "--db", url, "--json")
+    result = run("token", "create", "--user", "pinsight_demo", "--scopes", "pins:read,boards:read", env={"PINSIGHT_DATABASE_URL": url})
+    assert re.fullmatch(r"pina_[A-Za-z0-9_-]{40,}\n", result.stdout)
+    missing = run("token", "create", "--user", "nobody", "--db", url, check=False)
+    assert missing.returncode == 1 and "nobody" in missing.stderr and missing.stdout == ""
+    bad_scope = run("token", "create", "--user", "pinsight_demo", "--scopes", "pins:fly", "--db", url, check=False)
+    assert bad_scope.returncode == 1 and "pins:fly" in bad_scope.stderr
+
+
+def test_app_create_json(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    run("demo", "--db", url, "--json")
+    created = json.loads(run("app", "create", "--name", "My app", "--redirect-uri", "http://localhost:9/cb", "--db", url, "--json").stdout)
+    assert created["app_id"].isdigit() and created["app_secret"].startswith("pins_")
+
+
+def test_serve_demo_migrates_seeds_prints_token_and_serves(tmp_path):
+    port = free_port()
+    db_path = tmp_path / "served.sqlite3"
+    process = subprocess.Popen(
+        [*PINSIGHT, "serve", "--port", str(port), "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PINSIGHT_DATABASE_URL": f"sqlite:///{db_path}"},
+    )
+    try:
+        token_line = process.stdout.readline()
+        assert token_line.startswith("PINTEREST_ACCESS_TOKEN=pina_"), token_line
+        token = token_line.strip().split("=", 1)[1]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        me = httpx.get(f"http://127.0.0.1:{port}/v5/user_account", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200 and me.json()["username"] == "pinsight_demo"
+        assert me.json()["pin_count"] > 0
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert str(db_path) in stderr and Path(db_path).exists()
+    assert '"path":"/v5/user_account"' in stderr  # the structured access log line
+
+
+@pytest.mark.postgres
+def test_demo_on_postgresql_with_a_plain_url(postgres_server):
+    url = postgres_server.create_database("cli_demo").replace("postgresql+psycopg://", "postgresql://")
+    result = json.loads(run("demo", "--db", url, "--json").stdout)
+    assert result["seeded"] is True and result["pin_id"].isdigit()
