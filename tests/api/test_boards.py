@@ -106,3 +106,13 @@ def test_unknown_and_malformed_ids_are_404(user):
     assert_error(user.client.get("/boards/123"), 404, 40)
     assert_error(user.client.get("/boards/abc"), 404)
     assert_error(user.client.get("/boards/99999999999999999999999"), 404)
+
+
+def test_concurrent_creates_with_one_name_make_one_board_and_no_5xx(user):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: user.client.post("/boards", json={"name": "Race"}), range(8)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(201) == 1 and all(s in (201, 400, 409) for s in statuses), statuses
+    assert [b["name"] for b in all_pages(user.client, "/boards")].count("Race") == 1
