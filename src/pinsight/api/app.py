@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from pinsight import __version__
 from pinsight.api import consent
@@ -22,10 +22,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
 
-    v5 = APIRouter(prefix="/v5")
     for module in (user_account, boards, sections, pins, ad_accounts, oauth):
-        v5.include_router(module.router)
-    app.include_router(v5)
+        app.include_router(module.router, prefix="/v5")
     app.include_router(consent.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -35,11 +35,16 @@ def _require_url(value: object, field: str) -> str:
         raise InvalidParameters(f"Invalid parameters: '{field}' must be an http(s) URL.")
     if len(value) > 2048:
         raise InvalidParameters(f"Invalid parameters: '{field}' is longer than 2048 characters.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidParameters(f"Invalid parameters: '{field}' contains unpaired surrogates.") from None
     return value
 
 
 def _decode_image(data: object, content_type: object, field: str) -> tuple[bytes, str]:
-    if content_type not in _SIGNATURES:
+    if not isinstance(content_type, str) or content_type not in _SIGNATURES:
         raise InvalidParameters(f"Invalid parameters: '{field}.content_type' must be image/jpeg or image/png.")
     if not isinstance(data, str) or not data:
         raise InvalidParameters(f"Invalid parameters: '{field}.data' must be base64 image data.")
@@ -121,7 +126,7 @@ def build_media(source: object) -> tuple[str, str, dict, bool]:
 
     if source_type == "video_id":
         media_id = source.get("media_id")
-        if not isinstance(media_id, str) or not media_id.isdigit():
+        if not isinstance(media_id, str) or not (media_id.isascii() and media_id.isdigit()):
             raise InvalidParameters("Invalid parameters: 'media_source.media_id' must be a numeric string.")
         cover_url = source.get("cover_image_url")
         if cover_url is not None:

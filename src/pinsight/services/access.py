@@ -31,7 +31,8 @@ def parse_id(value: str | None, what: str, not_found) -> int | None:
     """Path and query ids are numeric strings; anything else cannot name a resource."""
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 19 or int(value) >= 2**63:
+    # isdigit() alone also takes digits such as "²" that int() refuses.
+    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) >= 2**63:
         raise not_found(f"{what} not found.")
     return int(value)
 

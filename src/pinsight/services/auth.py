@@ -30,20 +30,27 @@ class Principal:
         return scope in self.scopes
 
 
-def authenticate(rt: Runtime, authorization: str | None) -> Principal:
+def _bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthenticated("Authentication failed: no access token. Send 'Authorization: Bearer <token>'.")
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Authentication failed: the Authorization header must be 'Bearer <token>'.")
-    token_hash = secrets.digest(token)
-    now = time.monotonic()
-    cached = rt.token_cache.get(token_hash)
-    if cached is not None and cached[0] > now:
-        principal, expires_at = cached[1], cached[2]
-        if expires_at > rt.clock.now():
-            return principal
+    return token
+
+
+def cached_principal(rt: Runtime, authorization: str | None) -> Principal | None:
+    """The caller from this worker's token cache, without touching the database; None on a miss."""
+    token = _bearer_token(authorization)
+    cached = rt.token_cache.get(secrets.digest(token))
+    if cached is not None and cached[0] > time.monotonic() and cached[2] > rt.clock.now():
+        return cached[1]
+    return None
+
+
+def authenticate(rt: Runtime, authorization: str | None) -> Principal:
+    token_hash = secrets.digest(_bearer_token(authorization))
     with rt.engine.connect() as conn:
         row = auth_store.get_token_by_hash(conn, token_hash)
     if row is None or row["kind"] != "access" or row["revoked"]:
@@ -51,9 +58,10 @@ def authenticate(rt: Runtime, authorization: str | None) -> Principal:
     if row["expires_at"] <= rt.clock.now():
         raise Unauthenticated("Authentication failed: the access token has expired.")
     principal = Principal(row["user_id"], row["username"], parse_scopes(row["scopes"]), row["grant"])
-    if len(rt.token_cache) > 10_000:
-        rt.token_cache.clear()
-    rt.token_cache[token_hash] = (now + rt.settings.token_cache_seconds, principal, row["expires_at"])
+    if rt.settings.token_cache_seconds > 0:
+        if len(rt.token_cache) > 10_000:
+            rt.token_cache.clear()
+        rt.token_cache[token_hash] = (time.monotonic() + rt.settings.token_cache_seconds, principal, row["expires_at"])
     return principal
 
 

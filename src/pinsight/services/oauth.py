@@ -47,7 +47,7 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
 
 
 def _load_app(conn, client_id: str | None):
-    if not client_id or not client_id.isdigit() or int(client_id) >= 2**63:
+    if not client_id or not (client_id.isascii() and client_id.isdigit()) or int(client_id) >= 2**63:
         return None
     return auth_store.get_app(conn, int(client_id))
 

@@ -1,7 +1,7 @@
 """Request bodies of the content area, as Pinterest's spec defines them.
 
-Field limits that the database needs (lengths, no NUL characters) are enforced here,
-so bad input is a 400 before it reaches SQL.
+Field limits that the database needs (lengths, no NUL characters, no lone surrogates)
+are enforced here, so bad input is a 400 before it reaches SQL.
 """
 
 from __future__ import annotations
@@ -11,14 +11,21 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
-def _no_nul(value: str) -> str:
+def _storable(value: str) -> str:
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # JSON can escape a lone surrogate ("\ud800"); no database or JSON encoder takes it back.
+            raise ValueError("must be valid Unicode text (no unpaired surrogates)") from None
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-NumericId = Annotated[str, Field(pattern=r"^\d+$", max_length=19)]
+Text = Annotated[str, AfterValidator(_storable)]
+# The spec's ^\d+$ is an ECMA-262 pattern: ASCII digits only (Python's \d also takes other scripts' digits).
+NumericId = Annotated[str, Field(pattern=r"^[0-9]+$", max_length=19)]
 
 
 class _Body(BaseModel):

@@ -10,16 +10,16 @@ router = APIRouter(tags=["ad_accounts"])
 
 
 @router.get("/ad_accounts", operation_id="ad_accounts/list")
-def list_ad_accounts(
+async def list_ad_accounts(
     rt: RuntimeDep,
     include_shared_accounts: bool = True,
     bookmark: Bookmark = None,
     page_size: PageSize = DEFAULT_PAGE,
     principal=authorized("ad_accounts/list"),
 ):
-    return JSON(ad_accounts.list_ad_accounts(rt, principal, include_shared_accounts, bookmark, page_size))
+    return JSON(await rt.call(ad_accounts.list_ad_accounts, rt, principal, include_shared_accounts, bookmark, page_size))
 
 
 @router.get("/ad_accounts/{ad_account_id}", operation_id="ad_accounts/get")
-def get_ad_account(rt: RuntimeDep, ad_account_id: str, principal=authorized("ad_accounts/get")):
-    return JSON(ad_accounts.get_ad_account(rt, principal, ad_account_id))
+async def get_ad_account(rt: RuntimeDep, ad_account_id: str, principal=authorized("ad_accounts/get")):
+    return JSON(await rt.call(ad_accounts.get_ad_account, rt, principal, ad_account_id))

@@ -16,7 +16,7 @@ PrivacyFilter = Literal["ALL", "PUBLIC", "PROTECTED", "SECRET", "PUBLIC_AND_SECR
 
 
 @router.get("/boards", operation_id="boards/list")
-def list_boards(
+async def list_boards(
     rt: RuntimeDep,
     ad_account_id: AdAccountId = None,
     privacy: PrivacyFilter | None = None,
@@ -24,34 +24,34 @@ def list_boards(
     page_size: PageSize = DEFAULT_PAGE,
     principal=authorized("boards/list"),
 ):
-    return JSON(boards.list_boards(rt, principal, ad_account_id, privacy, bookmark, page_size))
+    return JSON(await rt.call(boards.list_boards, rt, principal, ad_account_id, privacy, bookmark, page_size))
 
 
 @router.post("/boards", operation_id="boards/create", status_code=201)
-def create_board(rt: RuntimeDep, body: BoardCreate, ad_account_id: AdAccountId = None, principal=authorized("boards/create")):
-    return JSON(boards.create_board(rt, principal, body, ad_account_id), status_code=201)
+async def create_board(rt: RuntimeDep, body: BoardCreate, ad_account_id: AdAccountId = None, principal=authorized("boards/create")):
+    return JSON(await rt.call(boards.create_board, rt, principal, body, ad_account_id), status_code=201)
 
 
 @router.get("/boards/{board_id}", operation_id="boards/get")
-def get_board(rt: RuntimeDep, board_id: str, ad_account_id: AdAccountId = None, principal=authorized("boards/get")):
-    return JSON(boards.get_board(rt, principal, board_id, ad_account_id))
+async def get_board(rt: RuntimeDep, board_id: str, ad_account_id: AdAccountId = None, principal=authorized("boards/get")):
+    return JSON(await rt.call(boards.get_board, rt, principal, board_id, ad_account_id))
 
 
 @router.patch("/boards/{board_id}", operation_id="boards/update")
-def update_board(
+async def update_board(
     rt: RuntimeDep, board_id: str, body: BoardUpdate, ad_account_id: AdAccountId = None, principal=authorized("boards/update")
 ):
-    return JSON(boards.update_board(rt, principal, board_id, body, ad_account_id))
+    return JSON(await rt.call(boards.update_board, rt, principal, board_id, body, ad_account_id))
 
 
 @router.delete("/boards/{board_id}", operation_id="boards/delete", status_code=204)
-def delete_board(rt: RuntimeDep, board_id: str, ad_account_id: AdAccountId = None, principal=authorized("boards/delete")):
-    boards.delete_board(rt, principal, board_id, ad_account_id)
+async def delete_board(rt: RuntimeDep, board_id: str, ad_account_id: AdAccountId = None, principal=authorized("boards/delete")):
+    await rt.call(boards.delete_board, rt, principal, board_id, ad_account_id)
     return no_content()
 
 
 @router.get("/boards/{board_id}/pins", operation_id="boards/list_pins")
-def list_board_pins(
+async def list_board_pins(
     rt: RuntimeDep,
     board_id: str,
     bookmark: Bookmark = None,
@@ -62,4 +62,4 @@ def list_board_pins(
     principal=authorized("boards/list_pins"),
 ):
     types = parse_creative_types(creative_types)
-    return JSON(pins.list_board_pins(rt, principal, board_id, ad_account_id, types, bookmark, page_size))
+    return JSON(await rt.call(pins.list_board_pins, rt, principal, board_id, ad_account_id, types, bookmark, page_size))

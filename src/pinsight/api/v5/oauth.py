@@ -17,4 +17,4 @@ async def token(request: Request, rt: RuntimeDep):
         raise UnsupportedMediaType("The token endpoint takes application/x-www-form-urlencoded bodies.")
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    return JSON(oauth.exchange(rt, request.headers.get("authorization"), fields))
+    return JSON(await rt.call(oauth.exchange, rt, request.headers.get("authorization"), fields))

@@ -14,7 +14,7 @@ router = APIRouter(tags=["pins"])
 
 
 @router.get("/pins", operation_id="pins/list")
-def list_pins(
+async def list_pins(
     rt: RuntimeDep,
     pin_filter: Literal["exclude_native", "exclude_repins", "has_been_promoted"] | None = None,
     pin_metrics: bool = False,
@@ -27,8 +27,7 @@ def list_pins(
     principal=authorized("pins/list"),
 ):
     return JSON(
-        pins.list_pins(
-            rt,
+        await rt.call(pins.list_pins, rt,
             principal,
             ad_account_id=ad_account_id,
             pin_filter=pin_filter,
@@ -42,28 +41,28 @@ def list_pins(
 
 
 @router.post("/pins", operation_id="pins/create", status_code=201)
-def create_pin(rt: RuntimeDep, body: PinCreate, ad_account_id: AdAccountId = None, principal=authorized("pins/create")):
-    return JSON(pins.create_pin(rt, principal, body, ad_account_id), status_code=201)
+async def create_pin(rt: RuntimeDep, body: PinCreate, ad_account_id: AdAccountId = None, principal=authorized("pins/create")):
+    return JSON(await rt.call(pins.create_pin, rt, principal, body, ad_account_id), status_code=201)
 
 
 @router.get("/pins/{pin_id}", operation_id="pins/get")
-def get_pin(
+async def get_pin(
     rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False, principal=authorized("pins/get")
 ):
-    return JSON(pins.get_pin(rt, principal, pin_id, ad_account_id))
+    return JSON(await rt.call(pins.get_pin, rt, principal, pin_id, ad_account_id))
 
 
 @router.patch("/pins/{pin_id}", operation_id="pins/update")
-def update_pin(rt: RuntimeDep, pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None, principal=authorized("pins/update")):
-    return JSON(pins.update_pin(rt, principal, pin_id, body, ad_account_id))
+async def update_pin(rt: RuntimeDep, pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None, principal=authorized("pins/update")):
+    return JSON(await rt.call(pins.update_pin, rt, principal, pin_id, body, ad_account_id))
 
 
 @router.delete("/pins/{pin_id}", operation_id="pins/delete", status_code=204)
-def delete_pin(rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, principal=authorized("pins/delete")):
-    pins.delete_pin(rt, principal, pin_id, ad_account_id)
+async def delete_pin(rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, principal=authorized("pins/delete")):
+    await rt.call(pins.delete_pin, rt, principal, pin_id, ad_account_id)
     return no_content()
 
 
 @router.post("/pins/{pin_id}/save", operation_id="pins/save", status_code=201)
-def save_pin(rt: RuntimeDep, pin_id: str, body: PinSave, ad_account_id: AdAccountId = None, principal=authorized("pins/save")):
-    return JSON(pins.save_pin(rt, principal, pin_id, body, ad_account_id), status_code=201)
+async def save_pin(rt: RuntimeDep, pin_id: str, body: PinSave, ad_account_id: AdAccountId = None, principal=authorized("pins/save")):
+    return JSON(await rt.call(pins.save_pin, rt, principal, pin_id, body, ad_account_id), status_code=201)

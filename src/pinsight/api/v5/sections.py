@@ -11,7 +11,7 @@ router = APIRouter(tags=["board_sections"])
 
 
 @router.get("/boards/{board_id}/sections", operation_id="board_sections/list")
-def list_sections(
+async def list_sections(
     rt: RuntimeDep,
     board_id: str,
     ad_account_id: AdAccountId = None,
@@ -19,18 +19,18 @@ def list_sections(
     page_size: PageSize = DEFAULT_PAGE,
     principal=authorized("board_sections/list"),
 ):
-    return JSON(sections.list_sections(rt, principal, board_id, ad_account_id, bookmark, page_size))
+    return JSON(await rt.call(sections.list_sections, rt, principal, board_id, ad_account_id, bookmark, page_size))
 
 
 @router.post("/boards/{board_id}/sections", operation_id="board_sections/create", status_code=201)
-def create_section(
+async def create_section(
     rt: RuntimeDep, board_id: str, body: SectionBody, ad_account_id: AdAccountId = None, principal=authorized("board_sections/create")
 ):
-    return JSON(sections.create_section(rt, principal, board_id, body, ad_account_id), status_code=201)
+    return JSON(await rt.call(sections.create_section, rt, principal, board_id, body, ad_account_id), status_code=201)
 
 
 @router.patch("/boards/{board_id}/sections/{section_id}", operation_id="board_sections/update")
-def update_section(
+async def update_section(
     rt: RuntimeDep,
     board_id: str,
     section_id: str,
@@ -38,19 +38,19 @@ def update_section(
     ad_account_id: AdAccountId = None,
     principal=authorized("board_sections/update"),
 ):
-    return JSON(sections.update_section(rt, principal, board_id, section_id, body, ad_account_id))
+    return JSON(await rt.call(sections.update_section, rt, principal, board_id, section_id, body, ad_account_id))
 
 
 @router.delete("/boards/{board_id}/sections/{section_id}", operation_id="board_sections/delete", status_code=204)
-def delete_section(
+async def delete_section(
     rt: RuntimeDep, board_id: str, section_id: str, ad_account_id: AdAccountId = None, principal=authorized("board_sections/delete")
 ):
-    sections.delete_section(rt, principal, board_id, section_id, ad_account_id)
+    await rt.call(sections.delete_section, rt, principal, board_id, section_id, ad_account_id)
     return no_content()
 
 
 @router.get("/boards/{board_id}/sections/{section_id}/pins", operation_id="board_sections/list_pins")
-def list_section_pins(
+async def list_section_pins(
     rt: RuntimeDep,
     board_id: str,
     section_id: str,
@@ -59,4 +59,4 @@ def list_section_pins(
     page_size: PageSize = DEFAULT_PAGE,
     principal=authorized("board_sections/list_pins"),
 ):
-    return JSON(sections.list_section_pins(rt, principal, board_id, section_id, ad_account_id, bookmark, page_size))
+    return JSON(await rt.call(sections.list_section_pins, rt, principal, board_id, section_id, ad_account_id, bookmark, page_size))

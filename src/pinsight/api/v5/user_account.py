@@ -10,5 +10,5 @@ router = APIRouter(tags=["user_account"])
 
 
 @router.get("/user_account", operation_id="user_account/get")
-def get_user_account(rt: RuntimeDep, ad_account_id: AdAccountId = None, principal=authorized("user_account/get")):
-    return JSON(users.get_user_account(rt, principal, ad_account_id))
+async def get_user_account(rt: RuntimeDep, ad_account_id: AdAccountId = None, principal=authorized("user_account/get")):
+    return JSON(await rt.call(users.get_user_account, rt, principal, ad_account_id))
