@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 
@@ -19,16 +21,34 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def authorized(operation_id: str):
-    """A dependency that authenticates the bearer token and checks the operation's scopes."""
+T = TypeVar("T")
 
-    async def dependency(request: Request) -> Principal:
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authorized request: the runtime and the principal every service call takes first."""
+
+    runtime: Runtime
+    principal: Principal
+
+    async def call(self, service: Callable[..., T], *args, **kwargs) -> T:
+        return await self.runtime.call(service, self.runtime, self.principal, *args, **kwargs)
+
+
+def authorized(operation_id: str):
+    """A dependency that authenticates the bearer token and checks the operation's scopes.
+
+    One dependency yields both the runtime and the principal: each extra dependency costs
+    FastAPI several microseconds per request on every endpoint.
+    """
+
+    async def dependency(request: Request) -> Caller:
         runtime: Runtime = request.app.state.runtime
         authorization = request.headers.get("authorization")
         principal = cached_principal(runtime, authorization) or await runtime.call(authenticate, runtime, authorization)
         authorize(principal, operation_id)
         request.state.user_id = principal.user_id
-        return principal
+        return Caller(runtime, principal)
 
     dependency.__name__ = f"authorize_{operation_id.replace('/', '_')}"
     return Depends(dependency)

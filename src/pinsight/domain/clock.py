@@ -14,6 +14,3 @@ class Clock:
         moment = self._fixed or datetime.now(UTC)
         return moment.replace(tzinfo=None, microsecond=0)
 
-
-def isoformat(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,4 +1,8 @@
-"""Rows to Pinterest's JSON shapes (the only place response bodies are assembled)."""
+"""Rows to Pinterest's JSON shapes (the only place response bodies are assembled).
+
+Timestamps stay datetimes and stored JSON stays text (orjson.Fragment): the JSON
+response writes both directly, which keeps a 250-pin page cheap.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from datetime import UTC
 
 import orjson
 
-from pinsight.domain.clock import isoformat
 from pinsight.domain.media import thumbnail_url
 
 
@@ -32,8 +35,8 @@ def board(row, pin_count: int, pin_media: list[str]) -> dict:
     thumbnails = [url for url in (thumbnail_url(json.loads(m)) for m in pin_media) if url]
     return {
         "id": str(row["id"]),
-        "created_at": isoformat(row["created_at"]),
-        "board_pins_modified_at": isoformat(row["pins_modified_at"]),
+        "created_at": row["created_at"],
+        "board_pins_modified_at": row["pins_modified_at"],
         "name": row["name"],
         "description": row["description"],
         "collaborator_count": row["collaborator_count"],
@@ -51,9 +54,10 @@ def section(row) -> dict:
 
 
 def pin(row, operation_user_id: int) -> dict:
+    """A Pin; its ``created_at`` (a datetime) and ``media`` (JSON text) are left to the JSON response to write."""
     return {
         "id": str(row["id"]),
-        "created_at": isoformat(row["created_at"]),
+        "created_at": row["created_at"],
         "link": row["link"],
         "title": row["title"],
         "description": row["description"],
@@ -64,7 +68,8 @@ def pin(row, operation_user_id: int) -> dict:
         "board_section_id": str(row["section_id"]) if row["section_id"] is not None else None,
         "board_owner": {"username": row["board_owner_username"]},
         "is_owner": row["owner_id"] == operation_user_id,
-        "media": orjson.loads(row["media"]),  # ~5x faster than json.loads: a third of a 250-pin page
+        # Stored as the JSON Pinterest returns: embedded as is, never parsed and re-serialized.
+        "media": orjson.Fragment(row["media"]),
         "parent_pin_id": str(row["parent_pin_id"]) if row["parent_pin_id"] is not None else None,
         "is_standard": row["is_standard"],
         "has_been_promoted": row["has_been_promoted"],

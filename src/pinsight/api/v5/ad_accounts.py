@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pinsight.api.deps import DEFAULT_PAGE, Bookmark, PageSize, RuntimeDep, authorized
+from pinsight.api.deps import DEFAULT_PAGE, Bookmark, PageSize, authorized
 from pinsight.api.responses import JSON
 from pinsight.services import ad_accounts
 
@@ -11,15 +11,14 @@ router = APIRouter(tags=["ad_accounts"])
 
 @router.get("/ad_accounts", operation_id="ad_accounts/list")
 async def list_ad_accounts(
-    rt: RuntimeDep,
     include_shared_accounts: bool = True,
     bookmark: Bookmark = None,
     page_size: PageSize = DEFAULT_PAGE,
-    principal=authorized("ad_accounts/list"),
+    caller=authorized("ad_accounts/list"),
 ):
-    return JSON(await rt.call(ad_accounts.list_ad_accounts, rt, principal, include_shared_accounts, bookmark, page_size))
+    return JSON(await caller.call(ad_accounts.list_ad_accounts, include_shared_accounts, bookmark, page_size))
 
 
 @router.get("/ad_accounts/{ad_account_id}", operation_id="ad_accounts/get")
-async def get_ad_account(rt: RuntimeDep, ad_account_id: str, principal=authorized("ad_accounts/get")):
-    return JSON(await rt.call(ad_accounts.get_ad_account, rt, principal, ad_account_id))
+async def get_ad_account(ad_account_id: str, caller=authorized("ad_accounts/get")):
+    return JSON(await caller.call(ad_accounts.get_ad_account, ad_account_id))

@@ -4,7 +4,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Bookmark, PageSize, RuntimeDep, authorized
+from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Bookmark, PageSize, authorized
 from pinsight.api.responses import JSON, no_content
 from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
@@ -15,7 +15,6 @@ router = APIRouter(tags=["pins"])
 
 @router.get("/pins", operation_id="pins/list")
 async def list_pins(
-    rt: RuntimeDep,
     pin_filter: Literal["exclude_native", "exclude_repins", "has_been_promoted"] | None = None,
     pin_metrics: bool = False,
     include_protected_pins: bool = False,
@@ -24,11 +23,11 @@ async def list_pins(
     ad_account_id: AdAccountId = None,
     bookmark: Bookmark = None,
     page_size: PageSize = DEFAULT_PAGE,
-    principal=authorized("pins/list"),
+    caller=authorized("pins/list"),
 ):
     return JSON(
-        await rt.call(pins.list_pins, rt,
-            principal,
+        await caller.call(
+            pins.list_pins,
             ad_account_id=ad_account_id,
             pin_filter=pin_filter,
             include_protected_pins=include_protected_pins,
@@ -41,28 +40,28 @@ async def list_pins(
 
 
 @router.post("/pins", operation_id="pins/create", status_code=201)
-async def create_pin(rt: RuntimeDep, body: PinCreate, ad_account_id: AdAccountId = None, principal=authorized("pins/create")):
-    return JSON(await rt.call(pins.create_pin, rt, principal, body, ad_account_id), status_code=201)
+async def create_pin(body: PinCreate, ad_account_id: AdAccountId = None, caller=authorized("pins/create")):
+    return JSON(await caller.call(pins.create_pin, body, ad_account_id), status_code=201)
 
 
 @router.get("/pins/{pin_id}", operation_id="pins/get")
 async def get_pin(
-    rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False, principal=authorized("pins/get")
+    pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False, caller=authorized("pins/get")
 ):
-    return JSON(await rt.call(pins.get_pin, rt, principal, pin_id, ad_account_id))
+    return JSON(await caller.call(pins.get_pin, pin_id, ad_account_id))
 
 
 @router.patch("/pins/{pin_id}", operation_id="pins/update")
-async def update_pin(rt: RuntimeDep, pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None, principal=authorized("pins/update")):
-    return JSON(await rt.call(pins.update_pin, rt, principal, pin_id, body, ad_account_id))
+async def update_pin(pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None, caller=authorized("pins/update")):
+    return JSON(await caller.call(pins.update_pin, pin_id, body, ad_account_id))
 
 
 @router.delete("/pins/{pin_id}", operation_id="pins/delete", status_code=204)
-async def delete_pin(rt: RuntimeDep, pin_id: str, ad_account_id: AdAccountId = None, principal=authorized("pins/delete")):
-    await rt.call(pins.delete_pin, rt, principal, pin_id, ad_account_id)
+async def delete_pin(pin_id: str, ad_account_id: AdAccountId = None, caller=authorized("pins/delete")):
+    await caller.call(pins.delete_pin, pin_id, ad_account_id)
     return no_content()
 
 
 @router.post("/pins/{pin_id}/save", operation_id="pins/save", status_code=201)
-async def save_pin(rt: RuntimeDep, pin_id: str, body: PinSave, ad_account_id: AdAccountId = None, principal=authorized("pins/save")):
-    return JSON(await rt.call(pins.save_pin, rt, principal, pin_id, body, ad_account_id), status_code=201)
+async def save_pin(pin_id: str, body: PinSave, ad_account_id: AdAccountId = None, caller=authorized("pins/save")):
+    return JSON(await caller.call(pins.save_pin, pin_id, body, ad_account_id), status_code=201)
