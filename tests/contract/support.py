@@ -1,0 +1,127 @@
+"""Helpers for the contract tests: a client that checks every answer against the spec, and test data."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import struct
+import uuid
+import zlib
+from dataclasses import dataclass
+
+import httpx
+
+from tests.contract.spec_validation import SpecValidator, assert_error_body
+from tests.support.factories import TestUser, make_ad_account
+
+_names = itertools.count()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {next(_names)} {uuid.uuid4().hex[:6]}"
+
+
+def tiny_png(width: int = 2, height: int = 1) -> bytes:
+    """A real, decodable PNG (8-bit RGB, one red pixel per column)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def tiny_png_base64(width: int = 2, height: int = 1) -> str:
+    return base64.b64encode(tiny_png(width, height)).decode("ascii")
+
+
+class ContractClient:
+    """Sends a request to /v5, asserts the status, and validates the answer against the spec.
+
+    ``path`` is the spec's path template (``/boards/{board_id}``); ``params`` fills it.
+    ``token`` is sent as ``Authorization: Bearer <token>``; ``authorization`` sends a raw
+    header instead; with neither, no Authorization header is sent.
+    """
+
+    def __init__(self, base_url: str, validator: SpecValidator):
+        self.validator = validator
+        self.http = httpx.Client(base_url=f"{base_url}/v5", timeout=30)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: int,
+        token: str | None = None,
+        authorization: str | None = None,
+        params: dict | None = None,
+        query: dict | list | None = None,
+        json: object = None,
+        content: bytes | str | None = None,
+        data: dict | None = None,
+        headers: dict | None = None,
+    ):
+        sent_headers = dict(headers or {})
+        if authorization is not None:
+            sent_headers["Authorization"] = authorization
+        elif token is not None:
+            sent_headers["Authorization"] = f"Bearer {token}"
+        url = path.format(**(params or {}))
+        response = self.http.request(
+            method.upper(), url, params=query, json=json, content=content, data=data, headers=sent_headers
+        )
+        assert response.status_code == expect, (
+            f"{method.upper()} {url}: expected {expect}, got {response.status_code}: {response.text[:500]}"
+        )
+        body = self.validator.validate_response(response, path, method)
+        if response.status_code >= 400:
+            assert_error_body(body)
+        return body
+
+
+@dataclass
+class World:
+    """One user's content, made through the API: a public board with a section, pins, an ad account."""
+
+    user: TestUser
+    board_id: str
+    section_id: str
+    pin_id: str
+    section_pin_id: str
+    ad_account_id: str
+
+
+def build_world(api: ContractClient, runtime, user: TestUser) -> World:
+    board = api.call("post", "/boards", token=user.token, json={"name": unique("World board")}, expect=201)
+    section = api.call(
+        "post", "/boards/{board_id}/sections", token=user.token, params={"board_id": board["id"]},
+        json={"name": unique("World section")}, expect=201,
+    )
+    pin = api.call(
+        "post", "/pins", token=user.token, expect=201,
+        json={"board_id": board["id"], "title": "World pin",
+              "media_source": {"source_type": "image_url", "url": "https://images.example/world.jpg"}},
+    )
+    section_pin = api.call(
+        "post", "/pins", token=user.token, expect=201,
+        json={"board_id": board["id"], "board_section_id": section["id"], "title": "Section pin",
+              "media_source": {"source_type": "image_url", "url": "https://images.example/section.jpg"}},
+    )
+    ad_account_id = make_ad_account(runtime, user)
+    return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id)
+
+
+@dataclass
+class OAuthApp:
+    app_id: str
+    secret: str
+    redirect_uri: str
+
+    @property
+    def basic(self) -> str:
+        return "Basic " + base64.b64encode(f"{self.app_id}:{self.secret}".encode()).decode()

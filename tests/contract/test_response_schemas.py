@@ -1,0 +1,759 @@
+"""Every implemented operation, over real HTTP: success and error answers match the spec.
+
+Each request goes through ``ContractClient.call``, which asserts the status, checks the
+content type, validates the body against the spec's schema for that path, method and
+status (the ``default`` response when the status is not listed), and requires error
+bodies to be exactly ``{"code": int, "message": str}``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
+from pinsight.domain import secrets
+from pinsight.errors import (
+    AdAccountNotFound,
+    BoardNotFound,
+    Conflict,
+    Forbidden,
+    InvalidBookmark,
+    MissingScope,
+    PinNotFound,
+    SectionNotFound,
+    Unauthenticated,
+)
+from pinsight.services import oauth
+from pinsight.services.auth import issue_token
+from pinsight.store import tables
+from tests.contract.support import OAuthApp, World, build_world, tiny_png, tiny_png_base64, unique
+from tests.contract.spec_validation import SPEC_URI, SpecValidator, assert_error_body, find_operation
+from tests.support.factories import make_ad_account
+
+UNKNOWN_ID = "1000000000000000001"  # numeric, well-formed, and never minted by the tests' clock
+BAD_ID = "not-a-number"
+ALL = frozenset(ALL_SCOPES)
+
+
+# --- the validator itself: it must be able to fail -------------------------------------------
+
+
+def _pin(**overrides) -> dict:
+    pin = {
+        "id": "1",
+        "created_at": "2024-05-01T10:00:00Z",
+        "creative_type": "REGULAR",
+        "board_section_id": None,
+        "media": {"media_type": "image", "images": {"150x150": {"url": "https://x/1.jpg", "width": 150, "height": 150}}},
+    }
+    pin.update(overrides)
+    return pin
+
+
+def test_validator_accepts_a_valid_pin_and_nulls_where_nullable(validator: SpecValidator):
+    assert validator.component_errors("Pin", _pin()) == []
+    assert validator.component_errors("Pin", _pin(title=None, creative_type=None, pin_metrics=None)) == []
+
+
+@pytest.mark.parametrize(
+    "overrides, fragment",
+    [
+        ({"created_at": "2024-05-01 10:00:00"}, "is not a 'date-time'"),
+        ({"created_at": "2024-13-01T10:00:00Z"}, "is not a 'date-time'"),
+        ({"id": 1}, "is not of type 'string'"),
+        ({"id": "abc"}, "does not match"),
+        ({"is_owner": None}, "None is not of type 'boolean'"),
+        ({"creative_type": "GIF"}, "is not valid under any of the given schemas"),
+        ({"media": {"media_type": "image", "images": {"600x": {"url": "u", "width": 600}}}}, "'height' is a required"),
+        ({"media": {"media_type": "carousel"}}, "is not valid under any of the given schemas"),
+    ],
+)
+def test_validator_rejects_an_invalid_pin(validator: SpecValidator, overrides, fragment):
+    problems = validator.component_errors("Pin", _pin(**overrides))
+    assert any(fragment in problem for problem in problems), problems
+
+
+def test_validator_enforces_discriminator_mappings(validator: SpecValidator):
+    refresh = {"access_token": "a", "token_type": "bearer", "expires_in": 1, "scope": "s", "response_type": "refresh_token"}
+    problems = validator.component_errors("OauthAccessTokenResponse", refresh)
+    assert any("'refresh_token' is a required property" in problem for problem in problems), problems
+
+
+def test_validator_resolves_refs_from_the_spec(validator: SpecValidator):
+    schema = validator.response_schema("/boards", "get", 200)
+    assert schema["properties"]["items"]["items"] == {"$ref": f"{SPEC_URI}#/components/schemas/Board"}
+    assert validator.errors(schema, {"items": [{"id": "1"}]}) == ["at items/0: 'name' is a required property"]
+    assert validator.response_key("/user_account", "get", 404) == "default"
+    assert validator.response_schema("/boards/{board_id}", "delete", 204) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"code": 1}, {"message": "m"}, {"code": "1", "message": "m"}, {"code": True, "message": "m"},
+     {"code": 1, "message": ""}, {"code": 1, "message": "m", "extra": 1}, [], None],
+)
+def test_error_shape_check_rejects_other_shapes(body):
+    with pytest.raises(AssertionError):
+        assert_error_body(body)
+
+
+def test_the_spec_knows_every_implemented_operation(spec):
+    for operation_id in [*OPERATIONS, "oauth/token"]:
+        find_operation(spec, operation_id)
+
+
+# --- authentication and scopes, for every operation -------------------------------------------
+
+SUCCESS = {op: 200 for op in OPERATIONS} | {
+    "boards/create": 201,
+    "board_sections/create": 201,
+    "pins/create": 201,
+    "pins/save": 201,
+    "boards/delete": 204,
+    "board_sections/delete": 204,
+    "pins/delete": 204,
+}
+
+
+def _request(operation_id: str, world: World) -> dict:
+    """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
+    ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
+           "ad_account_id": world.ad_account_id}
+    bodies = {
+        "boards/create": {"name": unique("Auth board")},
+        "boards/update": {"description": "updated"},
+        "board_sections/create": {"name": unique("Auth section")},
+        "board_sections/update": {"name": unique("Renamed")},
+        "pins/create": {"board_id": world.board_id,
+                        "media_source": {"source_type": "image_url", "url": "https://images.example/a.jpg"}},
+        "pins/update": {"title": "updated"},
+        "pins/save": {"board_id": world.board_id},
+    }
+    return {"params": ids, "json": bodies.get(operation_id)}
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_authentication_and_scope_errors(operation_id, spec, api, runtime, world: World):
+    path, method, operation = find_operation(spec, operation_id)
+    request = _request(operation_id, world)
+    user = world.user
+
+    for authorization in (None, "Bearer not-a-real-token", "Bearer", f"Basic {user.token}", user.token):
+        body = api.call(method, path, authorization=authorization, expect=401, **request)
+        assert body["code"] == Unauthenticated.code
+
+    for scope in sorted(OPERATIONS[operation_id].scopes):
+        token = user.token_with(runtime, ALL - {scope})
+        body = api.call(method, path, token=token, expect=403, **request)
+        assert body["code"] == MissingScope.code and scope in body["message"], body
+
+    # Finally the positive control: the same request with every scope succeeds, with the documented status.
+    expected = SUCCESS[operation_id]
+    assert str(expected) in operation["responses"], f"{operation_id} does not document {expected}"
+    api.call(method, path, token=user.token, expect=expected, **request)
+
+
+def test_expired_tokens_are_401(api, runtime, user):
+    with runtime.engine.begin() as conn:
+        expired, _, _ = issue_token(conn, runtime, user_id=int(user.id), scopes=ALL, grant="cli")
+        conn.execute(
+            tables.tokens.update()
+            .where(tables.tokens.c.token_hash == secrets.digest(expired))
+            .values(expires_at=runtime.clock.now() - timedelta(seconds=1))
+        )
+    body = api.call("get", "/user_account", token=expired, expect=401)
+    assert "expired" in body["message"]
+
+
+# --- user_account/get ---------------------------------------------------------------------------
+
+
+def test_user_account(api, runtime, user, other_user):
+    account = api.call("get", "/user_account", token=user.token, expect=200)
+    assert account["username"] == user.username and account["id"] == user.id
+
+    own_ads = make_ad_account(runtime, user)
+    assert api.call("get", "/user_account", token=user.token, query={"ad_account_id": own_ads}, expect=200)["id"] == user.id
+
+    shared = make_ad_account(runtime, other_user, roles={user.id: "ANALYST"})
+    as_owner = api.call("get", "/user_account", token=user.token, query={"ad_account_id": shared}, expect=200)
+    assert as_owner["username"] == other_user.username
+
+    not_shared = make_ad_account(runtime, other_user)
+    body = api.call("get", "/user_account", token=user.token, query={"ad_account_id": not_shared}, expect=403)
+    assert body["code"] == Forbidden.code
+    body = api.call("get", "/user_account", token=user.token, query={"ad_account_id": UNKNOWN_ID[:16]}, expect=404)
+    assert body["code"] == AdAccountNotFound.code
+    api.call("get", "/user_account", token=user.token, query={"ad_account_id": "12ab"}, expect=400)
+    api.call("get", "/user_account", token=user.token, query={"ad_account_id": "1" * 19}, expect=400)
+
+
+# --- boards -----------------------------------------------------------------------------------------
+
+
+def test_boards_list(api, runtime, user, world: World):
+    api.call("post", "/boards", token=user.token, json={"name": unique("Secret"), "privacy": "SECRET"}, expect=201)
+    api.call("post", "/boards", token=user.token, json={"name": unique("Protected"), "privacy": "PROTECTED"}, expect=201)
+    everything = api.call("get", "/boards", token=user.token, expect=200)
+    assert {board["privacy"] for board in everything["items"]} == {"PUBLIC", "PROTECTED", "SECRET"}
+    assert everything["bookmark"] is None
+    for privacy in ("ALL", "PUBLIC", "PROTECTED", "SECRET", "PUBLIC_AND_SECRET"):
+        api.call("get", "/boards", token=user.token, query={"privacy": privacy}, expect=200)
+
+    first = api.call("get", "/boards", token=user.token, query={"page_size": 1}, expect=200)
+    assert isinstance(first["bookmark"], str) and len(first["items"]) == 1
+    api.call("get", "/boards", token=user.token, query={"page_size": 1, "bookmark": first["bookmark"]}, expect=200)
+
+    for query in ({"page_size": 0}, {"page_size": 251}, {"page_size": "ten"}, {"privacy": "HIDDEN"},
+                  {"ad_account_id": "x"}):
+        api.call("get", "/boards", token=user.token, query=query, expect=400)
+    body = api.call("get", "/boards", token=user.token, query={"bookmark": "forged.bookmark"}, expect=400)
+    assert body["code"] == InvalidBookmark.code
+    api.call("get", "/boards", token=user.token, query={"ad_account_id": UNKNOWN_ID[:16]}, expect=404)
+
+    no_secret = user.token_with(runtime, ALL - {"boards:read_secret"})
+    api.call("get", "/boards", token=no_secret, query={"privacy": "SECRET"}, expect=403)
+    visible = api.call("get", "/boards", token=no_secret, expect=200)
+    assert "SECRET" not in {board["privacy"] for board in visible["items"]}
+
+
+def test_boards_create(api, runtime, user):
+    name = unique("Created")
+    board = api.call("post", "/boards", token=user.token, expect=201,
+                     json={"name": name, "description": "d", "privacy": "PROTECTED", "is_ads_only": False})
+    assert board["name"] == name and board["pin_count"] == 0 and board["media"]["image_cover_url"] is None
+    api.call("post", "/boards", token=user.token, json={"name": unique("Null description"), "description": None}, expect=201)
+
+    body = api.call("post", "/boards", token=user.token, json={"name": name}, expect=400)
+    assert body["code"] == 58  # Pinterest's "board name already taken"
+    for bad in ({}, {"name": ""}, {"name": "   "}, {"name": "x" * 181}, {"name": "n", "privacy": "HIDDEN"},
+                {"name": 5}, {"name": "nul\x00byte"}, [], "name"):
+        api.call("post", "/boards", token=user.token, json=bad, expect=400)
+    api.call("post", "/boards", token=user.token, content=b"{not json", headers={"Content-Type": "application/json"},
+             expect=400)
+    api.call("post", "/boards", token=user.token, query={"ad_account_id": UNKNOWN_ID[:16]}, json={"name": unique("b")},
+             expect=404)
+    no_secret_write = user.token_with(runtime, ALL - {"boards:write_secret"})
+    api.call("post", "/boards", token=no_secret_write, json={"name": unique("S"), "privacy": "SECRET"}, expect=403)
+
+
+def test_boards_get(api, runtime, user, other_user, world: World):
+    board = api.call("get", "/boards/{board_id}", token=user.token, params={"board_id": world.board_id}, expect=200)
+    assert board["id"] == world.board_id and board["pin_count"] == 2
+    assert board["media"]["image_cover_url"] and len(board["media"]["pin_thumbnail_urls"]) == 2
+
+    theirs = api.call("post", "/boards", token=other_user.token, json={"name": unique("Theirs"), "privacy": "SECRET"},
+                      expect=201)
+    for board_id in (UNKNOWN_ID, BAD_ID, "9" * 30, theirs["id"]):
+        body = api.call("get", "/boards/{board_id}", token=user.token, params={"board_id": board_id}, expect=404)
+        assert body["code"] == BoardNotFound.code
+    api.call("get", "/boards/{board_id}", token=user.token, params={"board_id": world.board_id},
+             query={"ad_account_id": "-1"}, expect=400)
+
+
+def test_boards_update(api, runtime, user, other_user, world: World):
+    path, params = "/boards/{board_id}", {"board_id": world.board_id}
+    updated = api.call("patch", path, token=user.token, params=params, expect=200,
+                       json={"name": unique("Renamed"), "description": None, "privacy": "SECRET"})
+    assert updated["privacy"] == "SECRET" and updated["description"] is None
+    api.call("patch", path, token=user.token, params=params, json={}, expect=200)
+
+    for bad in ({"name": ""}, {"name": None}, {"privacy": "PROTECTED"}, {"privacy": None}, {"description": "x" * 501}):
+        api.call("patch", path, token=user.token, params=params, json=bad, expect=400)
+    taken = api.call("post", "/boards", token=user.token, json={"name": unique("Taken")}, expect=201)["name"]
+    assert api.call("patch", path, token=user.token, params=params, json={"name": taken}, expect=400)["code"] == 58
+
+    public = api.call("post", "/boards", token=other_user.token, json={"name": unique("Public")}, expect=201)
+    body = api.call("patch", path, token=user.token, params={"board_id": public["id"]}, json={"name": "mine"}, expect=403)
+    assert body["code"] == Forbidden.code
+    api.call("patch", path, token=user.token, params={"board_id": UNKNOWN_ID}, json={"name": "x"}, expect=404)
+    no_secret_write = user.token_with(runtime, ALL - {"boards:write_secret"})
+    api.call("patch", path, token=no_secret_write, params=params, json={"name": "x"}, expect=403)
+
+
+def test_boards_delete(api, runtime, user, other_user):
+    board = api.call("post", "/boards", token=user.token, json={"name": unique("Doomed")}, expect=201)
+    path, params = "/boards/{board_id}", {"board_id": board["id"]}
+    public = api.call("post", "/boards", token=other_user.token, json={"name": unique("Public")}, expect=201)
+    api.call("delete", path, token=user.token, params={"board_id": public["id"]}, expect=403)
+
+    assert api.call("delete", path, token=user.token, params=params, expect=204) is None
+    api.call("delete", path, token=user.token, params=params, expect=404)
+    api.call("get", path, token=user.token, params=params, expect=404)
+    api.call("delete", path, token=user.token, params={"board_id": BAD_ID}, expect=404)
+    api.call("delete", path, token=user.token, params={"board_id": UNKNOWN_ID}, query={"ad_account_id": "a"}, expect=400)
+
+
+def test_boards_list_pins(api, runtime, user, other_user, world: World):
+    path, params = "/boards/{board_id}/pins", {"board_id": world.board_id}
+    listed = api.call("get", path, token=user.token, params=params, expect=200)
+    assert {pin["id"] for pin in listed["items"]} == {world.pin_id, world.section_pin_id}
+    page = api.call("get", path, token=user.token, params=params, query={"page_size": 1}, expect=200)
+    api.call("get", path, token=user.token, params=params, query={"page_size": 1, "bookmark": page["bookmark"]}, expect=200)
+    api.call("get", path, token=user.token, params=params, query=[("creative_types", "REGULAR"), ("creative_types", "VIDEO")],
+             expect=200)
+    api.call("get", path, token=user.token, params=params, query={"creative_types": "REGULAR,CAROUSEL", "pin_metrics": "true"},
+             expect=200)
+
+    for query in ({"creative_types": "GIF"}, {"page_size": 0}, {"pin_metrics": "maybe"}, {"bookmark": "x"}):
+        api.call("get", path, token=user.token, params=params, query=query, expect=400)
+    # A bookmark from another list is refused.
+    boards_page = api.call("get", "/boards", token=user.token, query={"page_size": 1}, expect=200)
+    if boards_page["bookmark"]:
+        api.call("get", path, token=user.token, params=params, query={"bookmark": boards_page["bookmark"]}, expect=400)
+    api.call("get", path, token=user.token, params={"board_id": UNKNOWN_ID}, expect=404)
+    api.call("get", path, token=other_user.token, params=params, expect=200)  # public board: others may read
+
+
+# --- board sections --------------------------------------------------------------------------------
+
+
+def test_board_sections_list(api, user, other_user, world: World):
+    path, params = "/boards/{board_id}/sections", {"board_id": world.board_id}
+    api.call("post", path, token=user.token, params=params, json={"name": unique("Second")}, expect=201)
+    listed = api.call("get", path, token=user.token, params=params, expect=200)
+    assert world.section_id in {section["id"] for section in listed["items"]} and len(listed["items"]) == 2
+    page = api.call("get", path, token=user.token, params=params, query={"page_size": 1}, expect=200)
+    api.call("get", path, token=user.token, params=params, query={"page_size": 1, "bookmark": page["bookmark"]}, expect=200)
+
+    api.call("get", path, token=user.token, params=params, query={"bookmark": "nope"}, expect=400)
+    api.call("get", path, token=user.token, params=params, query={"page_size": 300}, expect=400)
+    assert api.call("get", path, token=user.token, params={"board_id": UNKNOWN_ID}, expect=404)["code"] == BoardNotFound.code
+    api.call("get", path, token=other_user.token, params=params, expect=200)
+
+
+def test_board_sections_create(api, runtime, user, other_user, world: World):
+    path, params = "/boards/{board_id}/sections", {"board_id": world.board_id}
+    name = unique("Fresh")
+    assert api.call("post", path, token=user.token, params=params, json={"name": name}, expect=201)["name"] == name
+
+    for bad in ({}, {"name": ""}, {"name": "  "}, {"name": "x" * 181}, {"name": None}):
+        api.call("post", path, token=user.token, params=params, json=bad, expect=400)
+    body = api.call("post", path, token=user.token, params=params, json={"name": name}, expect=409)
+    assert body["code"] == Conflict.code
+    body = api.call("post", path, token=other_user.token, params=params, json={"name": "intruder"}, expect=403)
+    assert body["code"] == Forbidden.code
+    api.call("post", path, token=user.token, params={"board_id": UNKNOWN_ID}, json={"name": "x"}, expect=404)
+
+
+def test_board_sections_update(api, runtime, user, other_user, world: World):
+    path = "/boards/{board_id}/sections/{section_id}"
+    params = {"board_id": world.board_id, "section_id": world.section_id}
+    name = unique("Renamed section")
+    assert api.call("patch", path, token=user.token, params=params, json={"name": name}, expect=200)["name"] == name
+    api.call("patch", path, token=user.token, params=params, json={"name": name}, expect=200)  # same name: no conflict
+
+    other = api.call("post", "/boards/{board_id}/sections", token=user.token, params={"board_id": world.board_id},
+                     json={"name": unique("Other")}, expect=201)
+    body = api.call("patch", path, token=user.token, params=params, json={"name": other["name"]}, expect=409)
+    assert body["code"] == Conflict.code
+    api.call("patch", path, token=user.token, params=params, json={"name": ""}, expect=400)
+    api.call("patch", path, token=user.token, params=params, json={}, expect=400)
+    api.call("patch", path, token=other_user.token, params=params, json={"name": "mine"}, expect=403)
+    body = api.call("patch", path, token=user.token, params={**params, "section_id": UNKNOWN_ID}, json={"name": "x"},
+                    expect=404)
+    assert body["code"] == SectionNotFound.code
+    # A section of another board is not found on this one.
+    board = api.call("post", "/boards", token=user.token, json={"name": unique("Elsewhere")}, expect=201)
+    api.call("patch", path, token=user.token, params={**params, "board_id": board["id"]}, json={"name": "x"}, expect=404)
+
+
+def test_board_sections_delete(api, runtime, user, other_user, world: World):
+    path = "/boards/{board_id}/sections/{section_id}"
+    params = {"board_id": world.board_id, "section_id": world.section_id}
+    api.call("delete", path, token=other_user.token, params=params, expect=403)
+    api.call("delete", path, token=user.token, params=params, query={"ad_account_id": "x1"}, expect=400)
+    assert api.call("delete", path, token=user.token, params=params, expect=204) is None
+    assert api.call("delete", path, token=user.token, params=params, expect=404)["code"] == SectionNotFound.code
+    api.call("delete", path, token=user.token, params={**params, "section_id": BAD_ID}, expect=404)
+    api.call("delete", path, token=user.token, params={**params, "board_id": UNKNOWN_ID}, expect=404)
+    # As on Pinterest, a section's pins go with it; the board's other pins stay.
+    api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": world.section_pin_id}, expect=404)
+    api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": world.pin_id}, expect=200)
+
+
+def test_board_sections_list_pins(api, runtime, user, other_user, world: World):
+    path = "/boards/{board_id}/sections/{section_id}/pins"
+    params = {"board_id": world.board_id, "section_id": world.section_id}
+    listed = api.call("get", path, token=user.token, params=params, expect=200)
+    assert [pin["id"] for pin in listed["items"]] == [world.section_pin_id]
+    assert listed["items"][0]["board_section_id"] == world.section_id
+    api.call("get", path, token=other_user.token, params=params, expect=200)
+
+    api.call("get", path, token=user.token, params=params, query={"page_size": -1}, expect=400)
+    api.call("get", path, token=user.token, params=params, query={"bookmark": "bad"}, expect=400)
+    api.call("get", path, token=user.token, params={**params, "section_id": UNKNOWN_ID}, expect=404)
+    api.call("get", path, token=user.token, params={**params, "board_id": UNKNOWN_ID}, expect=404)
+
+
+# --- pins -------------------------------------------------------------------------------------------
+
+
+def test_pins_list(api, runtime, user, world: World):
+    listed = api.call("get", "/pins", token=user.token, expect=200)
+    assert {pin["id"] for pin in listed["items"]} >= {world.pin_id, world.section_pin_id}
+    for query in ({"pin_filter": "exclude_native"}, {"pin_filter": "exclude_repins"}, {"pin_filter": "has_been_promoted"},
+                  {"include_protected_pins": "true"}, {"pin_type": "PRIVATE"}, {"creative_types": "VIDEO"},
+                  {"pin_metrics": "true"}, {"page_size": 1}, {"ad_account_id": world.ad_account_id}):
+        api.call("get", "/pins", token=user.token, query=query, expect=200)
+
+    for query in ({"pin_filter": "all"}, {"pin_type": "PUBLIC"}, {"creative_types": "GIF"}, {"page_size": 251},
+                  {"include_protected_pins": "perhaps"}, {"bookmark": "x.y"}):
+        api.call("get", "/pins", token=user.token, query=query, expect=400)
+    no_secret = user.token_with(runtime, ALL - {"pins:read_secret"})
+    api.call("get", "/pins", token=no_secret, query={"pin_type": "PRIVATE"}, expect=403)
+    api.call("get", "/pins", token=user.token, query={"ad_account_id": UNKNOWN_ID[:16]}, expect=404)
+
+
+PNG_2x1 = tiny_png_base64(2, 1)
+
+MEDIA_SOURCES = {
+    "image_url": {"source_type": "image_url", "url": "https://images.example/one.jpg"},
+    "image_base64": {"source_type": "image_base64", "content_type": "image/png", "data": PNG_2x1},
+    "multiple_image_urls": {
+        "source_type": "multiple_image_urls",
+        "items": [{"url": "https://images.example/1.jpg", "link": "https://shop.example/1", "title": "one"},
+                  {"url": "https://images.example/2.jpg"}],
+        "index": 1,
+    },
+    "multiple_image_base64": {
+        "source_type": "multiple_image_base64",
+        "items": [{"content_type": "image/png", "data": PNG_2x1}, {"content_type": "image/png", "data": tiny_png_base64(1, 1)}],
+    },
+    "video_id": {"source_type": "video_id", "media_id": "12345", "cover_image_url": "https://images.example/cover.jpg"},
+    "video_id_without_cover": {"source_type": "video_id", "media_id": "67890"},
+}
+
+
+def test_tiny_png_is_a_png():
+    raw = tiny_png(2, 1)
+    assert raw.startswith(b"\x89PNG\r\n\x1a\n") and raw[12:16] == b"IHDR" and raw.endswith(b"IEND\xaeB`\x82")
+
+
+@pytest.mark.parametrize("kind", sorted(MEDIA_SOURCES))
+def test_pins_create_from_each_media_source(api, user, world: World, kind):
+    body = {"board_id": world.board_id, "title": f"From {kind}", "description": "d", "link": "https://shop.example/p",
+            "alt_text": "alt", "dominant_color": "#6E7874", "media_source": MEDIA_SOURCES[kind]}
+    pin = api.call("post", "/pins", token=user.token, json=body, expect=201)
+    expected_type = {"image_url": "image", "image_base64": "image", "multiple_image_urls": "multiple_images",
+                     "multiple_image_base64": "multiple_images"}.get(kind, "video")
+    assert pin["media"]["media_type"] == expected_type and pin["board_id"] == world.board_id and pin["is_owner"] is True
+    if kind == "image_base64":
+        # The 2x1 PNG's proportions carry over to the width-bound renditions.
+        assert (pin["media"]["images"]["600x"]["width"], pin["media"]["images"]["600x"]["height"]) == (600, 300)
+    again = api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": pin["id"]}, expect=200)
+    assert again == pin
+
+
+def test_pins_create_errors(api, runtime, user, other_user, world: World):
+    image = MEDIA_SOURCES["image_url"]
+    api.call("post", "/pins", token=user.token, expect=201,
+             json={"board_id": world.board_id, "board_section_id": world.section_id, "media_source": image,
+                   "parent_pin_id": world.pin_id, "title": None, "link": None})
+    bad_bodies = [
+        {"board_id": world.board_id},
+        {"board_id": world.board_id, "media_source": None},
+        {"board_id": world.board_id, "media_source": {"source_type": "image_url"}},
+        {"board_id": world.board_id, "media_source": {"source_type": "image_url", "url": "ftp://x"}},
+        {"board_id": world.board_id, "media_source": {"source_type": "gif_url", "url": "https://x/y.gif"}},
+        {"board_id": world.board_id, "media_source": {"source_type": "pin_url", "url": "https://pinterest.com/pin/1"}},
+        {"board_id": world.board_id, "media_source": {"source_type": "image_base64", "content_type": "image/png",
+                                                        "data": "not base64!"}},
+        {"board_id": world.board_id, "media_source": {"source_type": "image_base64", "content_type": "image/jpeg",
+                                                        "data": PNG_2x1}},
+        {"board_id": world.board_id, "media_source": {"source_type": "multiple_image_urls",
+                                                        "items": [{"url": "https://x/1.jpg"}]}},
+        {"board_id": world.board_id, "media_source": {**MEDIA_SOURCES["multiple_image_urls"], "index": 5}},
+        {"board_id": world.board_id, "media_source": {"source_type": "video_id", "media_id": "v1"}},
+        {"board_id": world.board_id, "media_source": {**image, "is_standard": "yes"}},
+        {"board_id": world.board_id, "media_source": image, "title": "t" * 101},
+        {"board_id": "abc", "media_source": image},
+        {"media_source": image},
+    ]
+    for body in bad_bodies:
+        api.call("post", "/pins", token=user.token, json=body, expect=400)
+    assert api.call("post", "/pins", token=user.token, json={"board_id": UNKNOWN_ID, "media_source": image},
+                    expect=404)["code"] == BoardNotFound.code
+    assert api.call("post", "/pins", token=user.token, expect=404,
+                    json={"board_id": world.board_id, "board_section_id": UNKNOWN_ID, "media_source": image},
+                    )["code"] == SectionNotFound.code
+    assert api.call("post", "/pins", token=user.token, expect=404,
+                    json={"board_id": world.board_id, "parent_pin_id": UNKNOWN_ID, "media_source": image},
+                    )["code"] == PinNotFound.code
+    theirs = api.call("post", "/boards", token=other_user.token, json={"name": unique("Theirs")}, expect=201)
+    api.call("post", "/pins", token=user.token, json={"board_id": theirs["id"], "media_source": image}, expect=403)
+
+
+def test_pins_get(api, user, other_user, world: World):
+    pin = api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": world.pin_id}, expect=200)
+    assert pin["id"] == world.pin_id and pin["board_owner"]["username"] == user.username
+    seen = api.call("get", "/pins/{pin_id}", token=other_user.token, params={"pin_id": world.pin_id}, expect=200)
+    assert seen["is_owner"] is False
+    api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": world.pin_id}, query={"pin_metrics": "true"},
+             expect=200)
+    for pin_id in (UNKNOWN_ID, BAD_ID, "0"):
+        assert api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": pin_id}, expect=404)["code"] == 50
+    api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": world.pin_id}, query={"pin_metrics": "x"},
+             expect=400)
+
+
+def test_pins_update(api, runtime, user, other_user, world: World):
+    path, params = "/pins/{pin_id}", {"pin_id": world.pin_id}
+    other_board = api.call("post", "/boards", token=user.token, json={"name": unique("Move to")}, expect=201)
+    moved = api.call("patch", path, token=user.token, params=params, expect=200,
+                     json={"title": "New", "description": None, "link": "https://x.example", "alt_text": "a",
+                           "board_id": other_board["id"]})
+    assert moved["board_id"] == other_board["id"] and moved["description"] is None
+    back = api.call("patch", path, token=user.token, params=params, expect=200,
+                    json={"board_id": world.board_id, "board_section_id": world.section_id})
+    assert back["board_section_id"] == world.section_id
+    assert api.call("patch", path, token=user.token, params=params, json={"board_section_id": None},
+                    expect=200)["board_section_id"] is None
+
+    carousel = api.call("post", "/pins", token=user.token, expect=201,
+                        json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["multiple_image_urls"]})
+    slotted = api.call("patch", path, token=user.token, params={"pin_id": carousel["id"]}, expect=200,
+                       json={"carousel_slots": [{"link": "https://a.example"}, {"link": None}]})
+    assert [item["link"] for item in slotted["media"]["items"]] == ["https://a.example", None]
+
+    for bad in ({"title": "t" * 101}, {"board_id": "x"}, {"carousel_slots": [{"link": "x"}]}, {"link": 3}):
+        api.call("patch", path, token=user.token, params=params, json=bad, expect=400)
+    api.call("patch", path, token=user.token, params={"pin_id": UNKNOWN_ID}, json={"title": "x"}, expect=404)
+    api.call("patch", path, token=user.token, params=params, json={"board_id": UNKNOWN_ID}, expect=404)
+    api.call("patch", path, token=other_user.token, params=params, json={"title": "mine"}, expect=403)
+
+
+def test_pins_delete(api, user, other_user, world: World):
+    path, params = "/pins/{pin_id}", {"pin_id": world.pin_id}
+    api.call("delete", path, token=other_user.token, params=params, expect=403)
+    api.call("delete", path, token=user.token, params=params, query={"ad_account_id": "x1"}, expect=400)
+    assert api.call("delete", path, token=user.token, params=params, expect=204) is None
+    api.call("delete", path, token=user.token, params=params, expect=404)
+    api.call("delete", path, token=user.token, params={"pin_id": BAD_ID}, expect=404)
+    api.call("delete", path, token=user.token, params=params, query={"ad_account_id": "1.5"}, expect=400)
+
+
+def test_pins_save(api, runtime, user, other_user, world: World):
+    path = "/pins/{pin_id}/save"
+    theirs = build_world(api, runtime, other_user)
+    saved = api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id}, json={"board_id": world.board_id},
+                     expect=201)
+    assert saved["parent_pin_id"] == theirs.pin_id and saved["is_owner"] is True and saved["board_id"] == world.board_id
+    into_section = api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id},
+                            json={"board_section_id": world.section_id}, expect=201)
+    assert into_section["board_id"] == world.board_id
+
+    assert api.call("post", path, token=user.token, params={"pin_id": UNKNOWN_ID}, json={"board_id": world.board_id},
+                    expect=404)["code"] == PinNotFound.code
+    assert api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id}, json={"board_id": UNKNOWN_ID},
+                    expect=404)["code"] == BoardNotFound.code
+    assert api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id},
+                    json={"board_id": theirs.board_id}, expect=403)["code"] == Forbidden.code
+    api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id}, json={}, expect=400)
+    api.call("post", path, token=user.token, params={"pin_id": theirs.pin_id}, json={"board_id": "b"}, expect=400)
+
+
+# --- ad accounts --------------------------------------------------------------------------------------
+
+
+def test_ad_accounts_list(api, runtime, user, other_user):
+    own = make_ad_account(runtime, user)
+    shared = make_ad_account(runtime, other_user, roles={user.id: "ADMIN"})
+    listed = api.call("get", "/ad_accounts", token=user.token, expect=200)
+    by_id = {account["id"]: account for account in listed["items"]}
+    assert by_id.keys() == {own, shared}
+    assert "OWNER" in by_id[own]["permissions"] and by_id[shared]["permissions"] == ["ADMIN"]
+    only_own = api.call("get", "/ad_accounts", token=user.token, query={"include_shared_accounts": "false"}, expect=200)
+    assert [account["id"] for account in only_own["items"]] == [own]
+    page = api.call("get", "/ad_accounts", token=user.token, query={"page_size": 1}, expect=200)
+    api.call("get", "/ad_accounts", token=user.token, query={"page_size": 1, "bookmark": page["bookmark"]}, expect=200)
+
+    for query in ({"page_size": 0}, {"include_shared_accounts": "sometimes"}, {"bookmark": "x"}):
+        api.call("get", "/ad_accounts", token=user.token, query=query, expect=400)
+
+
+def test_ad_accounts_get(api, runtime, user, other_user):
+    own = make_ad_account(runtime, user)
+    shared = make_ad_account(runtime, other_user, roles={user.id: "ANALYST"})
+    private = make_ad_account(runtime, other_user)
+    account = api.call("get", "/ad_accounts/{ad_account_id}", token=user.token, params={"ad_account_id": own}, expect=200)
+    assert account["owner"]["username"] == user.username and account["currency"] == "USD"
+    api.call("get", "/ad_accounts/{ad_account_id}", token=user.token, params={"ad_account_id": shared}, expect=200)
+    for ad_account_id in (private, UNKNOWN_ID, BAD_ID):
+        body = api.call("get", "/ad_accounts/{ad_account_id}", token=user.token, params={"ad_account_id": ad_account_id},
+                        expect=404)
+        assert body["code"] == AdAccountNotFound.code
+
+
+# --- client_credentials tokens --------------------------------------------------------------------------
+
+
+def _client_token(api, oauth_app, scope: str) -> str:
+    body = api.call("post", "/oauth/token", authorization=oauth_app.basic, expect=200,
+                    data={"grant_type": "client_credentials", "scope": scope})
+    return body["access_token"]
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_client_credentials_tokens(operation_id, spec, api, runtime, user, oauth_app):
+    world = build_world(api, runtime, user)
+    path, method, _ = find_operation(spec, operation_id)
+    token = _client_token(api, oauth_app, " ".join(ALL_SCOPES))
+    if OPERATIONS[operation_id].client_credentials:
+        api.call(method, path, token=token, expect=SUCCESS[operation_id], **_request(operation_id, world))
+    else:
+        body = api.call(method, path, token=token, expect=403, **_request(operation_id, world))
+        assert body["code"] == MissingScope.code and "client_credentials" in body["message"]
+
+
+# --- oauth/token ---------------------------------------------------------------------------------------------
+
+
+def _code(runtime, user, oauth_app, scope="boards:read pins:read") -> str:
+    redirect = oauth.grant_code(runtime, oauth_app.app_id, oauth_app.redirect_uri, scope, user.username, "xyz")
+    return parse_qs(urlsplit(redirect).query)["code"][0]
+
+
+def test_oauth_token_grants(api, runtime, user, oauth_app):
+    code = _code(runtime, user, oauth_app)
+    issued = api.call("post", "/oauth/token", authorization=oauth_app.basic, expect=200,
+                      data={"grant_type": "authorization_code", "code": code, "redirect_uri": oauth_app.redirect_uri})
+    assert issued["response_type"] == "authorization_code" and issued["scope"] == "boards:read pins:read"
+    refreshed = api.call("post", "/oauth/token", authorization=oauth_app.basic, expect=200,
+                         data={"grant_type": "refresh_token", "refresh_token": issued["refresh_token"], "scope": "pins:read"})
+    assert refreshed["response_type"] == "refresh_token" and refreshed["scope"] == "pins:read"
+    client = api.call("post", "/oauth/token", authorization=oauth_app.basic, expect=200,
+                      data={"grant_type": "client_credentials", "scope": "boards:read,pins:read"})
+    assert client["response_type"] == "client_credentials" and "refresh_token" not in client
+    api.call("get", "/boards", token=issued["access_token"], expect=200)
+
+
+def test_oauth_token_errors(api, runtime, user, other_user, oauth_app):
+    def token(expect, data, authorization=oauth_app.basic, **kwargs):
+        return api.call("post", "/oauth/token", authorization=authorization, data=data, expect=expect, **kwargs)
+
+    code = _code(runtime, user, oauth_app)
+    grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": oauth_app.redirect_uri}
+    wrong_secret = OAuthApp(oauth_app.app_id, "wrong", oauth_app.redirect_uri).basic
+    unknown_app = OAuthApp(UNKNOWN_ID, oauth_app.secret, oauth_app.redirect_uri).basic
+    for authorization in (None, "Bearer abc", "Basic !!!", "Basic eHl6", wrong_secret, unknown_app):
+        assert token(401, grant, authorization=authorization)["code"] == Unauthenticated.code
+
+    token(400, {**grant, "redirect_uri": "https://elsewhere.example/cb"})
+    token(200, grant)
+    assert token(400, grant)["code"] == 283  # an authorization code works once
+    token(400, {"grant_type": "authorization_code", "code": "made-up", "redirect_uri": oauth_app.redirect_uri})
+    token(400, {"grant_type": "authorization_code"})
+    token(400, {"grant_type": "password", "username": "u", "password": "p"})
+    api.call("post", "/oauth/token", authorization=oauth_app.basic, content=b"", expect=400,
+             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    token(400, {"grant_type": "refresh_token"})
+    token(400, {"grant_type": "refresh_token", "refresh_token": "nope"})
+    token(400, {"grant_type": "client_credentials"})
+    token(400, {"grant_type": "client_credentials", "scope": "boards:read boards:fly"})
+
+    fresh = _code(runtime, user, oauth_app, scope="pins:read")
+    issued = token(200, {"grant_type": "authorization_code", "code": fresh, "redirect_uri": oauth_app.redirect_uri})
+    token(400, {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"], "scope": "boards:read"})
+    token(400, {"grant_type": "refresh_token", "refresh_token": issued["access_token"]})
+
+    # Only form bodies are accepted.
+    api.call("post", "/oauth/token", authorization=oauth_app.basic, json={"grant_type": "client_credentials"}, expect=415)
+
+
+# --- input that no database or JSON encoder can take is a 400, never a 500 ---------------------------------------
+
+# JSON may escape an unpaired UTF-16 surrogate ("\ud800"); Python decodes it into a str that cannot be
+# encoded as UTF-8, so SQLite, PostgreSQL and the JSON renderer all fail on it.
+SURROGATE = "\\ud800"
+
+
+def _surrogate_requests(world: World, carousel_id: str) -> list[tuple[str, str, dict, str]]:
+    board, section, pin = world.board_id, world.section_id, world.pin_id
+    image = '{"source_type": "image_url", "url": "https://images.example/s.jpg"}'
+    return [
+        ("post", "/boards", {}, f'{{"name": "board {SURROGATE}"}}'),
+        ("patch", "/boards/{board_id}", {"board_id": board}, f'{{"description": "{SURROGATE}"}}'),
+        ("post", "/boards/{board_id}/sections", {"board_id": board}, f'{{"name": "{SURROGATE}"}}'),
+        ("patch", "/boards/{board_id}/sections/{section_id}", {"board_id": board, "section_id": section},
+         f'{{"name": "x{SURROGATE}"}}'),
+        ("post", "/pins", {}, f'{{"board_id": "{board}", "title": "{SURROGATE}", "media_source": {image}}}'),
+        ("post", "/pins", {}, f'{{"board_id": "{board}", "media_source": '
+                              f'{{"source_type": "image_url", "url": "https://images.example/{SURROGATE}.jpg"}}}}'),
+        ("post", "/pins", {}, f'{{"board_id": "{board}", "media_source": {{"source_type": "multiple_image_urls", "items": '
+                              f'[{{"url": "https://i.example/1.jpg"}}, {{"url": "https://i.example/2.jpg", '
+                              f'"link": "https://shop.example/{SURROGATE}"}}]}}}}'),
+        ("post", "/pins", {}, f'{{"board_id": "{board}", "media_source": {{"source_type": "video_id", "media_id": "1", '
+                              f'"cover_image_url": "https://images.example/{SURROGATE}"}}}}'),
+        ("patch", "/pins/{pin_id}", {"pin_id": pin}, f'{{"alt_text": "{SURROGATE}"}}'),
+        ("patch", "/pins/{pin_id}", {"pin_id": carousel_id},
+         f'{{"carousel_slots": [{{"link": "{SURROGATE}"}}, {{"link": null}}]}}'),
+    ]
+
+
+def test_unpaired_surrogates_are_refused(api, user, world: World):
+    carousel = api.call("post", "/pins", token=user.token, expect=201,
+                        json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["multiple_image_urls"]})
+    for method, path, params, text in _surrogate_requests(world, carousel["id"]):
+        api.call(method, path, token=user.token, params=params, content=text.encode(), expect=400,
+                 headers={"Content-Type": "application/json"})
+    # Nothing half-stored: the content still reads back.
+    listed = api.call("get", "/boards/{board_id}/pins", token=user.token, params={"board_id": world.board_id}, expect=200)
+    assert len(listed["items"]) == 3
+    api.call("get", "/pins", token=user.token, expect=200)
+    api.call("get", "/boards/{board_id}", token=user.token, params={"board_id": world.board_id}, expect=200)
+    api.call("get", "/boards/{board_id}/sections", token=user.token, params={"board_id": world.board_id}, expect=200)
+
+
+# "²" is a digit to str.isdigit() but not to int(); "١٢٣" is a decimal number in another script. The spec's
+# ^\d+$ patterns are ECMA-262 regular expressions, where \d is [0-9].
+@pytest.mark.parametrize("odd_id", ["²", "١٢٣", "1²"])
+def test_ids_with_non_ascii_digits(api, user, oauth_app, world: World, odd_id):
+    for method, path, params in [
+        ("get", "/boards/{board_id}", {"board_id": odd_id}),
+        ("delete", "/boards/{board_id}", {"board_id": odd_id}),
+        ("get", "/boards/{board_id}/sections/{section_id}/pins", {"board_id": world.board_id, "section_id": odd_id}),
+        ("get", "/pins/{pin_id}", {"pin_id": odd_id}),
+        ("post", "/pins/{pin_id}/save", {"pin_id": odd_id}),
+        ("get", "/ad_accounts/{ad_account_id}", {"ad_account_id": odd_id}),
+    ]:
+        body = {"board_id": world.board_id} if path.endswith("/save") else None
+        api.call(method, path, token=user.token, params=params, json=body, expect=404)
+    api.call("get", "/boards", token=user.token, query={"ad_account_id": odd_id}, expect=400)
+    api.call("post", "/pins", token=user.token, expect=400, json={"board_id": odd_id, "media_source": MEDIA_SOURCES["image_url"]})
+    api.call("post", "/pins/{pin_id}/save", token=user.token, params={"pin_id": world.pin_id},
+             json={"board_section_id": odd_id}, expect=400)
+    api.call("post", "/pins", token=user.token, expect=400,
+             json={"board_id": world.board_id, "media_source": {"source_type": "video_id", "media_id": odd_id}})
+    odd_app = OAuthApp(odd_id, oauth_app.secret, oauth_app.redirect_uri)
+    api.call("post", "/oauth/token", authorization=odd_app.basic, expect=401,
+             data={"grant_type": "client_credentials", "scope": "boards:read"})
+
+
+@pytest.mark.parametrize("content_type", [["image/png"], {"type": "image/png"}, 1, None])
+def test_media_content_type_of_the_wrong_json_type(api, user, world: World, content_type):
+    sources = [
+        {"source_type": "image_base64", "content_type": content_type, "data": PNG_2x1},
+        {"source_type": "multiple_image_base64", "items": [{"content_type": content_type, "data": PNG_2x1}] * 2},
+        {"source_type": "video_id", "media_id": "1", "cover_image_data": PNG_2x1, "cover_image_content_type": content_type},
+    ]
+    for source in sources:
+        api.call("post", "/pins", token=user.token, json={"board_id": world.board_id, "media_source": source}, expect=400)
+
+
+# --- errors outside the operations keep the same shape ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, url, status",
+    [("get", "/v5/no/such/path", 404), ("delete", "/v5/user_account", 405), ("put", "/v5/boards", 405)],
+)
+def test_routing_errors_have_the_error_shape(server, method, url, status):
+    response = httpx.request(method.upper(), f"{server.url}{url}", timeout=30)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    assert_error_body(response.json())

@@ -1,0 +1,358 @@
+"""Schemathesis (v4) fuzzes every implemented operation of the official spec against the live server.
+
+Each operation is one test per generation mode (positive: data the spec allows;
+negative: data it forbids), with a bounded, derandomized Hypothesis run. Checks:
+schemathesis' ``not_a_server_error``, ``response_schema_conformance``,
+``status_code_conformance`` and ``content_type_conformance``, plus ours, because every
+operation documents a ``default`` response and so ``status_code_conformance`` accepts
+any status: a 2xx must be one the spec lists for the operation, an error status must
+be one pinsight answers with on purpose, an error body must be exactly
+``{"code", "message"}``, and bodies must also pass ``SpecValidator`` (RFC 3339 dates,
+discriminator mappings).
+
+So that the fuzzing gets past "404 not found", generated ids are often replaced with
+ids that exist (and media URLs with fetchable-looking ones). Read-only operations run
+with the demo user's token over the demo data set; operations that change data run
+as a dedicated user over content it creates first, so the demo data other tests rely
+on is never changed. Each positive run must reach a 2xx at least once.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
+from pinsight.services import oauth
+from tests.contract.support import ContractClient, OAuthApp, build_world, tiny_png_base64, unique
+from tests.contract.spec_validation import SpecValidator, assert_error_body
+
+FUZZED = sorted(OPERATIONS) + ["oauth/token"]
+# Bounded so the file runs in well under two minutes per backend; raise it for a deeper local run.
+MAX_EXAMPLES = int(os.environ.get("PINSIGHT_FUZZ_EXAMPLES", "30"))
+MODES = {"positive": schemathesis.GenerationMode.POSITIVE, "negative": schemathesis.GenerationMode.NEGATIVE}
+HYPOTHESIS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    print_blob=False,
+)
+# Statuses pinsight answers with on purpose (with a valid token, 401 is never right).
+ERROR_STATUSES = {400, 403, 404, 409}
+ERROR_STATUSES_BY_OPERATION = {"oauth/token": {400, 415}}
+PNG = tiny_png_base64(3, 2)
+
+
+@dataclass
+class Target:
+    authorization: str
+    # Consistent sets of real path parameters to use instead of generated ones.
+    paths: list[dict[str, str]] = field(default_factory=list)
+    # For operations that delete: a new resource for each example.
+    fresh_path: Callable[[], dict[str, str]] | None = None
+    # Real values for body fields, for media_source fields, and for the ad_account_id query parameter.
+    body: dict[str, list] = field(default_factory=dict)
+    # Body fields the spec leaves optional but a useful request has (added when the generator left them out).
+    body_defaults: dict[str, list] = field(default_factory=dict)
+    media: dict[str, list] = field(default_factory=dict)
+    ad_accounts: list[str] = field(default_factory=list)
+    # Extra rewriting of a dict body (OAuth grants).
+    rewrite_body: Callable[[dict, Callable], None] | None = None
+
+
+@pytest.fixture(scope="session")
+def st_schema(spec):
+    # from_dict normalizes the document in place: give it a copy, the session's spec stays pristine.
+    loaded = schemathesis.openapi.from_dict(copy.deepcopy(spec), config=schemathesis.Config())
+    return loaded.include(operation_id=FUZZED)
+
+
+@pytest.fixture(scope="session")
+def st_operations(st_schema) -> dict:
+    operations = {}
+    for result in st_schema.get_all_operations():
+        operation = result.ok()
+        operations[operation.definition.raw["operationId"]] = operation
+    return operations
+
+
+def test_the_filter_selects_exactly_the_implemented_operations(st_operations):
+    assert sorted(st_operations) == sorted(FUZZED)
+
+
+# --- our checks, in schemathesis' check signature ----------------------------------------------------
+
+
+def _documented_success_status(ctx, response, case):
+    status = response.status_code
+    if 200 <= status < 300:
+        documented = case.operation.definition.raw["responses"]
+        assert str(status) in documented, f"{status} is not among the documented responses {sorted(documented)}"
+
+
+def _expected_error_status(target: Target):
+    def expected_error_status(ctx, response, case):
+        status = response.status_code
+        if response.request.headers.get("Authorization") != target.authorization:
+            # Negative generation may drop or mangle the credentials (the spec declares them).
+            assert status == 401, f"the request went without valid credentials, yet got {status}"
+            return
+        if status >= 300:
+            allowed = ERROR_STATUSES_BY_OPERATION.get(case.operation.definition.raw["operationId"], ERROR_STATUSES)
+            assert status in allowed, f"status {status} is not one pinsight means to answer with here ({sorted(allowed)})"
+
+    return expected_error_status
+
+
+def _error_body_shape(ctx, response, case):
+    if response.status_code >= 400:
+        assert_error_body(response.json())
+
+
+def _spec_validator_check(validator: SpecValidator):
+    def spec_validator(ctx, response, case):
+        path, method = case.operation.path, case.operation.method
+        if validator.response_schema(path, method, response.status_code) is None:
+            assert response.content == b"", f"{response.status_code} documents no body"
+        else:
+            validator.validate_body(path, method, response.status_code, response.json())
+
+    return spec_validator
+
+
+def _fake_response(status: int, body=None, *, text: str | None = None, content_type="application/json",
+                   authorization: str | None = "Bearer token"):
+    headers = {"Authorization": authorization} if authorization else {}
+    request = requests.Request("GET", "http://pinsight.test/v5/boards", headers=headers).prepare()
+    content = (text if text is not None else json.dumps(body)).encode()
+    return schemathesis.Response(status_code=status, headers={"content-type": [content_type]}, content=content,
+                                 request=request, elapsed=0.01, verify=True)
+
+
+def test_the_checks_can_fail(st_operations, validator):
+    """Each check rejects a response that breaks it (a check that cannot fail proves nothing)."""
+    operation = st_operations["boards/list"]
+    case = operation.Case(query={})
+    target = Target("Bearer token")
+
+    def fails(check, response) -> bool:
+        try:
+            case.validate_response(response, checks=[check], headers={"Authorization": "Bearer token"})
+        except FailureGroup:
+            return True
+        return False
+
+    good = _fake_response(200, {"items": [], "bookmark": None})
+    assert [check.__name__ for check in _all_checks(validator, target) if fails(check, good)] == []
+    assert fails(not_a_server_error, _fake_response(500, {"code": 1, "message": "m"}))
+    bad_board = {"items": [{"id": 5, "name": "n"}], "bookmark": None}
+    assert fails(response_schema_conformance, _fake_response(200, bad_board))
+    assert fails(_spec_validator_check(validator), _fake_response(200, bad_board))
+    assert fails(_spec_validator_check(validator), _fake_response(200, {"items": [{"id": "5", "name": "n",
+                                                                                    "created_at": "today"}]}))
+    assert fails(content_type_conformance, _fake_response(200, text="[]", content_type="text/html"))
+    assert fails(_documented_success_status, _fake_response(201, {"items": []}))
+    assert fails(_expected_error_status(target), _fake_response(405, {"code": 405, "message": "m"}))
+    assert fails(_expected_error_status(target), _fake_response(401, {"code": 2, "message": "m"}))
+    assert fails(_expected_error_status(target), _fake_response(200, {"items": []}, authorization=None))
+    assert not fails(_expected_error_status(target), _fake_response(401, {"code": 2, "message": "m"}, authorization=None))
+    assert fails(_error_body_shape, _fake_response(400, {"code": 1, "message": "m", "detail": []}))
+    # status_code_conformance is only meaningful where no `default` response is documented.
+    assert "default" in operation.definition.raw["responses"]
+
+
+def _all_checks(validator: SpecValidator, target: Target) -> list[Callable]:
+    return [
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+        content_type_conformance,
+        _documented_success_status,
+        _expected_error_status(target),
+        _error_body_shape,
+        _spec_validator_check(validator),
+    ]
+
+
+# --- what the fuzzer acts as, and which real ids it may use ------------------------------------------------
+
+
+def _demo_target(operation_id: str, demo: dict) -> Target:
+    boards = [{"board_id": demo[name]} for name in ("board_id", "secret_board_id", "friend_board_id")]
+    paths = {
+        "boards/get": boards,
+        "boards/list_pins": boards,
+        "board_sections/list": boards,
+        "board_sections/list_pins": [{"board_id": demo["board_id"], "section_id": demo["section_id"]}],
+        "pins/get": [{"pin_id": demo["pin_id"]}, {"pin_id": demo["friend_pin_id"]}],
+        "ad_accounts/get": [{"ad_account_id": demo["ad_account_id"]}],
+    }.get(operation_id, [])
+    return Target(f"Bearer {demo['access_token']}", paths=paths, ad_accounts=[demo["ad_account_id"]])
+
+
+def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dict) -> Target:
+    world = build_world(api, runtime, user)
+    token = user.token
+    other_board = api.call("post", "/boards", token=token, json={"name": unique("Fuzz other")}, expect=201)["id"]
+    target = Target(f"Bearer {token}", ad_accounts=[world.ad_account_id])
+
+    def fresh_board():
+        return {"board_id": api.call("post", "/boards", token=token, json={"name": unique("Fuzz")}, expect=201)["id"]}
+
+    def fresh_section():
+        section = api.call("post", "/boards/{board_id}/sections", token=token, params={"board_id": world.board_id},
+                           json={"name": unique("Fuzz")}, expect=201)
+        return {"board_id": world.board_id, "section_id": section["id"]}
+
+    def fresh_pin():
+        pin = api.call("post", "/pins", token=token, expect=201,
+                       json={"board_id": world.board_id,
+                             "media_source": {"source_type": "image_url", "url": "https://images.example/f.jpg"}})
+        return {"pin_id": pin["id"]}
+
+    if operation_id == "boards/update":
+        target.paths = [{"board_id": world.board_id}, {"board_id": other_board}]
+    elif operation_id == "boards/delete":
+        target.fresh_path = fresh_board
+    elif operation_id == "board_sections/create":
+        target.paths = [{"board_id": world.board_id}, {"board_id": other_board}]
+    elif operation_id == "board_sections/update":
+        target.paths = [{"board_id": world.board_id, "section_id": world.section_id}]
+    elif operation_id == "board_sections/delete":
+        target.fresh_path = fresh_section
+    elif operation_id == "pins/create":
+        target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id],
+                       "parent_pin_id": [world.pin_id, demo["friend_pin_id"]]}
+        target.media = {"url": ["https://images.example/fuzz.jpg"], "data": [PNG], "content_type": ["image/png"],
+                        "media_id": ["123456"]}
+        target.body_defaults = {
+            "board_id": [world.board_id],
+            "media_source": [{"source_type": "image_url", "url": "https://images.example/default.jpg"},
+                             {"source_type": "image_base64", "content_type": "image/png", "data": PNG}],
+        }
+    elif operation_id == "pins/update":
+        target.paths = [{"pin_id": world.pin_id}, {"pin_id": world.section_pin_id}]
+        target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
+    elif operation_id == "pins/delete":
+        target.fresh_path = fresh_pin
+    elif operation_id == "pins/save":
+        target.paths = [{"pin_id": demo["friend_pin_id"]}, {"pin_id": world.pin_id}]
+        target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
+        target.body_defaults = {"board_id": [world.board_id]}
+    return target
+
+
+def _oauth_target(runtime, user, server) -> Target:
+    redirect_uri = "https://client.example/callback"
+    made = oauth.create_app(runtime, unique("fuzz app"), user.username, [redirect_uri])
+    app = OAuthApp(made.app_id, made.app_secret, redirect_uri)
+
+    def code(scope="boards:read pins:read") -> str:
+        redirect = oauth.grant_code(runtime, app.app_id, redirect_uri, scope, user.username, None)
+        return parse_qs(urlsplit(redirect).query)["code"][0]
+
+    issued = httpx.post(f"{server.url}/v5/oauth/token", headers={"Authorization": app.basic}, timeout=30,
+                        data={"grant_type": "authorization_code", "code": code(), "redirect_uri": redirect_uri})
+    assert issued.status_code == 200, issued.text
+    refresh_token = issued.json()["refresh_token"]
+    scopes = ["boards:read", "boards:read pins:read", " ".join(ALL_SCOPES)]
+
+    def rewrite(body: dict, pick: Callable) -> None:
+        grant = body.get("grant_type")
+        if grant == "authorization_code" and pick([True, False]):
+            body["code"], body["redirect_uri"] = code(), redirect_uri
+        elif grant == "refresh_token" and pick([True, False]):
+            body["refresh_token"] = refresh_token
+        if "scope" in body and pick([True, False]):
+            body["scope"] = pick(scopes)
+
+    return Target(app.basic, rewrite_body=rewrite)
+
+
+def _substitute(case, target: Target, draw) -> None:
+    """Swap generated values for real ones, by Hypothesis draws (so runs stay reproducible)."""
+
+    def often() -> bool:
+        return draw(st.integers(0, 3), label="use a real value") > 0
+
+    def pick(options):
+        return draw(st.sampled_from(options))
+
+    if target.fresh_path is not None and case.path_parameters and often():
+        case.path_parameters.update(target.fresh_path())
+    elif target.paths and case.path_parameters and often():
+        case.path_parameters.update(pick(target.paths))
+    if isinstance(case.query, dict) and "ad_account_id" in case.query and target.ad_accounts and often():
+        case.query["ad_account_id"] = pick(target.ad_accounts)
+    if isinstance(case.body, dict):
+        for name, options in target.body.items():
+            if name in case.body and often():
+                case.body[name] = pick(options)
+        for name, options in target.body_defaults.items():
+            if name not in case.body and often():
+                case.body[name] = copy.deepcopy(pick(options))
+        source = case.body.get("media_source")
+        if isinstance(source, dict):
+            for item in [source, *(i for i in source.get("items", []) if isinstance(i, dict))]:
+                for name, options in target.media.items():
+                    if name in item and often():
+                        item[name] = pick(options)
+        if target.rewrite_body is not None:
+            target.rewrite_body(case.body, pick)
+
+
+# --- the fuzzing -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("operation_id", FUZZED)
+def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runtime, server, api, new_user):
+    operation = st_operations[operation_id]
+    if operation.method == "get":
+        target = _demo_target(operation_id, demo)
+    elif operation_id == "oauth/token":
+        target = _oauth_target(runtime, new_user(prefix="fuzz"), server)
+    else:
+        target = _own_target(operation_id, api, runtime, new_user(prefix="fuzz"), demo)
+    checks = _all_checks(validator, target)
+    statuses: collections.Counter = collections.Counter()
+    session = requests.Session()
+    base_url = f"{server.url}/v5"
+
+    @HYPOTHESIS
+    @given(case=operation.as_strategy(generation_mode=MODES[mode]), data=st.data())
+    def fuzz(case, data):
+        _substitute(case, target, data.draw)
+        headers = {"Authorization": target.authorization}
+        response = case.call(base_url=base_url, session=session, headers=headers)
+        statuses[response.status_code] += 1
+        case.validate_response(response, checks=checks, headers=headers)
+
+    try:
+        fuzz()
+    finally:
+        session.close()
+    if mode == "positive":
+        assert any(200 <= status < 300 for status in statuses), f"no example got past the errors: {dict(statuses)}"
