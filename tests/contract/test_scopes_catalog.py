@@ -91,7 +91,8 @@ def _served_operations() -> dict[str, tuple[str, str]]:
         for route in module.router.routes:
             if isinstance(route, APIRoute) and route.operation_id:
                 (method,) = route.methods
-                served[route.operation_id] = (route.path, method.lower())
+                assert route.path.startswith("/v5/"), f"{route.operation_id} is not under /v5: {route.path}"
+                served[route.operation_id] = (route.path.removeprefix("/v5"), method.lower())
     return served
 
 

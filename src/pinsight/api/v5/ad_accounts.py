@@ -6,7 +6,7 @@ from pinsight.api.deps import DEFAULT_PAGE, Bookmark, PageSize, authorized
 from pinsight.api.responses import JSON
 from pinsight.services import ad_accounts
 
-router = APIRouter(tags=["ad_accounts"])
+router = APIRouter(prefix="/v5", tags=["ad_accounts"])
 
 
 @router.get("/ad_accounts", operation_id="ad_accounts/list")

@@ -10,7 +10,7 @@ from pinsight.api.schemas.content import BoardCreate, BoardUpdate
 from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
 from pinsight.services import boards, pins
 
-router = APIRouter(tags=["boards"])
+router = APIRouter(prefix="/v5", tags=["boards"])
 
 PrivacyFilter = Literal["ALL", "PUBLIC", "PROTECTED", "SECRET", "PUBLIC_AND_SECRET"]
 

@@ -7,7 +7,7 @@ from pinsight.api.responses import JSON
 from pinsight.errors import UnsupportedMediaType
 from pinsight.services import oauth
 
-router = APIRouter(tags=["oauth"])
+router = APIRouter(prefix="/v5", tags=["oauth"])
 
 
 @router.post("/oauth/token", operation_id="oauth/token")

@@ -10,7 +10,7 @@ from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
 from pinsight.services import pins
 
-router = APIRouter(tags=["pins"])
+router = APIRouter(prefix="/v5", tags=["pins"])
 
 
 @router.get("/pins", operation_id="pins/list")

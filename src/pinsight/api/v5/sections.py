@@ -7,7 +7,7 @@ from pinsight.api.responses import JSON, no_content
 from pinsight.api.schemas.content import SectionBody
 from pinsight.services import sections
 
-router = APIRouter(tags=["board_sections"])
+router = APIRouter(prefix="/v5", tags=["board_sections"])
 
 
 @router.get("/boards/{board_id}/sections", operation_id="board_sections/list")

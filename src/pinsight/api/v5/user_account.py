@@ -6,7 +6,7 @@ from pinsight.api.deps import AdAccountId, authorized
 from pinsight.api.responses import JSON
 from pinsight.services import users
 
-router = APIRouter(tags=["user_account"])
+router = APIRouter(prefix="/v5", tags=["user_account"])
 
 
 @router.get("/user_account", operation_id="user_account/get")
