@@ -10,11 +10,13 @@ routes it is compared with. It is never installed outside bench/.
 from __future__ import annotations
 
 import orjson
+from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from pinsight.api.asgi import build as build_pinsight
 
 FLOOR_PATH = "/bench/floor"
+FLOOR_DICT_PATH = "/bench/floor-dict"
 FLOOR_SIZE = 1024
 
 
@@ -36,5 +38,12 @@ def build():
     async def floor() -> Response:
         return Response(FLOOR_BODY, media_type="application/json")
 
+    floor_document = orjson.loads(FLOOR_BODY)
+
+    async def floor_dict() -> dict:
+        # The same 1 KB document, returned the way most FastAPI code does: FastAPI encodes it.
+        return floor_document
+
     app.add_api_route(FLOOR_PATH, floor, methods=["GET"], include_in_schema=False)
+    app.add_api_route(FLOOR_DICT_PATH, floor_dict, methods=["GET"], include_in_schema=False, response_class=JSONResponse)
     return app
