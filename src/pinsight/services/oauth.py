@@ -107,6 +107,24 @@ def _epoch(moment) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
+def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, grant_type: str) -> dict:
+    """A new access token and a new refresh token, as the token endpoint returns them."""
+    access, lifetime, _ = issue_token(conn, rt, user_id=user_id, scopes=scopes, grant=grant_type, app_id=app["id"])
+    refresh, refresh_lifetime, refresh_expiry = issue_token(
+        conn, rt, user_id=user_id, scopes=refresh_scopes, grant=grant_type, kind="refresh", app_id=app["id"]
+    )
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "response_type": grant_type,
+        "token_type": "bearer",
+        "expires_in": lifetime,
+        "refresh_token_expires_in": refresh_lifetime,
+        "refresh_token_expires_at": _epoch(refresh_expiry),
+        "scope": " ".join(sorted(scopes)),
+    }
+
+
 def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
     """The token endpoint: authorization_code, refresh_token and client_credentials grants."""
     grant_type = form.get("grant_type")
@@ -122,20 +140,7 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
             if claimed["redirect_uri"] != redirect_uri:
                 raise OAuthError("Invalid grant: redirect_uri does not match the authorization request.", code=283)
             scopes = frozenset(claimed["scopes"].split())
-            access, lifetime, _ = issue_token(conn, rt, user_id=claimed["user_id"], scopes=scopes, grant=grant_type, app_id=app["id"])
-            refresh, refresh_lifetime, refresh_expiry = issue_token(
-                conn, rt, user_id=claimed["user_id"], scopes=scopes, grant=grant_type, kind="refresh", app_id=app["id"]
-            )
-            return {
-                "access_token": access,
-                "refresh_token": refresh,
-                "response_type": "authorization_code",
-                "token_type": "bearer",
-                "expires_in": lifetime,
-                "refresh_token_expires_in": refresh_lifetime,
-                "refresh_token_expires_at": _epoch(refresh_expiry),
-                "scope": " ".join(sorted(scopes)),
-            }
+            return _token_pair(conn, rt, app, claimed["user_id"], scopes, scopes, grant_type)
         if grant_type == "refresh_token":
             refresh_token = form.get("refresh_token")
             if not refresh_token:
@@ -153,21 +158,8 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
             scopes = check_requested_scopes(form.get("scope"), default=granted)
             if not scopes <= granted:
                 raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
-            access, lifetime, _ = issue_token(conn, rt, user_id=row["user_id"], scopes=scopes, grant=grant_type, app_id=app["id"])
             # Continuous refresh: a new refresh token each time; the old one stays valid to its own expiry.
-            refresh, refresh_lifetime, refresh_expiry = issue_token(
-                conn, rt, user_id=row["user_id"], scopes=granted, grant=grant_type, kind="refresh", app_id=app["id"]
-            )
-            return {
-                "access_token": access,
-                "refresh_token": refresh,
-                "response_type": "refresh_token",
-                "token_type": "bearer",
-                "expires_in": lifetime,
-                "refresh_token_expires_in": refresh_lifetime,
-                "refresh_token_expires_at": _epoch(refresh_expiry),
-                "scope": " ".join(sorted(scopes)),
-            }
+            return _token_pair(conn, rt, app, row["user_id"], scopes, granted, grant_type)
         if grant_type == CLIENT_CREDENTIALS:
             if not form.get("scope"):
                 raise OAuthError("Invalid request: 'scope' is required for client_credentials.")

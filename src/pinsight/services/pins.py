@@ -65,6 +65,38 @@ def _target(conn, actor: Actor, board_id: str | None, section_id: str | None):
     return board, section
 
 
+# What a saved pin takes from the pin it was saved from.
+_COPIED_ON_SAVE = (
+    "title",
+    "description",
+    "link",
+    "alt_text",
+    "dominant_color",
+    "creative_type",
+    "source_type",
+    "media",
+    "is_standard",
+)
+
+
+def _add_pin(conn, rt: Runtime, actor: Actor, board, section, content: dict, parent_id: int | None) -> dict:
+    """Insert a pin owned by the actor on ``board``/``section``; return it rendered."""
+    pin_id, now = new_id(), rt.clock.now()
+    store.insert_pin(
+        conn,
+        id=pin_id,
+        owner_id=actor.user_id,
+        board_id=board["id"],
+        section_id=section["id"] if section else None,
+        has_been_promoted=False,
+        parent_pin_id=parent_id,
+        created_at=now,
+        **content,
+    )
+    store.touch_board(conn, board["id"], now)
+    return render.pin(store.get_pin(conn, pin_id), actor.user_id)
+
+
 def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
@@ -80,28 +112,18 @@ def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id
         parent_id = None
         if body.parent_pin_id is not None:
             parent_id = _load_visible_pin(conn, actor, body.parent_pin_id)["id"]
-        pin_id, now = new_id(), rt.clock.now()
-        store.insert_pin(
-            conn,
-            id=pin_id,
-            owner_id=actor.user_id,
-            board_id=board["id"],
-            section_id=section["id"] if section else None,
-            title=body.title,
-            description=body.description,
-            link=body.link,
-            alt_text=body.alt_text,
-            dominant_color=body.dominant_color,
-            creative_type=creative_type,
-            source_type=source_type,
-            media=json.dumps(media),
-            is_standard=is_standard,
-            has_been_promoted=False,
-            parent_pin_id=parent_id,
-            created_at=now,
-        )
-        store.touch_board(conn, board["id"], now)
-        return render.pin(store.get_pin(conn, pin_id), actor.user_id)
+        content = {
+            "title": body.title,
+            "description": body.description,
+            "link": body.link,
+            "alt_text": body.alt_text,
+            "dominant_color": body.dominant_color,
+            "creative_type": creative_type,
+            "source_type": source_type,
+            "media": json.dumps(media),
+            "is_standard": is_standard,
+        }
+        return _add_pin(conn, rt, actor, board, section, content, parent_id)
 
 
 def list_pins(
@@ -207,25 +229,5 @@ def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_a
         actor = resolve_actor(conn, principal, ad_account_id)
         source = _load_visible_pin(conn, actor, pin_id)
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
-        new_pin_id, now = new_id(), rt.clock.now()
-        store.insert_pin(
-            conn,
-            id=new_pin_id,
-            owner_id=actor.user_id,
-            board_id=board["id"],
-            section_id=section["id"] if section else None,
-            title=source["title"],
-            description=source["description"],
-            link=source["link"],
-            alt_text=source["alt_text"],
-            dominant_color=source["dominant_color"],
-            creative_type=source["creative_type"],
-            source_type=source["source_type"],
-            media=source["media"],
-            is_standard=source["is_standard"],
-            has_been_promoted=False,
-            parent_pin_id=source["id"],
-            created_at=now,
-        )
-        store.touch_board(conn, board["id"], now)
-        return render.pin(store.get_pin(conn, new_pin_id), actor.user_id)
+        content = {name: source[name] for name in _COPIED_ON_SAVE}
+        return _add_pin(conn, rt, actor, board, section, content, source["id"])
