@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -60,14 +61,14 @@ def _fail(error: ApiError) -> None:
     raise typer.Exit(code=1)
 
 
-def _seed_if_empty(engine, runtime, seed: int):
+def _seed_if_empty(engine, runtime, seed: int, days: int = 400):
     from pinsight.demo.generator import describe_demo, seed_demo
     from pinsight.store.db import is_empty
 
     if is_empty(engine):
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as progress:
             progress.add_task(f"Seeding demo data (seed {seed})…", total=None)
-            return seed_demo(engine, runtime.clock.now(), seed=seed), True
+            return seed_demo(engine, runtime.clock.now(), seed=seed, days=days), True
     return describe_demo(engine), False
 
 
@@ -115,6 +116,7 @@ def serve(
 def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 42,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Days of daily metrics to generate, up to today.")] = 400,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
     """Seed deterministic demo data (if not there yet) and print credentials."""
@@ -122,7 +124,7 @@ def demo(
     from pinsight.services.auth import create_user_token
 
     settings, engine, runtime = _open(db, quiet=as_json)
-    summary, seeded = _seed_if_empty(engine, runtime, seed)
+    summary, seeded = _seed_if_empty(engine, runtime, seed, days)
     if summary is None:
         err.print("[red]error:[/red] the database has data but no demo users; use an empty database.")
         raise typer.Exit(code=1)
@@ -139,6 +141,54 @@ def demo(
     err.print("seeded demo data" if seeded else "demo data already present")
     for key, value in result.items():
         print(f"{key}: {value}")
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Daily metric rows: NDJSON (.ndjson/.jsonl) or CSV (.csv).")],
+    user: Annotated[str, typer.Option("--user", help="Username owning the pins.")],
+    db: DbOption = None,
+    batch: Annotated[int, typer.Option(min=1, max=50_000, help="Rows per transaction.")] = 5000,
+) -> None:
+    """Load daily metric rows: good rows are applied, bad ones reported with reasons."""
+    from rich.progress import BarColumn, MofNCompleteColumn
+
+    from pinsight.services.ingest import ingest_chunk
+    from pinsight.services.ingest_files import read_items
+    from pinsight.store import content as content_store
+
+    _, engine, runtime = _open(db, quiet=True)
+    with engine.connect() as conn:
+        owner = content_store.get_user_by_username(conn, user)
+    if owner is None:
+        _fail(ApiError(f"User '{user}' not found."))
+    total_lines = sum(1 for line in file.open(encoding="utf-8") if line.strip()) - (1 if file.suffix.lower() == ".csv" else 0)
+    read = applied = 0
+    problems = []
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task(f"Ingesting {file.name}", total=max(total_lines, 0))
+        chunk: list = []
+        for item in read_items(file):
+            chunk.append(item)
+            if len(chunk) == batch:
+                done, bad = ingest_chunk(runtime, owner["id"], chunk, read)
+                read, applied = read + len(chunk), applied + done
+                problems += bad
+                progress.advance(task, len(chunk))
+                chunk = []
+        if chunk:
+            done, bad = ingest_chunk(runtime, owner["id"], chunk, read)
+            read, applied = read + len(chunk), applied + done
+            problems += bad
+            progress.advance(task, len(chunk))
+    print(json.dumps({"read": read, "applied": applied, "rejected": len(problems)}))
+    for problem in problems[:50]:
+        err.print(f"row {problem.position + 1}: {problem.reason}")
+    if len(problems) > 50:
+        err.print(f"... and {len(problems) - 50} more rejected rows")
+    if problems:
+        raise typer.Exit(code=2)
 
 
 @token_app.command("create")

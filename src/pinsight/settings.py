@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     # How long a verified token stays in a worker's memory before the database is asked again.
     token_cache_seconds: float = 5.0
     log_requests: bool = True
+    # Organic analytics: how far back start_date may go ("unlimited" for archives), and a
+    # fixed "today" (YYYY-MM-DD) for reproducible tests and demos.
+    analytics_lookback_days: str = "90"
+    today: str | None = None
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -31,6 +31,8 @@ OPERATION_REQUESTS = [
     ("pins/update", "PATCH", "/pins/{pin}"),
     ("pins/delete", "DELETE", "/pins/{pin}"),
     ("pins/save", "POST", "/pins/{pin}/save"),
+    ("pins/analytics", "GET", "/pins/{pin}/analytics?start_date={today}&end_date={today}&metric_types=SAVE"),
+    ("multi_pins/analytics", "GET", "/pins/analytics?pin_ids={pin}&start_date={today}&end_date={today}&metric_types=SAVE"),
     ("ad_accounts/list", "GET", "/ad_accounts"),
     ("ad_accounts/get", "GET", "/ad_accounts/1"),
 ]
@@ -41,11 +43,11 @@ def test_every_implemented_operation_is_listed_here():
 
 
 @pytest.fixture
-def targets(user):
+def targets(runtime, user):
     board = create_board(user.client)
     section = user.client.post(f"/boards/{board['id']}/sections", json={"name": "S"}).json()
     pin = create_pin(user.client, board["id"])
-    return {"board": board["id"], "section": section["id"], "pin": pin["id"]}
+    return {"board": board["id"], "section": section["id"], "pin": pin["id"], "today": runtime.clock.today().isoformat()}
 
 
 @pytest.mark.parametrize("operation_id,method,path", OPERATION_REQUESTS)

@@ -95,3 +95,27 @@ def test_demo_on_postgresql_with_a_plain_url(postgres_server):
     url = postgres_server.create_database("cli_demo").replace("postgresql+psycopg://", "postgresql://")
     result = json.loads(run("demo", "--db", url, "--json").stdout)
     assert result["seeded"] is True and result["pin_id"].isdigit()
+
+
+def test_ingest_file_applies_good_rows_and_reports_bad_ones(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    demo = json.loads(run("demo", "--db", url, "--json", "--days", "30").stdout)
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text(
+        "pin_id,date,app_type,IMPRESSION,SAVE\n"
+        f"{demo['pin_id']},{yesterday},WEB,77,7\n"
+        f"{demo['pin_id']},2001-01-01,WEB,1,1\n"
+        f"{demo['friend_pin_id']},{yesterday},WEB,1,1\n"
+    )
+    result = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"read": 3, "applied": 1, "rejected": 2}
+    assert "row 2:" in result.stderr and "row 3:" in result.stderr and "not found among your pins" in result.stderr
+    ndjson = tmp_path / "rows.ndjson"
+    row = {"pin_id": demo["pin_id"], "date": yesterday, "app_type": "MOBILE", "metrics": {"IMPRESSION": 5}}
+    ndjson.write_text(json.dumps(row) + "\n" + json.dumps(row | {"app_type": "TABLET"}) + "\n")
+    clean = run("ingest", str(ndjson), "--user", "pinsight_demo", "--db", url)
+    assert json.loads(clean.stdout) == {"read": 2, "applied": 2, "rejected": 0}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import itertools
+import random
 import struct
 import uuid
 import zlib
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import httpx
 
@@ -125,3 +128,50 @@ class OAuthApp:
     @property
     def basic(self) -> str:
         return "Basic " + base64.b64encode(f"{self.app_id}:{self.secret}".encode()).decode()
+
+
+# --- organic analytics: daily rows sent through pinsight's own ingest endpoint ----------------------------
+
+APP_TYPES = ("MOBILE", "TABLET", "WEB")
+DAILY_COUNTS = ("IMPRESSION", "SAVE", "PIN_CLICK", "OUTBOUND_CLICK", "PROFILE_VISIT", "USER_FOLLOW")
+VIDEO_COUNTS = ("VIDEO_START", "VIDEO_MRC_VIEW", "VIDEO_10S_VIEW", "QUARTILE_95_PERCENT_VIEW", "VIDEO_V50_WATCH_TIME")
+LIFETIME_COUNTS = ("TOTAL_COMMENTS", "TOTAL_REACTIONS")
+
+
+def daily_rows(pin_id: str, today: date, days: int, *, seed: int, video: bool = False) -> list[dict]:
+    """Rows for the ``days`` days up to today: some app types stay quiet (no row), and every
+    seventh day has no impressions at all (so its rates divide by zero)."""
+    rng = random.Random(seed)
+    rows = []
+    for back in range(days):
+        day = (today - timedelta(days=back)).isoformat()
+        for app_type in APP_TYPES:
+            if rng.random() < 0.25:
+                continue
+            metrics = {name: rng.randrange(0, 400) for name in DAILY_COUNTS}
+            if back % 7 == 3:
+                metrics["IMPRESSION"] = 0
+            metrics.update({name: rng.randrange(0, 4) for name in LIFETIME_COUNTS})
+            if video:
+                metrics.update({name: rng.randrange(0, 200) for name in VIDEO_COUNTS})
+                metrics["VIDEO_V50_WATCH_TIME"] = metrics["VIDEO_START"] * rng.randrange(1000, 9000)
+            rows.append({"pin_id": pin_id, "date": day, "app_type": app_type, "metrics": metrics})
+    return rows
+
+
+def ingest_daily_rows(api: ContractClient, token: str, rows: list[dict]) -> None:
+    """Sends rows to pinsight's POST /api/v1/daily_metrics (outside /v5, so not in the spec)."""
+    url = api.http.base_url.join("/api/v1/daily_metrics")
+    response = api.http.post(url, json=rows, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"received": len(rows), "applied": len(rows)}
+
+
+def totals(rows: list[dict], start: date, end: date, app_types=APP_TYPES) -> dict[str, dict[str, int]]:
+    """Per day (ISO date) of [start, end], each metric summed over the rows of the given app types."""
+    per_day: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        if row["app_type"] in app_types and start.isoformat() <= row["date"] <= end.isoformat():
+            for name, value in row["metrics"].items():
+                per_day[row["date"]][name] += value
+    return per_day

@@ -8,12 +8,13 @@ bodies to be exactly ``{"code": int, "message": str}``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from pinsight.catalog.metrics import METRICS
 from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
 from pinsight.domain import secrets
 from pinsight.errors import (
@@ -22,6 +23,7 @@ from pinsight.errors import (
     Conflict,
     Forbidden,
     InvalidBookmark,
+    InvalidParameters,
     MissingScope,
     PinNotFound,
     SectionNotFound,
@@ -30,9 +32,21 @@ from pinsight.errors import (
 from pinsight.services import oauth
 from pinsight.services.auth import issue_token
 from pinsight.store import tables
-from tests.contract.support import OAuthApp, World, build_world, tiny_png, tiny_png_base64, unique
+from tests.contract.support import (
+    APP_TYPES,
+    LIFETIME_COUNTS,
+    OAuthApp,
+    World,
+    build_world,
+    daily_rows,
+    ingest_daily_rows,
+    tiny_png,
+    tiny_png_base64,
+    totals,
+    unique,
+)
 from tests.contract.spec_validation import SPEC_URI, SpecValidator, assert_error_body, find_operation
-from tests.support.factories import make_ad_account
+from tests.support.factories import backdate_pin, make_ad_account
 
 UNKNOWN_ID = "1000000000000000001"  # numeric, well-formed, and never minted by the tests' clock
 BAD_ID = "not-a-number"
@@ -91,6 +105,40 @@ def test_validator_resolves_refs_from_the_spec(validator: SpecValidator):
     assert validator.response_schema("/boards/{board_id}", "delete", 204) is None
 
 
+def _series(**overrides) -> dict:
+    series = {
+        "daily_metrics": [{"date": "2024-05-01", "data_status": "READY", "metrics": {"IMPRESSION": 3, "SAVE_RATE": 0.5}}],
+        "summary_metrics": {"IMPRESSION": 3, "SAVE_RATE": 0.5},
+        "lifetime_metrics": {"TOTAL_COMMENTS": 2},
+    }
+    series.update(overrides)
+    return series
+
+
+def test_validator_accepts_valid_pin_analytics(validator: SpecValidator):
+    assert validator.component_errors("PinAnalyticsResponse", {"all": _series()}) == []
+    assert validator.component_errors("PinAnalyticsResponse", {"MOBILE": _series(), "WEB": _series(lifetime_metrics={})}) == []
+    assert validator.component_errors("BulkPinAnalyticsResponse", {"1": {"all": _series()}, "2": {"all": _series()}}) == []
+
+
+@pytest.mark.parametrize(
+    "schema, body, fragment",
+    [
+        ("PinAnalyticsResponse", {"all": _series(lifetime_metrics={"TOTAL_COMMENTS": 1.5})}, "is not of type 'integer'"),
+        ("PinAnalyticsResponse", {"all": _series(summary_metrics={"SAVE_RATE": None})}, "None is not of type 'number'"),
+        ("PinAnalyticsResponse", {"all": _series(summary_metrics={"SAVE": "3"})}, "'3' is not of type 'number'"),
+        ("PinAnalyticsResponse", {"all": _series(daily_metrics=[{"date": "2024-05-01", "data_status": "DONE", "metrics": {}}])},
+         "'DONE' is not one of"),
+        ("PinAnalyticsResponse", {"all": _series(daily_metrics={"2024-05-01": {}})}, "is not of type 'array'"),
+        ("PinAnalyticsResponse", {"all": []}, "is not of type 'object'"),
+        ("BulkPinAnalyticsResponse", {"1": _series()}, "is not of type 'object'"),  # a series where the pin's map belongs
+    ],
+)
+def test_validator_rejects_invalid_pin_analytics(validator: SpecValidator, schema, body, fragment):
+    problems = validator.component_errors(schema, body)
+    assert any(fragment in problem for problem in problems), problems
+
+
 @pytest.mark.parametrize(
     "body",
     [{"code": 1}, {"message": "m"}, {"code": "1", "message": "m"}, {"code": True, "message": "m"},
@@ -119,10 +167,16 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
 }
 
 
-def _request(operation_id: str, world: World) -> dict:
+def _request(operation_id: str, world: World, today: date) -> dict:
     """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
            "ad_account_id": world.ad_account_id}
+    # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
+    analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
+    queries = {
+        "pins/analytics": analytics,
+        "multi_pins/analytics": {**analytics, "pin_ids": [world.pin_id, world.section_pin_id]},
+    }
     bodies = {
         "boards/create": {"name": unique("Auth board")},
         "boards/update": {"description": "updated"},
@@ -133,13 +187,13 @@ def _request(operation_id: str, world: World) -> dict:
         "pins/update": {"title": "updated"},
         "pins/save": {"board_id": world.board_id},
     }
-    return {"params": ids, "json": bodies.get(operation_id)}
+    return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
 def test_authentication_and_scope_errors(operation_id, spec, api, runtime, world: World):
     path, method, operation = find_operation(spec, operation_id)
-    request = _request(operation_id, world)
+    request = _request(operation_id, world, runtime.clock.today())
     user = world.user
 
     for authorization in (None, "Bearer not-a-real-token", "Bearer", f"Basic {user.token}", user.token):
@@ -589,6 +643,283 @@ def test_ad_accounts_get(api, runtime, user, other_user):
         assert body["code"] == AdAccountNotFound.code
 
 
+# --- pin analytics ---------------------------------------------------------------------------------------
+
+STANDARD_METRICS = ["IMPRESSION", "OUTBOUND_CLICK", "PIN_CLICK", "SAVE", "SAVE_RATE", "TOTAL_COMMENTS", "TOTAL_REACTIONS",
+                    "USER_FOLLOW", "PROFILE_VISIT"]
+VIDEO_METRICS = ["IMPRESSION", "SAVE_RATE", "VIDEO_MRC_VIEW", "VIDEO_10S_VIEW", "QUARTILE_95_PERCENT_VIEW",
+                 "VIDEO_V50_WATCH_TIME", "VIDEO_START", "VIDEO_AVG_WATCH_TIME", "TOTAL_REACTIONS"]
+RATIOS = {"SAVE_RATE": ("SAVE", "IMPRESSION"), "VIDEO_AVG_WATCH_TIME": ("VIDEO_V50_WATCH_TIME", "VIDEO_START")}
+CREATED_DAYS_AGO = 40
+
+
+def _period(today: date, back_start: int, back_end: int = 0) -> dict:
+    return {"start_date": (today - timedelta(days=back_start)).isoformat(),
+            "end_date": (today - timedelta(days=back_end)).isoformat()}
+
+
+def _expected(counts: dict, names: list[str]) -> dict:
+    """The metric values from summed counts (rates as a ratio of the sums, 0 with no denominator)."""
+    def value(name):
+        if name in RATIOS:
+            numerator, denominator = RATIOS[name]
+            return counts.get(numerator, 0) / counts[denominator] if counts.get(denominator) else 0.0
+        return counts.get(name, 0)
+
+    return {name: value(name) for name in names}
+
+
+def _assert_series(series: dict, rows: list[dict], start: date, end: date, names: list[str], today: date,
+                   app_types=APP_TYPES) -> None:
+    """One PinAnalyticsMetricsResponse against the rows sent (the pin made CREATED_DAYS_AGO)."""
+    per_day = totals(rows, start, end, app_types)
+    created_on = today - timedelta(days=CREATED_DAYS_AGO)
+    periodic = [name for name in names if name not in LIFETIME_COUNTS]
+    lifetime = [name for name in names if name in LIFETIME_COUNTS]
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    assert [entry["date"] for entry in series["daily_metrics"]] == [day.isoformat() for day in days]
+    for day, entry in zip(days, series["daily_metrics"]):
+        if day < created_on:
+            assert entry == {"date": day.isoformat(), "data_status": "BEFORE_PIN_CREATED", "metrics": {}}
+            continue
+        assert entry["data_status"] == ("PROCESSING" if (today - day).days < 2 else "READY")
+        assert entry["metrics"] == pytest.approx(_expected(per_day.get(day.isoformat(), {}), periodic))
+    summed: dict = {}
+    for counts in per_day.values():
+        for name, value in counts.items():
+            summed[name] = summed.get(name, 0) + value
+    assert series["summary_metrics"] == pytest.approx(_expected(summed, periodic))
+    for name in periodic:
+        if METRICS[name].kind == "count":  # counts are whole numbers; rates and durations may not be
+            assert type(series["summary_metrics"][name]) is int, (name, series["summary_metrics"][name])
+    if lifetime:
+        # Lifetime metrics cover the pin's whole life, whatever the period.
+        assert series["lifetime_metrics"] == {
+            name: sum(row["metrics"][name] for row in rows if row["app_type"] in app_types) for name in lifetime
+        }
+    else:
+        assert "lifetime_metrics" not in series
+
+
+@pytest.fixture
+def analysed(api, runtime, user, world: World) -> tuple[str, dict[str, list[dict]]]:
+    """The world's two pins and a video pin, made CREATED_DAYS_AGO, with rows for the last 30 days."""
+    today = runtime.clock.today()
+    video = api.call("post", "/pins", token=user.token, expect=201,
+                     json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["video_id"]})
+    rows = {}
+    for seed, pin_id in enumerate((world.pin_id, world.section_pin_id, video["id"])):
+        backdate_pin(runtime, pin_id, days=CREATED_DAYS_AGO)
+        rows[pin_id] = daily_rows(pin_id, today, 30, seed=seed, video=pin_id == video["id"])
+        ingest_daily_rows(api, user.token, rows[pin_id])
+    return video["id"], rows
+
+
+def _bad_analytics_queries(today: date) -> list:
+    base = {**_period(today, 6), "metric_types": "IMPRESSION"}
+    without = lambda name: {key: value for key, value in base.items() if key != name}  # noqa: E731
+    return [
+        {**base, **_period(today, 91)},  # start_date more than 90 days back
+        {**base, **_period(today, 91, 1)},
+        {**base, "end_date": (today + timedelta(days=1)).isoformat()},  # in the future
+        {**base, "start_date": today.isoformat(), "end_date": (today - timedelta(days=1)).isoformat()},  # ends first
+        {**base, "start_date": (today - timedelta(days=3)).strftime("%Y/%m/%d")},
+        {**base, "end_date": "2023-02-29"},
+        {**base, "start_date": "yesterday"},
+        {**base, "start_date": ""},
+        {**base, "end_date": today.isoformat() + "T00:00:00Z"},
+        without("start_date"),
+        without("end_date"),
+        without("metric_types"),
+        {**base, "metric_types": ""},
+        {**base, "metric_types": " , "},
+        {**base, "metric_types": "NOPE"},
+        {**base, "metric_types": "ENGAGEMENT"},  # a metric, but not a pin metric
+        {**base, "metric_types": "IMPRESSION,save"},
+        {**base, "app_types": "CAR"},
+        {**base, "ad_account_id": "x"},
+    ]
+
+
+def test_pins_analytics(api, runtime, user, world: World, analysed):
+    video_id, rows = analysed
+    today = runtime.clock.today()
+    path, params = "/pins/{pin_id}/analytics", {"pin_id": world.pin_id}
+    pin_rows = rows[world.pin_id]
+
+    def get(query, pin_id=world.pin_id, token=user.token):
+        return api.call("get", path, token=token, params={"pin_id": pin_id}, query=query, expect=200)
+
+    # NO_SPLIT (the default), every standard metric, comma-separated.
+    body = get({**_period(today, 29), "metric_types": ",".join(STANDARD_METRICS)})
+    assert list(body) == ["all"]
+    _assert_series(body["all"], pin_rows, today - timedelta(days=29), today, STANDARD_METRICS, today)
+    # Days without impressions have a save rate of 0 (not null, not NaN).
+    assert any(d["metrics"]["IMPRESSION"] == 0 and d["metrics"]["SAVE_RATE"] == 0 for d in body["all"]["daily_metrics"])
+    assert body == get({**_period(today, 29), "metric_types": ",".join(STANDARD_METRICS), "split_field": "NO_SPLIT",
+                        "app_types": "ALL", "ad_account_id": world.ad_account_id})
+
+    # Split by app type, metric_types repeated: one series per app type, adding up to the whole.
+    names = ["IMPRESSION", "SAVE", "SAVE_RATE", "TOTAL_COMMENTS"]
+    query = [*_period(today, 20).items(), *(("metric_types", name) for name in names), ("split_field", "APP_TYPE")]
+    split = get(query)
+    assert set(split) == set(APP_TYPES)
+    for app_type in APP_TYPES:
+        _assert_series(split[app_type], pin_rows, today - timedelta(days=20), today, names, today, app_types=(app_type,))
+    whole = get({**_period(today, 20), "metric_types": ",".join(names)})["all"]
+    for name in ("IMPRESSION", "SAVE"):
+        assert sum(split[app_type]["summary_metrics"][name] for app_type in APP_TYPES) == whole["summary_metrics"][name]
+    assert sum(split[app_type]["lifetime_metrics"]["TOTAL_COMMENTS"] for app_type in APP_TYPES) == \
+        whole["lifetime_metrics"]["TOTAL_COMMENTS"]
+
+    # One app type, with and without the split.
+    web = get({**_period(today, 20), "metric_types": ",".join(names), "app_types": "WEB"})
+    assert list(web) == ["all"]
+    _assert_series(web["all"], pin_rows, today - timedelta(days=20), today, names, today, app_types=("WEB",))
+    web_split = get({**_period(today, 20), "metric_types": ",".join(names), "app_types": "WEB", "split_field": "APP_TYPE"})
+    assert web_split == {"WEB": web["all"]}
+
+    # A video pin's metrics; the period reaches back before the pin was made.
+    video = get({**_period(today, 60), "metric_types": ",".join(VIDEO_METRICS)}, pin_id=video_id)
+    _assert_series(video["all"], rows[video_id], today - timedelta(days=60), today, VIDEO_METRICS, today)
+    statuses = [entry["data_status"] for entry in video["all"]["daily_metrics"]]
+    assert statuses.count("BEFORE_PIN_CREATED") == 60 - CREATED_DAYS_AGO and statuses[-2:] == ["PROCESSING"] * 2
+    assert video["all"]["summary_metrics"]["VIDEO_START"] > 0
+
+    # The widest period (90 days back to today), a one-day period, a period ending before today, and a quiet
+    # period (before any rows, after the pin was made): zeros and rates of 0.
+    for back_start, back_end in ((90, 0), (0, 0), (10, 10), (29, 3), (CREATED_DAYS_AGO, 31)):
+        start, end = today - timedelta(days=back_start), today - timedelta(days=back_end)
+        found = get({**_period(today, back_start, back_end), "metric_types": "SAVE_RATE,PIN_CLICK,TOTAL_REACTIONS"})
+        _assert_series(found["all"], pin_rows, start, end, ["SAVE_RATE", "PIN_CLICK", "TOTAL_REACTIONS"], today)
+    quiet = get({**_period(today, CREATED_DAYS_AGO, 31), "metric_types": "SAVE_RATE,PIN_CLICK"})["all"]
+    assert quiet["summary_metrics"] == {"SAVE_RATE": 0, "PIN_CLICK": 0}
+
+
+def test_pins_analytics_errors(api, runtime, user, other_user, world: World, analysed):
+    today = runtime.clock.today()
+    path, params = "/pins/{pin_id}/analytics", {"pin_id": world.pin_id}
+    good = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE"}
+
+    for query in _bad_analytics_queries(today) + [{**good, "split_field": "DEVICE"}]:
+        body = api.call("get", path, token=user.token, params=params, query=query, expect=400)
+        assert body["code"] == InvalidParameters.code, (query, body)
+
+    assert api.call("get", path, params=params, query=good, expect=401)["code"] == Unauthenticated.code
+    for scope in ("boards:read", "pins:read"):
+        body = api.call("get", path, token=user.token_with(runtime, ALL - {scope}), params=params, query=good, expect=403)
+        assert body["code"] == MissingScope.code and scope in body["message"]
+
+    # Analytics are for the pin's owner: another user who can see the pin may not read them.
+    api.call("get", "/pins/{pin_id}", token=other_user.token, params=params, expect=200)
+    assert api.call("get", path, token=other_user.token, params=params, query=good, expect=403)["code"] == Forbidden.code
+
+    for pin_id in (UNKNOWN_ID, BAD_ID, "0", "9" * 30, "²"):
+        body = api.call("get", path, token=user.token, params={"pin_id": pin_id}, query=good, expect=404)
+        assert body["code"] == PinNotFound.code
+    secret_board = api.call("post", "/boards", token=user.token, json={"name": unique("Secret"), "privacy": "SECRET"},
+                            expect=201)
+    secret_pin = api.call("post", "/pins", token=user.token, expect=201,
+                          json={"board_id": secret_board["id"], "media_source": MEDIA_SOURCES["image_url"]})
+    secret = {"pin_id": secret_pin["id"]}
+    api.call("get", path, token=user.token, params=secret, query=good, expect=200)
+    api.call("get", path, token=other_user.token, params=secret, query=good, expect=404)
+    api.call("get", path, token=user.token_with(runtime, ALL - {"pins:read_secret"}), params=secret, query=good,
+             expect=403)
+    deleted = api.call("post", "/pins", token=user.token, expect=201,
+                       json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["image_url"]})
+    api.call("delete", "/pins/{pin_id}", token=user.token, params={"pin_id": deleted["id"]}, expect=204)
+    api.call("get", path, token=user.token, params={"pin_id": deleted["id"]}, query=good, expect=404)
+
+    # Business Access: an Analyst acts as the ad account's owner on public content, not on secret content.
+    shared = make_ad_account(runtime, user, roles={other_user.id: "ANALYST"})
+    as_owner = api.call("get", path, token=other_user.token, params=params, query={**good, "ad_account_id": shared},
+                        expect=200)
+    assert as_owner == api.call("get", path, token=user.token, params=params, query=good, expect=200)
+    api.call("get", path, token=other_user.token, params=secret, query={**good, "ad_account_id": shared}, expect=403)
+    not_shared = make_ad_account(runtime, user)
+    api.call("get", path, token=other_user.token, params=params, query={**good, "ad_account_id": not_shared}, expect=403)
+    body = api.call("get", path, token=user.token, params=params, query={**good, "ad_account_id": UNKNOWN_ID[:16]},
+                    expect=404)
+    assert body["code"] == AdAccountNotFound.code
+
+
+def test_multi_pins_analytics(api, runtime, user, world: World, analysed):
+    video_id, rows = analysed
+    today = runtime.clock.today()
+    path = "/pins/analytics"
+    ids = [world.pin_id, world.section_pin_id, video_id]
+    names = ["IMPRESSION", "SAVE", "SAVE_RATE", "VIDEO_START", "VIDEO_AVG_WATCH_TIME", "TOTAL_COMMENTS"]
+
+    def get(query, token=user.token):
+        return api.call("get", path, token=token, query=query, expect=200)
+
+    # pin_ids repeated, metric_types comma-separated: one PinAnalyticsResponse per pin, keyed by its id.
+    query = [*(("pin_ids", pin_id) for pin_id in ids), *_period(today, 29).items(), ("metric_types", ",".join(names))]
+    body = get(query)
+    assert set(body) == set(ids)
+    for pin_id in ids:
+        assert list(body[pin_id]) == ["all"]
+        _assert_series(body[pin_id]["all"], rows[pin_id], today - timedelta(days=29), today, names, today)
+    # The same as asking for each pin alone.
+    single = api.call("get", "/pins/{pin_id}/analytics", token=user.token, params={"pin_id": video_id}, expect=200,
+                      query={**_period(today, 29), "metric_types": ",".join(names)})
+    assert body[video_id] == single
+
+    # pin_ids comma-separated, repeats collapsing; metric_types repeated; one app type; the widest period.
+    query = [("pin_ids", f"{world.pin_id},{world.section_pin_id},{world.pin_id}"), *_period(today, 90).items(),
+             ("metric_types", "PIN_CLICK"), ("metric_types", "SAVE_RATE"), ("metric_types", "TOTAL_REACTIONS"),
+             ("app_types", "MOBILE"), ("ad_account_id", world.ad_account_id)]
+    body = get(query)
+    assert set(body) == {world.pin_id, world.section_pin_id}
+    for pin_id in body:
+        _assert_series(body[pin_id]["all"], rows[pin_id], today - timedelta(days=90), today,
+                       ["PIN_CLICK", "SAVE_RATE", "TOTAL_REACTIONS"], today, app_types=("MOBILE",))
+    # A new pin with no rows: the days before it existed carry no metrics, the rest are zeros.
+    fresh = api.call("post", "/pins", token=user.token, expect=201,
+                     json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["image_url"]})
+    quiet = get({"pin_ids": [fresh["id"]], **_period(today, 3), "metric_types": "SAVE_RATE,IMPRESSION,TOTAL_COMMENTS"})
+    series = quiet[fresh["id"]]["all"]
+    assert [entry["data_status"] for entry in series["daily_metrics"]] == ["BEFORE_PIN_CREATED"] * 3 + ["PROCESSING"]
+    assert series["summary_metrics"] == {"SAVE_RATE": 0, "IMPRESSION": 0} and series["lifetime_metrics"] == {"TOTAL_COMMENTS": 0}
+
+
+def test_multi_pins_analytics_errors(api, runtime, user, other_user, world: World, analysed):
+    today = runtime.clock.today()
+    path = "/pins/analytics"
+    pins = {"pin_ids": [world.pin_id, world.section_pin_id]}
+    good = {**pins, **_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE"}
+
+    too_many = [str(10**18 + n) for n in range(101)]
+    for query in [{**pins, **bad} for bad in _bad_analytics_queries(today)] + [
+        {key: value for key, value in good.items() if key != "pin_ids"},
+        {**good, "pin_ids": ""},
+        {**good, "pin_ids": ","},
+        {**good, "pin_ids": too_many},
+        {**good, "pin_ids": ",".join(too_many)},
+    ]:
+        body = api.call("get", path, token=user.token, query=query, expect=400)
+        assert body["code"] == InvalidParameters.code, (query, body)
+
+    assert api.call("get", path, query=good, expect=401)["code"] == Unauthenticated.code
+    for scope in ("boards:read", "pins:read"):
+        body = api.call("get", path, token=user.token_with(runtime, ALL - {scope}), query=good, expect=403)
+        assert body["code"] == MissingScope.code and scope in body["message"]
+
+    # Every pin must be the caller's: one that is not spoils the request.
+    theirs = build_world(api, runtime, other_user)
+    for pin_ids in ([theirs.pin_id], [world.pin_id, theirs.pin_id]):
+        body = api.call("get", path, token=user.token, query={**good, "pin_ids": pin_ids}, expect=403)
+        assert body["code"] == Forbidden.code
+    api.call("get", path, token=other_user.token, query=good, expect=403)
+
+    for pin_ids in ([UNKNOWN_ID], [world.pin_id, UNKNOWN_ID], [BAD_ID], [world.pin_id, "²"], [f"{world.pin_id},0"]):
+        body = api.call("get", path, token=user.token, query={**good, "pin_ids": pin_ids}, expect=404)
+        assert body["code"] == PinNotFound.code
+    body = api.call("get", path, token=user.token, query={**good, "ad_account_id": UNKNOWN_ID[:16]}, expect=404)
+    assert body["code"] == AdAccountNotFound.code
+
+
 # --- client_credentials tokens --------------------------------------------------------------------------
 
 
@@ -603,10 +934,11 @@ def test_client_credentials_tokens(operation_id, spec, api, runtime, user, oauth
     world = build_world(api, runtime, user)
     path, method, _ = find_operation(spec, operation_id)
     token = _client_token(api, oauth_app, " ".join(ALL_SCOPES))
+    request = _request(operation_id, world, runtime.clock.today())
     if OPERATIONS[operation_id].client_credentials:
-        api.call(method, path, token=token, expect=SUCCESS[operation_id], **_request(operation_id, world))
+        api.call(method, path, token=token, expect=SUCCESS[operation_id], **request)
     else:
-        body = api.call(method, path, token=token, expect=403, **_request(operation_id, world))
+        body = api.call(method, path, token=token, expect=403, **request)
         assert body["code"] == MissingScope.code and "client_credentials" in body["message"]
 
 

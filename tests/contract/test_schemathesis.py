@@ -11,10 +11,13 @@ be one pinsight answers with on purpose, an error body must be exactly
 discriminator mappings).
 
 So that the fuzzing gets past "404 not found", generated ids are often replaced with
-ids that exist (and media URLs with fetchable-looking ones). Read-only operations run
-with the demo user's token over the demo data set; operations that change data run
-as a dedicated user over content it creates first, so the demo data other tests rely
-on is never changed. Each positive run must reach a 2xx at least once.
+ids that exist (and media URLs with fetchable-looking ones); for the analytics
+operations, generated periods and metric lists are often replaced with valid ones (a
+generated date is almost never within the last 90 days). Read-only operations run
+with the demo user's token over the demo data set (whose pins carry daily metrics);
+operations that change data run as a dedicated user over content it creates first, so
+the demo data other tests rely on is never changed. Each positive run must reach a 2xx
+at least once.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -78,6 +82,10 @@ class Target:
     body_defaults: dict[str, list] = field(default_factory=dict)
     media: dict[str, list] = field(default_factory=dict)
     ad_accounts: list[str] = field(default_factory=list)
+    # Consistent sets of real query parameters (a valid period) to use instead of generated ones.
+    query_sets: list[dict[str, str]] = field(default_factory=list)
+    # Real values for single query parameters.
+    query: dict[str, list] = field(default_factory=dict)
     # Extra rewriting of a dict body (OAuth grants).
     rewrite_body: Callable[[dict, Callable], None] | None = None
 
@@ -199,17 +207,46 @@ def _all_checks(validator: SpecValidator, target: Target) -> list[Callable]:
 # --- what the fuzzer acts as, and which real ids it may use ------------------------------------------------
 
 
-def _demo_target(operation_id: str, demo: dict) -> Target:
+ANALYTICS = ("pins/analytics", "multi_pins/analytics")
+# Standard, video and lifetime metrics, comma-separated as the spec's explode: false has them (the server
+# also takes the parameter repeated, which the generated cases and the response-schema tests exercise).
+METRIC_LISTS = [
+    "IMPRESSION,SAVE,SAVE_RATE",
+    "PIN_CLICK,OUTBOUND_CLICK,USER_FOLLOW,PROFILE_VISIT,TOTAL_COMMENTS",
+    "VIDEO_START,VIDEO_AVG_WATCH_TIME,VIDEO_V50_WATCH_TIME,QUARTILE_95_PERCENT_VIEW,TOTAL_REACTIONS",
+    "SAVE_RATE,VIDEO_MRC_VIEW,VIDEO_10S_VIEW,TOTAL_COMMENTS",
+]
+
+
+def _periods(today: date) -> list[dict[str, str]]:
+    """Valid start_date/end_date pairs: the widest (90 days back to today), a week, one day, older spans."""
+    def day(back: int) -> str:
+        return (today - timedelta(days=back)).isoformat()
+
+    return [{"start_date": day(start), "end_date": day(end)} for start, end in ((90, 0), (6, 0), (0, 0), (30, 2), (89, 60))]
+
+
+def _demo_target(operation_id: str, demo: dict, today: date) -> Target:
     boards = [{"board_id": demo[name]} for name in ("board_id", "secret_board_id", "friend_board_id")]
+    # The demo user's pin has daily metrics; the friend's pin is visible but not theirs to analyse (403).
+    pins = [{"pin_id": demo["pin_id"]}, {"pin_id": demo["friend_pin_id"]}]
     paths = {
         "boards/get": boards,
         "boards/list_pins": boards,
         "board_sections/list": boards,
         "board_sections/list_pins": [{"board_id": demo["board_id"], "section_id": demo["section_id"]}],
-        "pins/get": [{"pin_id": demo["pin_id"]}, {"pin_id": demo["friend_pin_id"]}],
+        "pins/get": pins,
+        "pins/analytics": [pins[0], pins[0], pins[1]],
         "ad_accounts/get": [{"ad_account_id": demo["ad_account_id"]}],
     }.get(operation_id, [])
-    return Target(f"Bearer {demo['access_token']}", paths=paths, ad_accounts=[demo["ad_account_id"]])
+    target = Target(f"Bearer {demo['access_token']}", paths=paths, ad_accounts=[demo["ad_account_id"]])
+    if operation_id in ANALYTICS:
+        target.query_sets = _periods(today)
+        target.query = {"metric_types": METRIC_LISTS}
+        if operation_id == "multi_pins/analytics":
+            own = demo["pin_id"]
+            target.query["pin_ids"] = [[own], [own], [own, demo["friend_pin_id"]]]
+    return target
 
 
 def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dict) -> Target:
@@ -304,8 +341,15 @@ def _substitute(case, target: Target, draw) -> None:
         case.path_parameters.update(target.fresh_path())
     elif target.paths and case.path_parameters and often():
         case.path_parameters.update(pick(target.paths))
-    if isinstance(case.query, dict) and "ad_account_id" in case.query and target.ad_accounts and often():
-        case.query["ad_account_id"] = pick(target.ad_accounts)
+    if isinstance(case.query, dict):
+        if "ad_account_id" in case.query and target.ad_accounts and often():
+            case.query["ad_account_id"] = pick(target.ad_accounts)
+        if target.query_sets and often():
+            # Only parameters the case has: a negative case that left one out still does.
+            case.query.update({k: v for k, v in pick(target.query_sets).items() if k in case.query})
+        for name, options in target.query.items():
+            if name in case.query and often():
+                case.query[name] = copy.deepcopy(pick(options))
     if isinstance(case.body, dict):
         for name, options in target.body.items():
             if name in case.body and often():
@@ -331,7 +375,7 @@ def _substitute(case, target: Target, draw) -> None:
 def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runtime, server, api, new_user):
     operation = st_operations[operation_id]
     if operation.method == "get":
-        target = _demo_target(operation_id, demo)
+        target = _demo_target(operation_id, demo, runtime.clock.today())
     elif operation_id == "oauth/token":
         target = _oauth_target(runtime, new_user(prefix="fuzz"), server)
     else:

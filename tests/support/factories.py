@@ -62,3 +62,15 @@ def make_ad_account(runtime: Runtime, owner: TestUser, roles: dict[str, str] | N
         for user_id, role in (roles or {}).items():
             ads_store.grant_role(conn, account_id, int(user_id), role)
     return str(account_id)
+
+
+def backdate_pin(runtime: Runtime, pin_id: str, days: int) -> None:
+    """Pretend a pin was created ``days`` ago (analytics hide the days before creation)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from pinsight.store.tables import pins
+
+    with runtime.engine.begin() as conn:
+        conn.execute(update(pins).where(pins.c.id == int(pin_id)).values(created_at=runtime.clock.now() - timedelta(days=days)))

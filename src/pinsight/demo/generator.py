@@ -18,7 +18,9 @@ from sqlalchemy import Engine
 from pinsight.domain.ids import IdGenerator
 from pinsight.domain.media import image_sizes
 from pinsight.store import ads as ads_store
+from pinsight.demo.metrics import DemoPin, daily_rows
 from pinsight.store import content as store
+from pinsight.store import metrics as metrics_store
 
 DEMO_USER = "pinsight_demo"
 FRIEND_USER = "pinsight_friend"
@@ -85,7 +87,7 @@ def _slug(text: str) -> str:
     return "-".join(text.lower().split())
 
 
-def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | None:
+def seed_demo(engine: Engine, now: datetime, seed: int = 42, days: int = 400) -> DemoSummary | None:
     """Create the demo users and content in one transaction (nothing is half-written)."""
     rng = random.Random(seed)
     # Anchored to the start of the day, so a seed gives identical data (ids included) all day.
@@ -97,6 +99,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | No
         clock_value[0] = moment.timestamp()
         return ids.next_id()
 
+    demo_pins: list[DemoPin] = []
     with engine.begin() as conn:
         user_id = at(started)
         friend_id = at(started + timedelta(seconds=1))
@@ -150,6 +153,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | No
             pin_id = at(created)
             slug = _slug(title)
             source_type, media = _media(rng, creative_type, slug)
+            promoted = creative_type == "SHOPPING" or rng.random() < 0.1
             store.insert_pin(
                 conn,
                 id=pin_id,
@@ -165,11 +169,12 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | No
                 source_type=source_type,
                 media=json.dumps(media),
                 is_standard=True,
-                has_been_promoted=creative_type == "SHOPPING" or rng.random() < 0.1,
+                has_been_promoted=promoted,
                 parent_pin_id=parent_id,
                 created_at=created,
             )
             store.touch_board(conn, board_id, created)
+            demo_pins.append(DemoPin(pin_id, owner_id, created.date(), creative_type, True, promoted))
             return pin_id
 
         # The friend's content first, so the demo user can have saved (repinned) some of it.
@@ -226,6 +231,10 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42) -> DemoSummary | No
             updated_at=started + timedelta(days=4),
         )
         ads_store.grant_role(conn, ad_account_id, friend_id, "ANALYST")
+
+        rows = list(daily_rows(demo_pins, now.date(), days, seed))
+        for offset in range(0, len(rows), 5000):
+            metrics_store.upsert_daily_rows(conn, rows[offset : offset + 5000])
 
     return describe_demo(engine)
 

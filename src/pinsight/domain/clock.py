@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 class Clock:
-    def __init__(self, fixed: datetime | None = None):
+    """Naive-UTC time. ``today`` pins the date (PINSIGHT_TODAY) while the time of day runs on."""
+
+    def __init__(self, fixed: datetime | None = None, today: date | None = None):
         self._fixed = fixed
+        self._today = today
 
     def now(self) -> datetime:
         """Naive UTC, second precision: how timestamps are stored."""
-        moment = self._fixed or datetime.now(UTC)
-        return moment.replace(tzinfo=None, microsecond=0)
+        moment = (self._fixed or datetime.now(UTC)).replace(tzinfo=None, microsecond=0)
+        if self._today is not None:
+            moment = datetime.combine(self._today, moment.time())
+        return moment
 
+    def today(self) -> date:
+        return self.now().date()

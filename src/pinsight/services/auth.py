@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS, parse_scopes, unknown_scopes
+from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS, PINSIGHT_OPERATIONS, parse_scopes, unknown_scopes
 from pinsight.domain import secrets
 from pinsight.domain.ids import new_id
 from pinsight.errors import InvalidParameters, MissingScope, Unauthenticated, UserNotFound
@@ -66,7 +66,7 @@ def authenticate(rt: Runtime, authorization: str | None) -> Principal:
 
 
 def authorize(principal: Principal, operation_id: str) -> None:
-    operation = OPERATIONS[operation_id]
+    operation = OPERATIONS.get(operation_id) or PINSIGHT_OPERATIONS[operation_id]
     if principal.grant == CLIENT_CREDENTIALS and not operation.client_credentials:
         raise MissingScope(f"This operation ({operation_id}) does not accept client_credentials tokens.")
     missing = sorted(operation.scopes - principal.scopes)

@@ -28,7 +28,7 @@ def render_pins(rows, actor: Actor) -> list[dict]:
     return [render.pin(row, actor.user_id) for row in rows]
 
 
-def _load_visible_pin(conn, actor: Actor, pin_id: str):
+def load_visible_pin(conn, actor: Actor, pin_id: str):
     pin = store.get_pin(conn, parse_id(pin_id, "Pin", PinNotFound))
     if pin is None or not can_see(actor, pin["board_owner_id"], pin["board_privacy"]):
         raise PinNotFound()
@@ -38,7 +38,7 @@ def _load_visible_pin(conn, actor: Actor, pin_id: str):
 
 
 def _load_own_pin(conn, actor: Actor, pin_id: str):
-    pin = _load_visible_pin(conn, actor, pin_id)
+    pin = load_visible_pin(conn, actor, pin_id)
     if pin["owner_id"] != actor.user_id:
         raise Forbidden("You can only change pins you own.")
     if pin["board_privacy"] == "SECRET":
@@ -100,7 +100,7 @@ def _add_pin(conn, rt: Runtime, actor: Actor, board, section, content: dict, par
 def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
-        pin = _load_visible_pin(conn, actor, pin_id)
+        pin = load_visible_pin(conn, actor, pin_id)
     return render.pin(pin, actor.user_id)
 
 
@@ -111,7 +111,7 @@ def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         parent_id = None
         if body.parent_pin_id is not None:
-            parent_id = _load_visible_pin(conn, actor, body.parent_pin_id)["id"]
+            parent_id = load_visible_pin(conn, actor, body.parent_pin_id)["id"]
         content = {
             "title": body.title,
             "description": body.description,
@@ -227,7 +227,7 @@ def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) ->
 def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_account_id) -> dict:
     with rt.engine.begin() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
-        source = _load_visible_pin(conn, actor, pin_id)
+        source = load_visible_pin(conn, actor, pin_id)
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         content = {name: source[name] for name in _COPIED_ON_SAVE}
         return _add_pin(conn, rt, actor, board, section, content, source["id"])

@@ -9,6 +9,7 @@ from typing import TypeVar
 from anyio import to_thread
 from sqlalchemy import Engine
 
+from pinsight.domain.analytics_period import AnalyticsRules, parse_today
 from pinsight.domain.bookmarks import BookmarkCodec
 from pinsight.domain.clock import Clock
 from pinsight.settings import Settings
@@ -24,6 +25,7 @@ class Runtime:
     clock: Clock
     bookmarks: BookmarkCodec
     token_cache: dict = field(default_factory=dict)
+    analytics_rules: AnalyticsRules = field(default_factory=AnalyticsRules)
 
     def __post_init__(self) -> None:
         # SQLite answers from local pages in microseconds: a thread hop would cost more
@@ -41,4 +43,9 @@ class Runtime:
     def build(cls, engine: Engine, settings: Settings, clock: Clock | None = None) -> Runtime:
         with engine.begin() as conn:
             secret = auth_store.server_secret(conn, "bookmarks")
-        return cls(engine=engine, settings=settings, clock=clock or Clock(), bookmarks=BookmarkCodec(secret.encode()))
+        clock = clock or Clock(today=parse_today(settings.today))
+        # Built once, so a bad PINSIGHT_ANALYTICS_LOOKBACK_DAYS stops the server at start.
+        rules = AnalyticsRules.from_setting(settings.analytics_lookback_days)
+        return cls(
+            engine=engine, settings=settings, clock=clock, bookmarks=BookmarkCodec(secret.encode()), analytics_rules=rules
+        )

@@ -206,3 +206,14 @@ def update_pin(conn: Connection, pin_id: int, **values) -> None:
 
 def delete_pin(conn: Connection, pin_id: int) -> None:
     conn.execute(delete(pins).where(pins.c.id == pin_id))
+
+
+def get_pins_brief(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
+    """Owner, creation time and creative type of each of these pins that exists."""
+    found: dict[int, dict] = {}
+    for offset in range(0, len(pin_ids), 5000):
+        chunk = list(pin_ids[offset : offset + 5000])
+        query = select(pins.c.id, pins.c.owner_id, pins.c.created_at, pins.c.creative_type).where(pins.c.id.in_(chunk))
+        for row in conn.execute(query).mappings():
+            found[row["id"]] = dict(row)
+    return found

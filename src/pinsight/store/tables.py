@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     Boolean,
     Column,
     DateTime,
@@ -164,3 +165,25 @@ ad_account_roles = Table(
     Column("role", String(40), primary_key=True),
 )
 Index("ix_ad_account_roles_user_id", ad_account_roles.c.user_id)
+
+# ---- organic analytics ----------------------------------------------------------------
+# One row per pin, day, app type and traffic kind, holding every stored (additive) metric
+# of the catalogue. Rows exist only where something happened: a long-tail pin's quiet
+# days cost nothing. ``owner_id`` is the pin owner's, kept here so account-wide
+# aggregates read one covering index without joining pins.
+from pinsight.catalog.metrics import STORED_COLUMNS  # noqa: E402
+
+APP_TYPES = ("MOBILE", "TABLET", "WEB")
+TRAFFIC_KINDS = ("ORGANIC", "PAID")
+
+pin_daily_metrics = Table(
+    "pin_daily_metrics",
+    metadata,
+    Column("pin_id", BigInteger, ForeignKey("pins.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("app_type", String(8), primary_key=True),
+    Column("traffic", String(8), primary_key=True),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
+)
+Index("ix_pin_daily_metrics_owner_id_day", pin_daily_metrics.c.owner_id, pin_daily_metrics.c.day)

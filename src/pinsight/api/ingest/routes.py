@@ -1,0 +1,17 @@
+"""pinsight's developer endpoints for getting data in (outside /v5, which stays Pinterest's)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from pinsight.api.deps import authorized
+from pinsight.api.responses import JSON
+from pinsight.services import ingest
+
+router = APIRouter(prefix="/api/v1", tags=["ingest"])
+
+
+@router.post("/daily_metrics", operation_id="pinsight/ingest_daily_metrics")
+async def ingest_daily_metrics(request: Request, caller=authorized("pinsight/ingest_daily_metrics")):
+    raw = await request.body()
+    return JSON(await caller.call(ingest.ingest_daily_rows, raw))

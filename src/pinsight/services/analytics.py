@@ -1,0 +1,109 @@
+"""Organic analytics for pins: daily series, period summaries and lifetime totals,
+computed from the stored daily rows (rates as ratios of sums)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pinsight.catalog.metrics import (
+    LIFETIME_METRICS,
+    PIN_ANALYTICS_METRICS,
+    base_columns_for,
+    evaluate,
+    parse_metric_types,
+)
+from pinsight.domain.analytics_period import BEFORE_PIN_CREATED, data_status, validate_period
+from pinsight.errors import Forbidden, InvalidParameters, PinNotFound
+from pinsight.services.access import Actor, parse_id, resolve_actor
+from pinsight.services.auth import Principal
+from pinsight.services.pins import load_visible_pin
+from pinsight.services.runtime import Runtime
+from pinsight.store import metrics as metrics_store
+from pinsight.store.tables import APP_TYPES
+
+MAX_PINS = 100
+ALL = "all"
+
+
+def _app_types(app_types: str) -> tuple[str, ...]:
+    return APP_TYPES if app_types == "ALL" else (app_types,)
+
+
+def _own_pin(conn, actor: Actor, pin_id: str):
+    pin = load_visible_pin(conn, actor, pin_id)
+    if pin["owner_id"] != actor.user_id:
+        raise Forbidden("Not authorized to access board or Pin: analytics are for the Pin's owner.")
+    return pin
+
+
+def _series(period, today, rules, created_on, metric_names, columns, by_day: dict, lifetime_totals: dict | None) -> dict:
+    periodic = [name for name in metric_names if name not in LIFETIME_METRICS]
+    lifetime = [name for name in metric_names if name in LIFETIME_METRICS]
+    zero = dict.fromkeys(columns, 0)
+    period_totals = dict(zero)
+    daily = []
+    for day in period.days():
+        status = data_status(day, today, created_on, rules)
+        totals = by_day.get(day, zero)
+        for column in columns:
+            period_totals[column] += totals[column]
+        metrics = {} if status == BEFORE_PIN_CREATED else {name: evaluate(name, totals) for name in periodic}
+        daily.append({"date": day.isoformat(), "data_status": status, "metrics": metrics})
+    result = {
+        "daily_metrics": daily,
+        "summary_metrics": {name: evaluate(name, period_totals) for name in periodic},
+    }
+    if lifetime:
+        result["lifetime_metrics"] = {name: evaluate(name, lifetime_totals or zero) for name in lifetime}
+    return result
+
+
+def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_types, metric_types, split_field) -> dict:
+    rules, today = rt.analytics_rules, rt.clock.today()
+    period = validate_period(start_date, end_date, today, rules)
+    names = parse_metric_types(metric_types or [], PIN_ANALYTICS_METRICS)
+    if not names:
+        raise InvalidParameters("Invalid pins analytics parameters: metric_types is required.")
+    split = split_field == "APP_TYPE"
+    types = _app_types(app_types)
+    columns = base_columns_for(names)
+    pin_ids = [pin["id"] for pin in pins]
+    by_key: dict = defaultdict(dict)
+    for row in metrics_store.sum_by_pin_day(conn, pin_ids, period.start, period.end, types, columns, split_app_type=split):
+        key = (row["pin_id"], row["app_type"] if split else ALL)
+        by_key[key][row["day"]] = {column: int(row[column] or 0) for column in columns}
+    lifetime_columns = base_columns_for([n for n in names if n in LIFETIME_METRICS])
+    lifetime: dict = {}
+    if lifetime_columns:
+        for row in metrics_store.sum_lifetime(conn, pin_ids, today, types, lifetime_columns, split_app_type=split):
+            key = (row["pin_id"], row["app_type"] if split else ALL)
+            lifetime[key] = {column: int(row[column] or 0) for column in lifetime_columns}
+    keys = types if split else (ALL,)
+    result = {}
+    for pin in pins:
+        created_on = pin["created_at"].date()
+        result[str(pin["id"])] = {
+            key: _series(period, today, rules, created_on, names, columns, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
+            for key in keys
+        }
+    return result
+
+
+def pin_analytics(rt: Runtime, principal: Principal, pin_id: str, *, start_date, end_date, app_types, metric_types, split_field, ad_account_id) -> dict:
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        pin = _own_pin(conn, actor, pin_id)
+        return _pins_analytics(conn, rt, [pin], start_date, end_date, app_types, metric_types, split_field)[str(pin["id"])]
+
+
+def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *, start_date, end_date, app_types, metric_types, ad_account_id) -> dict:
+    ids = list(dict.fromkeys(part for value in pin_ids or [] for part in value.split(",") if part))
+    if not 1 <= len(ids) <= MAX_PINS:
+        raise InvalidParameters(f"Invalid multi_pins analytics parameters: give 1 to {MAX_PINS} pin_ids.")
+    for value in ids:
+        parse_id(value, "Pin", PinNotFound)
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id)
+        pins = [_own_pin(conn, actor, value) for value in ids]
+        per_pin = _pins_analytics(conn, rt, pins, start_date, end_date, app_types, metric_types, "NO_SPLIT")
+    return per_pin
