@@ -243,3 +243,45 @@ def test_the_largest_accepted_values_sum_without_overflow(runtime, user):
     assert_rejected(ingest(user.client, [dict(rows[0], metrics={"IMPRESSION": biggest + 1})]), [0])
     body = query(user.client, pin["id"], today, today, ["IMPRESSION", "TOTAL_COMMENTS"]).json()["all"]
     assert body["summary_metrics"]["IMPRESSION"] == 6 * biggest and body["lifetime_metrics"]["TOTAL_COMMENTS"] == 6 * biggest
+
+
+def test_pin_metrics_blocks_on_pin_reads(runtime, user, other_user, analysed_pin):
+    pin, rows = analysed_pin
+    today = runtime.clock.today()
+    recent = [r for r in rows if r["date"] >= (today - timedelta(days=89)).isoformat()]
+
+    def total(selected, name):
+        return sum(r["metrics"].get(name, 0) for r in selected)
+
+    expected = {
+        "90d": {"pin_click": total(recent, "PIN_CLICK"), "impression": total(recent, "IMPRESSION"), "clickthrough": total(recent, "OUTBOUND_CLICK")},
+        "all_time": {
+            "pin_click": total(rows, "PIN_CLICK"),
+            "impression": total(rows, "IMPRESSION"),
+            "clickthrough": total(rows, "OUTBOUND_CLICK"),
+            "reaction": 0,
+            "comment": total(rows, "TOTAL_COMMENTS"),
+        },
+    }
+    assert user.client.get(f"/pins/{pin['id']}", params={"pin_metrics": "true"}).json()["pin_metrics"] == expected
+    assert user.client.get(f"/pins/{pin['id']}").json()["pin_metrics"] is None
+    listed = {p["id"]: p for p in user.client.get("/pins", params={"pin_metrics": "true", "page_size": 250}).json()["items"]}
+    assert listed[pin["id"]]["pin_metrics"] == expected
+    board_pins = user.client.get(f"/boards/{pin['board_id']}/pins", params={"pin_metrics": "true"}).json()["items"]
+    assert [p["pin_metrics"] for p in board_pins if p["id"] == pin["id"]] == [expected]
+    # Another user's view of the same public pin carries no metrics.
+    assert other_user.client.get(f"/pins/{pin['id']}", params={"pin_metrics": "true"}).json()["pin_metrics"] is None
+
+
+def test_business_access_roles_for_analytics(runtime, user, new_user, analysed_pin):
+    from tests.support.factories import make_ad_account
+
+    pin, _ = analysed_pin
+    analyst, manager = new_user(prefix="analyst"), new_user(prefix="manager")
+    account = make_ad_account(runtime, user, {analyst.id: "ANALYST", manager.id: "CAMPAIGN_MANAGER"})
+    today = runtime.clock.today()
+    params = {"ad_account_id": account}
+    assert query(analyst.client, pin["id"], today, today, ["SAVE"], **params).status_code == 200
+    # A Campaign Manager may manage the owner's pins but not read their analytics.
+    assert manager.client.get(f"/pins/{pin['id']}", params=params).status_code == 200
+    assert_error(query(manager.client, pin["id"], today, today, ["SAVE"], **params), 403)

@@ -35,6 +35,10 @@ OPERATION_REQUESTS = [
     ("multi_pins/analytics", "GET", "/pins/analytics?pin_ids={pin}&start_date={today}&end_date={today}&metric_types=SAVE"),
     ("ad_accounts/list", "GET", "/ad_accounts"),
     ("ad_accounts/get", "GET", "/ad_accounts/1"),
+    ("user_account/analytics", "GET", "/user_account/analytics?start_date={today}&end_date={today}"),
+    ("user_account/analytics/top_pins", "GET", "/user_account/analytics/top_pins?start_date={today}&end_date={today}&sort_by=SAVE"),
+    ("user_account/analytics/top_video_pins", "GET",
+     "/user_account/analytics/top_video_pins?start_date={today}&end_date={today}&sort_by=VIDEO_START"),
 ]
 
 

@@ -176,6 +176,9 @@ def _request(operation_id: str, world: World, today: date) -> dict:
     queries = {
         "pins/analytics": analytics,
         "multi_pins/analytics": {**analytics, "pin_ids": [world.pin_id, world.section_pin_id]},
+        "user_account/analytics": _period(today, 6),
+        "user_account/analytics/top_pins": {**_period(today, 6), "sort_by": "IMPRESSION"},
+        "user_account/analytics/top_video_pins": {**_period(today, 6), "sort_by": "VIDEO_START"},
     }
     bodies = {
         "boards/create": {"name": unique("Auth board")},

@@ -208,6 +208,8 @@ def _all_checks(validator: SpecValidator, target: Target) -> list[Callable]:
 
 
 ANALYTICS = ("pins/analytics", "multi_pins/analytics")
+# Account-wide analytics: generated enums and metric lists are valid; only the period needs help.
+ACCOUNT_ANALYTICS = ("user_account/analytics", "user_account/analytics/top_pins", "user_account/analytics/top_video_pins")
 # Standard, video and lifetime metrics, comma-separated as the spec's explode: false has them (the server
 # also takes the parameter repeated, which the generated cases and the response-schema tests exercise).
 METRIC_LISTS = [
@@ -246,6 +248,8 @@ def _demo_target(operation_id: str, demo: dict, today: date) -> Target:
         if operation_id == "multi_pins/analytics":
             own = demo["pin_id"]
             target.query["pin_ids"] = [[own], [own], [own, demo["friend_pin_id"]]]
+    elif operation_id in ACCOUNT_ANALYTICS:
+        target.query_sets = _periods(today)
     return target
 
 

@@ -352,3 +352,16 @@ def parse_metric_types(values: Iterable[str], allowed: Iterable[str]) -> list[st
             f"Invalid metric_types: {'; '.join(problems)}. Allowed values: {', '.join(allowed)}."
         )
     return names
+
+
+# The ``pin_metrics`` blocks of a Pin (``?pin_metrics=true`` on pin reads): each field
+# and the stored column it sums. "90d" reports the first three, "all_time" all five.
+PIN_METRIC_FIELDS: dict[str, str] = {
+    "pin_click": "pin_click",
+    "impression": "impression",
+    "clickthrough": "outbound_click",
+    "reaction": "total_reactions",
+    "comment": "total_comments",
+}
+PIN_METRICS_90D_FIELDS: tuple[str, ...] = ("pin_click", "impression", "clickthrough")
+PIN_METRICS_ALL_TIME_FIELDS: tuple[str, ...] = tuple(PIN_METRIC_FIELDS)

@@ -25,3 +25,7 @@ ROLES: tuple[str, ...] = (
 
 CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})
+
+# Organic analytics are stricter (stated in the analytics operations' descriptions):
+# Admin or Analyst for pins on public or protected boards, Admin for secret ones.
+ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})

@@ -68,13 +68,24 @@ OPERATIONS: dict[str, Operation] = {
         _op("ad_accounts/get", "ads:read", client_credentials=True, rate="ads_read"),
         _op("pins/analytics", "boards:read pins:read", client_credentials=True, rate="org_analytics"),
         _op("multi_pins/analytics", "boards:read pins:read", client_credentials=True, rate="org_analytics"),
+        _op("user_account/analytics", "user_accounts:read", client_credentials=False, rate="org_analytics"),
+        _op("user_account/analytics/top_pins", "pins:read user_accounts:read", client_credentials=True, rate="org_analytics"),
+        _op(
+            "user_account/analytics/top_video_pins",
+            "pins:read user_accounts:read",
+            client_credentials=True,
+            rate="org_analytics",
+        ),
     )
 }
 
 # pinsight's own developer operations (outside /v5, not in Pinterest's spec).
 PINSIGHT_OPERATIONS: dict[str, Operation] = {
     op.operation_id: op
-    for op in (_op("pinsight/ingest_daily_metrics", "pins:read pins:write", client_credentials=True, rate="ingest"),)
+    for op in (
+        _op("pinsight/ingest_daily_metrics", "pins:read pins:write", client_credentials=True, rate="ingest"),
+        _op("pinsight/ingest_events", "pins:read pins:write", client_credentials=True, rate="ingest"),
+    )
 }
 
 # Extra scopes an operation needs when it touches SECRET content.

@@ -37,7 +37,7 @@ def parse_id(value: str | None, what: str, not_found) -> int | None:
     return int(value)
 
 
-def resolve_actor(conn, principal: Principal, ad_account_id: str | None) -> Actor:
+def resolve_actor(conn, principal: Principal, ad_account_id: str | None, allowed_roles=CONTENT_ROLES) -> Actor:
     account_id = parse_id(ad_account_id, "Ad account", AdAccountNotFound)
     if account_id is None:
         return Actor(principal, principal.user_id)
@@ -47,7 +47,7 @@ def resolve_actor(conn, principal: Principal, ad_account_id: str | None) -> Acto
     if account["owner_id"] == principal.user_id:
         return Actor(principal, principal.user_id)
     roles = frozenset(ads_store.roles_of(conn, account_id, principal.user_id))
-    if not roles & CONTENT_ROLES:
+    if not roles & allowed_roles:
         raise Forbidden("You do not have a Business Access role on this ad account that allows this operation.")
     return Actor(principal, account["owner_id"], roles)
 

@@ -12,6 +12,7 @@ from pinsight.catalog.metrics import (
     evaluate,
     parse_metric_types,
 )
+from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import BEFORE_PIN_CREATED, data_status, validate_period
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound
 from pinsight.services.access import Actor, parse_id, resolve_actor
@@ -36,7 +37,7 @@ def _own_pin(conn, actor: Actor, pin_id: str):
     return pin
 
 
-def _series(period, today, rules, created_on, metric_names, columns, by_day: dict, lifetime_totals: dict | None) -> dict:
+def build_series(period, today, rules, created_on, metric_names, columns, by_day: dict, lifetime_totals: dict | None) -> dict:
     periodic = [name for name in metric_names if name not in LIFETIME_METRICS]
     lifetime = [name for name in metric_names if name in LIFETIME_METRICS]
     zero = dict.fromkeys(columns, 0)
@@ -83,7 +84,7 @@ def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_typ
     for pin in pins:
         created_on = pin["created_at"].date()
         result[str(pin["id"])] = {
-            key: _series(period, today, rules, created_on, names, columns, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
+            key: build_series(period, today, rules, created_on, names, columns, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
             for key in keys
         }
     return result
@@ -91,7 +92,7 @@ def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_typ
 
 def pin_analytics(rt: Runtime, principal: Principal, pin_id: str, *, start_date, end_date, app_types, metric_types, split_field, ad_account_id) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
+        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         pin = _own_pin(conn, actor, pin_id)
         return _pins_analytics(conn, rt, [pin], start_date, end_date, app_types, metric_types, split_field)[str(pin["id"])]
 
@@ -103,7 +104,7 @@ def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *
     for value in ids:
         parse_id(value, "Pin", PinNotFound)
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
+        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         pins = [_own_pin(conn, actor, value) for value in ids]
         per_pin = _pins_analytics(conn, rt, pins, start_date, end_date, app_types, metric_types, "NO_SPLIT")
     return per_pin

@@ -4,6 +4,7 @@ delete, and save another pin to one's own board."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.domain.ids import new_id
@@ -16,6 +17,7 @@ from pinsight.services.boards import load_own_board, load_visible_board
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
+from pinsight.store import metrics as metrics_store
 
 PIN_FILTERS = {
     "exclude_native": {"only_saved": True},
@@ -24,8 +26,19 @@ PIN_FILTERS = {
 }
 
 
-def render_pins(rows, actor: Actor) -> list[dict]:
-    return [render.pin(row, actor.user_id) for row in rows]
+def render_pins(rows, actor: Actor, conn=None, today=None) -> list[dict]:
+    """Pins as the API shows them; with ``conn`` and ``today``, with their ``pin_metrics`` blocks."""
+    pins = [render.pin(row, actor.user_id) for row in rows]
+    if conn is not None:
+        # Metrics are the owner's to see: other users' pins keep pin_metrics null.
+        owned = [row["id"] for row in rows if row["owner_id"] == actor.user_id]
+        recent = metrics_store.pin_metric_sums(conn, owned, today - timedelta(days=89), today)
+        lifetime = metrics_store.pin_metric_sums(conn, owned, None, today)
+        for pin in pins:
+            pin_id = int(pin["id"])
+            if pin_id in owned:
+                pin["pin_metrics"] = render.pin_metrics(recent.get(pin_id, {}), lifetime.get(pin_id, {}))
+    return pins
 
 
 def load_visible_pin(conn, actor: Actor, pin_id: str):
@@ -97,10 +110,12 @@ def _add_pin(conn, rt: Runtime, actor: Actor, board, section, content: dict, par
     return render.pin(store.get_pin(conn, pin_id), actor.user_id)
 
 
-def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> dict:
+def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id, pin_metrics: bool = False) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         pin = load_visible_pin(conn, actor, pin_id)
+        if pin_metrics:
+            return render_pins([pin], actor, conn, rt.clock.today())[0]
     return render.pin(pin, actor.user_id)
 
 
@@ -137,6 +152,7 @@ def list_pins(
     creative_types,
     bookmark,
     page_size,
+    pin_metrics: bool = False,
 ) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
@@ -164,10 +180,13 @@ def list_pins(
                 **filters,
             ),
         )
-        return {"items": render_pins(rows, actor), "bookmark": next_bookmark}
+        metrics_args = (conn, rt.clock.today()) if pin_metrics else ()
+        return {"items": render_pins(rows, actor, *metrics_args), "bookmark": next_bookmark}
 
 
-def list_board_pins(rt: Runtime, principal: Principal, board_id: str, ad_account_id, creative_types, bookmark, page_size) -> dict:
+def list_board_pins(
+    rt: Runtime, principal: Principal, board_id: str, ad_account_id, creative_types, bookmark, page_size, pin_metrics: bool = False
+) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         board = load_visible_board(conn, actor, board_id)
@@ -183,7 +202,8 @@ def list_board_pins(rt: Runtime, principal: Principal, board_id: str, ad_account
                 conn, board_id=board["id"], creative_types=types, before_id=before, limit=limit
             ),
         )
-        return {"items": render_pins(rows, actor), "bookmark": next_bookmark}
+        metrics_args = (conn, rt.clock.today()) if pin_metrics else ()
+        return {"items": render_pins(rows, actor, *metrics_args), "bookmark": next_bookmark}
 
 
 def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, ad_account_id) -> dict:

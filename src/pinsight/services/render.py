@@ -11,6 +11,8 @@ from datetime import UTC
 
 import orjson
 
+from pinsight.catalog.metrics import PIN_METRIC_FIELDS, PIN_METRICS_90D_FIELDS, PIN_METRICS_ALL_TIME_FIELDS
+
 from pinsight.domain.media import thumbnail_url
 
 
@@ -88,3 +90,12 @@ def ad_account(row, permissions: set[str]) -> dict:
         "created_time": int(row["created_at"].replace(tzinfo=UTC).timestamp()),
         "updated_time": int(row["updated_at"].replace(tzinfo=UTC).timestamp()),
     }
+
+
+def pin_metrics(recent: dict, lifetime: dict) -> dict:
+    """The ``pin_metrics`` blocks: the last 90 days, and all time (with reactions and comments)."""
+
+    def block(sums: dict, fields) -> dict:
+        return {field: sums.get(PIN_METRIC_FIELDS[field], 0) for field in fields}
+
+    return {"90d": block(recent, PIN_METRICS_90D_FIELDS), "all_time": block(lifetime, PIN_METRICS_ALL_TIME_FIELDS)}

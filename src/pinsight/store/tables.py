@@ -187,3 +187,19 @@ pin_daily_metrics = Table(
     *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
 )
 Index("ix_pin_daily_metrics_owner_id_day", pin_daily_metrics.c.owner_id, pin_daily_metrics.c.day)
+
+# ---- ingested engagement events -------------------------------------------------------
+# The ids of the events POST /api/v1/events has applied, so that an event sent again is
+# recognised and counted once. Ids are client-chosen, so they are scoped by the pins'
+# owner: two accounts may use the same id. ``pin_id`` is informative only (no foreign
+# key: pin ids are never reused, and an index for cascades would cost every insert).
+ingested_events = Table(
+    "ingested_events",
+    metadata,
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("pin_id", BigInteger, nullable=False),
+    Column("received_at", DateTime(timezone=False), nullable=False),
+    # SQLite: the primary key is the table's only b-tree (no rowid), halving insert work.
+    sqlite_with_rowid=False,
+)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from pinsight.api.deps import authorized
 from pinsight.api.responses import JSON
-from pinsight.services import ingest
+from pinsight.services import events, ingest
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -15,3 +15,9 @@ router = APIRouter(prefix="/api/v1", tags=["ingest"])
 async def ingest_daily_metrics(request: Request, caller=authorized("pinsight/ingest_daily_metrics")):
     raw = await request.body()
     return JSON(await caller.call(ingest.ingest_daily_rows, raw))
+
+
+@router.post("/events", operation_id="pinsight/ingest_events")
+async def ingest_events(request: Request, caller=authorized("pinsight/ingest_events")):
+    raw = await request.body()
+    return JSON(await caller.call(events.ingest_events, raw))

@@ -60,4 +60,4 @@ async def list_board_pins(
     caller=authorized("boards/list_pins"),
 ):
     types = parse_creative_types(creative_types)
-    return JSON(await caller.call(pins.list_board_pins, board_id, ad_account_id, types, bookmark, page_size))
+    return JSON(await caller.call(pins.list_board_pins, board_id, ad_account_id, types, bookmark, page_size, pin_metrics))

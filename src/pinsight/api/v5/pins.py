@@ -35,6 +35,7 @@ async def list_pins(
             creative_types=parse_creative_types(creative_types),
             bookmark=bookmark,
             page_size=page_size,
+            pin_metrics=pin_metrics,
         )
     )
 
@@ -48,7 +49,7 @@ async def create_pin(body: PinCreate, ad_account_id: AdAccountId = None, caller=
 async def get_pin(
     pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False, caller=authorized("pins/get")
 ):
-    return JSON(await caller.call(pins.get_pin, pin_id, ad_account_id))
+    return JSON(await caller.call(pins.get_pin, pin_id, ad_account_id, pin_metrics))
 
 
 @router.patch("/pins/{pin_id}", operation_id="pins/update")

@@ -1,0 +1,208 @@
+"""Getting metrics in, one engagement event at a time: POST /api/v1/events.
+
+A batch is a JSON array or NDJSON of events such as::
+
+    {"id": "e-1", "pin_id": "123", "type": "SAVE", "timestamp": "2026-11-20T13:45:00Z",
+     "app_type": "WEB", "traffic": "ORGANIC"}
+
+Each event adds to one stored metric of the pin's daily row keyed by (pin, UTC day of
+the timestamp, app type, traffic): 1 for a plain event, ``value`` for a valued one
+(``catalog.events``). Every event is checked first; one bad event rejects the whole
+batch (each problem reported by position, nothing written). Events are idempotent by
+id (scoped to the pins' owner): an event whose id was already applied is skipped, so
+sending a batch again changes nothing; within one batch an id repeated with the same
+content counts once, and with different content is an error.
+
+A good batch is applied in one transaction: its new event ids are recorded, and its new
+events, summed in Python per daily row, are added to the stored rows in one upsert.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import orjson
+
+from pinsight.catalog.events import EVENT_TYPES
+from pinsight.catalog.metrics import STORED_COLUMNS
+from pinsight.errors import ApiError
+from pinsight.services.auth import Principal
+from pinsight.services.ingest import BatchRejected, Problem, parse_batch
+from pinsight.services.runtime import Runtime
+from pinsight.store import content as content_store
+from pinsight.store import events as events_store
+from pinsight.store import metrics as metrics_store
+from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
+
+MAX_EVENTS = 50_000
+MAX_ID_LENGTH = 128
+_ALLOWED_FIELDS = frozenset({"id", "pin_id", "type", "timestamp", "app_type", "traffic", "value"})
+_APP_TYPES = frozenset(APP_TYPES)
+_TRAFFIC_KINDS = frozenset(TRAFFIC_KINDS)
+_EVENT_NAMES = ", ".join(EVENT_TYPES)
+
+
+def parse_events(raw: bytes) -> list:
+    """The batch's items: a JSON array (fast path) or NDJSON, as ``ingest.parse_batch``."""
+    if raw[:1] == b"[":
+        try:
+            items = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            items = parse_batch(raw)  # the standard error (or what the stdlib still accepts)
+    else:
+        items = parse_batch(raw)
+    if not isinstance(items, list):
+        raise ApiError("A batch is a JSON array of events, or NDJSON.")
+    return items
+
+
+def _utc_moment(text, cache: dict) -> tuple[date, datetime] | str:
+    """The UTC date and instant of an RFC 3339 timestamp, or the reason it is not one."""
+    known = cache.get(text) if isinstance(text, str) else None
+    if known is not None:
+        return known
+    if not isinstance(text, str) or len(text) > 40:
+        return "timestamp must be an RFC 3339 date-time with a time zone, e.g. 2026-11-20T13:45:00Z"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return "timestamp must be an RFC 3339 date-time with a time zone, e.g. 2026-11-20T13:45:00Z"
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return "timestamp must include a time zone (Z or an offset such as +01:00)"
+    moment = moment.astimezone(UTC)
+    known = cache[text] = (moment.date(), moment)
+    return known
+
+
+def check_events(items: list, pins: dict, user_id: int, today: date) -> tuple[dict[str, tuple], list[Problem]]:
+    """Each distinct event id with its normalised event, and the problems (by position).
+
+    A normalised event is ``(pin_id, day, app_type, traffic, column, amount, content)``
+    where ``content`` is what makes two events with one id the same event.
+    """
+    events: dict[str, tuple] = {}
+    first_position: dict[str, int] = {}
+    problems: list[Problem] = []
+    day_cache: dict = {}
+    pin_cache: dict[str, int | str] = {}
+
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(position, "an event must be a JSON object"))
+            continue
+        if not item.keys() <= _ALLOWED_FIELDS:
+            unknown = sorted(str(key)[:40] for key in item.keys() - _ALLOWED_FIELDS)
+            problems.append(Problem(position, f"unknown field(s) {', '.join(unknown)}"))
+            continue
+        event_id = item.get("id")
+        if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_ID_LENGTH or not event_id.isprintable():
+            problems.append(Problem(position, f"id must be a string of 1 to {MAX_ID_LENGTH} printable characters"))
+            continue
+        event_type = EVENT_TYPES.get(item.get("type"))  # type: ignore[arg-type]
+        if event_type is None:
+            problems.append(Problem(position, f"type must be one of {_EVENT_NAMES}"))
+            continue
+        raw_pin = item.get("pin_id")
+        pin_id = pin_cache.get(raw_pin) if isinstance(raw_pin, str) else None
+        if pin_id is None:
+            pin_id = _check_pin(raw_pin, pins, user_id)
+            if isinstance(raw_pin, str):
+                pin_cache[raw_pin] = pin_id
+        if isinstance(pin_id, str):
+            problems.append(Problem(position, pin_id))
+            continue
+        moment = _utc_moment(item.get("timestamp"), day_cache)
+        if isinstance(moment, str):
+            problems.append(Problem(position, moment))
+            continue
+        day = moment[0]
+        if day > today:
+            problems.append(Problem(position, f"timestamp's day {day} (UTC) is in the future"))
+            continue
+        created_on = pins[pin_id]["created_at"].date()
+        if day < created_on:
+            problems.append(Problem(position, f"timestamp's day {day} (UTC) is before pin {pin_id} was created ({created_on})"))
+            continue
+        app_type = item.get("app_type")
+        if app_type not in _APP_TYPES:
+            problems.append(Problem(position, f"app_type must be one of {', '.join(APP_TYPES)}"))
+            continue
+        traffic = item.get("traffic", "ORGANIC")
+        if traffic not in _TRAFFIC_KINDS:
+            problems.append(Problem(position, f"traffic must be one of {', '.join(TRAFFIC_KINDS)}"))
+            continue
+        if event_type.carries_value:
+            value = item.get("value")
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= event_type.max_value:
+                problems.append(
+                    Problem(position, f"{event_type.name} needs a value: a whole number of {event_type.unit} from 0 to {event_type.max_value}")
+                )
+                continue
+            amount = value
+        else:
+            if "value" in item:
+                problems.append(Problem(position, f"{event_type.name} events carry no value"))
+                continue
+            amount = 1
+        # The instant, not its spelling: the same moment with another offset is the same event.
+        content = (pin_id, event_type.name, moment[1], app_type, traffic, amount)
+        previous = events.get(event_id)
+        if previous is not None:
+            if previous[6] != content:
+                problems.append(Problem(position, f"id {event_id[:40]} was already used by event #{first_position[event_id]} with different content"))
+            continue
+        events[event_id] = (pin_id, day, app_type, traffic, event_type.column, amount, content)
+        first_position[event_id] = position
+    return events, problems
+
+
+def _check_pin(raw_pin, pins: dict, user_id: int) -> int | str:
+    if not isinstance(raw_pin, str) or not (raw_pin.isascii() and raw_pin.isdigit()) or len(raw_pin) > 19:
+        return "pin_id must be a numeric string"
+    pin = pins.get(int(raw_pin))
+    if pin is None or pin["owner_id"] != user_id:
+        return f"pin {raw_pin} not found among your pins"
+    return int(raw_pin)
+
+
+def _pin_ids(items: list) -> list[int]:
+    ids = set()
+    for item in items:
+        pin_id = item.get("pin_id") if isinstance(item, dict) else None
+        if isinstance(pin_id, str) and pin_id.isascii() and pin_id.isdigit() and len(pin_id) <= 19:
+            ids.add(pin_id)
+    return sorted(int(pin_id) for pin_id in ids)
+
+
+def daily_increments(events, owner_id: int) -> list[dict]:
+    """New events summed per daily row key, as full rows of increments."""
+    sums: dict[tuple, dict] = {}
+    for pin_id, day, app_type, traffic, column, amount, _content in events:
+        key = (pin_id, day, app_type, traffic)
+        row = sums.get(key)
+        if row is None:
+            row = {"pin_id": pin_id, "day": day, "app_type": app_type, "traffic": traffic, "owner_id": owner_id}
+            row.update(dict.fromkeys(STORED_COLUMNS, 0))
+            sums[key] = row
+        row[column] += amount
+    return list(sums.values())
+
+
+def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
+    """The API's batch of events: applied whole, or rejected whole with every problem listed."""
+    items = parse_events(raw)
+    if len(items) > MAX_EVENTS:
+        raise ApiError(f"A batch holds at most {MAX_EVENTS} events; this one has {len(items)}.")
+    user_id = principal.user_id
+    with rt.engine.begin() as conn:
+        pins = content_store.get_pins_brief(conn, _pin_ids(items))
+        events, problems = check_events(items, pins, user_id, rt.clock.today())
+        if problems:
+            raise BatchRejected(problems, len(items))
+        seen = events_store.existing_event_ids(conn, user_id, list(events))
+        new = [(event_id, event) for event_id, event in events.items() if event_id not in seen]
+        # Ids first: a concurrent batch applying the same events fails here (IntegrityError,
+        # answered 409 and rolled back whole) before anything is counted twice.
+        events_store.insert_event_ids(conn, user_id, [(event_id, event[0]) for event_id, event in new], rt.clock.now())
+        metrics_store.add_to_daily_rows(conn, daily_increments((event for _, event in new), user_id))
+    return {"received": len(items), "applied": len(new), "already_applied": len(events) - len(new)}

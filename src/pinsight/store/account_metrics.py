@@ -1,0 +1,211 @@
+"""SQL for account-wide organic analytics (``user_account/analytics`` and its top Pins lists).
+
+Daily rows (``pin_daily_metrics``, read through its ``owner_id, day`` index) are joined
+with ``pins`` for what the filters and splits need: the creative type, whether the Pin
+was saved from someone else (``parent_pin_id``) and its destination link. Every filter
+and every split is an SQL expression, so grouping and filtering happen in the database.
+
+Definitions (the service layer documents the same; they live here as SQL):
+
+* SOURCE: ``YOUR_PINS`` are Pins the user created (``parent_pin_id IS NULL``),
+  ``OTHER_PINS`` Pins the user saved from someone else (``parent_pin_id IS NOT NULL``).
+* OWNED_CONTENT (``from_claimed_content``): ``CLAIMED`` when the host of the Pin's link
+  equals the host of the user's ``website_url`` or is a subdomain of it, ``OTHER``
+  otherwise (no link, no ``scheme://`` in it, or no website on the profile).
+* content type: ``PAID`` / ``ORGANIC`` is the row's ``traffic``.
+* PIN_FORMAT: organic rows are ``ORGANIC_VIDEO`` (VIDEO, MAX_VIDEO creative types),
+  ``ORGANIC_PRODUCT`` (SHOPPING, SHOP_THE_PIN, COLLECTION) or ``ORGANIC_IMAGE``
+  (everything else); paid rows are ``ADS_VIDEO``, ``ADS_PRODUCT``, ``ADS_IDEA`` (IDEA)
+  or ``ADS_STANDARD`` (everything else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Float, String, and_, case, cast, false, func, literal, or_, select
+
+from pinsight.catalog.metrics import METRICS, Ratio, Sum
+from pinsight.store.tables import pin_daily_metrics as daily
+from pinsight.store.tables import pins
+
+VIDEO_CREATIVE_TYPES = ("VIDEO", "MAX_VIDEO")
+PRODUCT_CREATIVE_TYPES = ("SHOPPING", "SHOP_THE_PIN", "COLLECTION")
+IDEA_CREATIVE_TYPES = ("IDEA",)
+
+ORGANIC_FORMATS = ("ORGANIC_IMAGE", "ORGANIC_PRODUCT", "ORGANIC_VIDEO")
+PAID_FORMATS = ("ADS_STANDARD", "ADS_PRODUCT", "ADS_VIDEO", "ADS_IDEA")
+PIN_FORMATS = ORGANIC_FORMATS + PAID_FORMATS
+SOURCES = ("YOUR_PINS", "OTHER_PINS")
+OWNED = ("CLAIMED", "OTHER")
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    """Which daily rows count: the owner's, within [start, end], and the request's filters.
+
+    ``None`` for source, owned, pin_format, creative_types or created_since means "no filter".
+    ``claimed_host`` is the lower-case host of the owner's website (None: nothing is claimed).
+    """
+
+    owner_id: int
+    start: date
+    end: date
+    app_types: tuple[str, ...]
+    traffic: tuple[str, ...]
+    claimed_host: str | None
+    source: str | None = None
+    owned: str | None = None
+    pin_format: str | None = None
+    creative_types: tuple[str, ...] | None = None
+    created_since: datetime | None = None
+
+
+def _find(conn: Connection, text, needle: str):
+    """1-based position of ``needle`` in ``text`` (0 when absent), on either backend."""
+    if conn.dialect.name == "postgresql":
+        return func.strpos(text, needle)
+    return func.instr(text, needle)
+
+
+def link_host(conn: Connection):
+    """The lower-case host of ``pins.link`` (NULL without a ``scheme://``).
+
+    The part after ``://`` is cut at its first ``/``, ``?``, ``#`` or ``:`` (a port).
+    """
+    lowered = func.lower(pins.c.link, type_=String)
+    separator = _find(conn, lowered, "://")
+    rest = func.substr(lowered, separator + 3, type_=String)
+    for mark in ("?", "#", ":"):
+        rest = func.replace(rest, mark, "/", type_=String)
+    rest = rest + literal("/", String)
+    host = func.substr(rest, 1, _find(conn, rest, "/") - 1, type_=String)
+    return case((separator > 0, host), else_=None)
+
+
+def owned_expression(conn: Connection, claimed_host: str | None):
+    if not claimed_host:
+        return literal("OTHER", String)
+    host = link_host(conn)
+    suffix = "." + claimed_host
+    claimed = or_(
+        host == claimed_host,
+        and_(func.length(host) > len(suffix), func.substr(host, func.length(host) - len(suffix) + 1) == suffix),
+    )
+    return case((claimed, "CLAIMED"), else_="OTHER")
+
+
+def source_expression():
+    return case((pins.c.parent_pin_id.is_(None), "YOUR_PINS"), else_="OTHER_PINS")
+
+
+def pin_format_expression():
+    organic = daily.c.traffic == "ORGANIC"
+    kind = pins.c.creative_type
+    return case(
+        (and_(organic, kind.in_(VIDEO_CREATIVE_TYPES)), "ORGANIC_VIDEO"),
+        (and_(organic, kind.in_(PRODUCT_CREATIVE_TYPES)), "ORGANIC_PRODUCT"),
+        (organic, "ORGANIC_IMAGE"),
+        (kind.in_(VIDEO_CREATIVE_TYPES), "ADS_VIDEO"),
+        (kind.in_(PRODUCT_CREATIVE_TYPES), "ADS_PRODUCT"),
+        (kind.in_(IDEA_CREATIVE_TYPES), "ADS_IDEA"),
+        else_="ADS_STANDARD",
+    )
+
+
+def split_expression(conn: Connection, split_field: str, claimed_host: str | None):
+    """What a split groups by (None: no split)."""
+    if split_field == "APP_TYPE":
+        return daily.c.app_type
+    if split_field == "OWNED_CONTENT":
+        return owned_expression(conn, claimed_host)
+    if split_field == "SOURCE":
+        return source_expression()
+    if split_field == "PIN_FORMAT":
+        return pin_format_expression()
+    return None
+
+
+def _conditions(conn: Connection, flt: AccountFilter) -> list:
+    conditions = [
+        daily.c.owner_id == flt.owner_id,
+        daily.c.day >= flt.start,
+        daily.c.day <= flt.end,
+        daily.c.app_type.in_(list(flt.app_types)),
+        daily.c.traffic.in_(list(flt.traffic)),
+    ]
+    if not flt.traffic:
+        conditions.append(false())
+    if flt.source == "YOUR_PINS":
+        conditions.append(pins.c.parent_pin_id.is_(None))
+    elif flt.source == "OTHER_PINS":
+        conditions.append(pins.c.parent_pin_id.is_not(None))
+    if flt.owned is not None:
+        conditions.append(owned_expression(conn, flt.claimed_host) == flt.owned)
+    if flt.pin_format is not None:
+        conditions.append(pin_format_expression() == flt.pin_format)
+    if flt.creative_types is not None:
+        conditions.append(pins.c.creative_type.in_(list(flt.creative_types)))
+    if flt.created_since is not None:
+        conditions.append(pins.c.created_at >= flt.created_since)
+    return conditions
+
+
+def _joined():
+    return daily.join(pins, pins.c.id == daily.c.pin_id)
+
+
+def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], split_field: str):
+    """Summed columns per day (and split key, labelled ``split``; None without a split)."""
+    split = split_expression(conn, split_field, flt.claimed_host)
+    keys = [daily.c.day] + ([split.label("split")] if split is not None else [])
+    query = (
+        select(*keys, *(func.sum(daily.c[name]).label(name) for name in columns))
+        .select_from(_joined())
+        .where(*_conditions(conn, flt))
+        .group_by(*([daily.c.day] + ([split] if split is not None else [])))
+    )
+    return conn.execute(query).mappings().all()
+
+
+def metric_expression(metric_name: str):
+    """An SQL expression computing a catalogue metric over a group's summed rows."""
+    metric = METRICS[metric_name]
+
+    def total(name: str):
+        return func.coalesce(func.sum(daily.c[METRICS[name].stored_as]), 0)
+
+    formula = metric.formula
+    if formula is None:
+        return total(metric_name)
+    if isinstance(formula, Sum):
+        expression = total(formula.parts[0])
+        for part in formula.parts[1:]:
+            expression = expression + total(part)
+        return expression
+    assert isinstance(formula, Ratio)
+    numerator = sum((cast(total(name), Float) for name in formula.numerator[1:]), cast(total(formula.numerator[0]), Float))
+    denominator = total(formula.denominator[0])
+    for name in formula.denominator[1:]:
+        denominator = denominator + total(name)
+    return case((denominator == 0, literal(0.0, Float)), else_=numerator / cast(denominator, Float))
+
+
+def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
+    """The ``limit`` pins with the highest ``sort_by`` over the filtered rows, best first.
+
+    Only pins with at least one matching row in the period take part; ties go to the
+    smaller (older) pin id.
+    """
+    score = metric_expression(sort_by).label("score")
+    query = (
+        select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
+        .select_from(_joined())
+        .where(*_conditions(conn, flt))
+        .group_by(daily.c.pin_id)
+        .order_by(score.desc(), daily.c.pin_id.asc())
+        .limit(limit)
+    )
+    return conn.execute(query).mappings().all()

@@ -1,0 +1,44 @@
+"""Executemany without SQLAlchemy's per-row parameter processing.
+
+For batches of tens of thousands of rows, building SQLAlchemy's parameter dict for
+every row costs more than the database's own work. ``executemany`` compiles the
+statement once for the connection's dialect and hands the driver plain tuples (or
+dicts, for named paramstyles) straight away. Values must already be what the driver
+takes: the caller converts dates and datetimes with ``bind_value`` (once per distinct
+value, not per row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection
+from sqlalchemy.sql import Executable
+
+
+def bind_value(conn: Connection, column: Column, value: Any) -> Any:
+    """``value`` as the dialect's bind processing of ``column``'s type would pass it to the driver."""
+    processor = column.type.bind_processor(conn.dialect)
+    return processor(value) if processor is not None else value
+
+
+def executemany(conn: Connection, statement: Executable, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``statement`` (an insert of the columns ``keys``) once per row of ``rows``, in one executemany.
+
+    Each row gives the values of ``keys`` in order, already in the driver's form.
+    """
+    if not rows:
+        return
+    compiled = statement.compile(dialect=conn.dialect, column_keys=list(keys))
+    names = list(compiled.positiontup or ()) if compiled.positional else None
+    if names is not None:
+        index = {key: n for n, key in enumerate(keys)}
+        if names == list(keys):
+            params: list = [tuple(row) for row in rows]
+        else:
+            order = [index[name] for name in names]
+            params = [tuple(row[n] for n in order) for row in rows]
+    else:
+        params = [dict(zip(keys, row)) for row in rows]
+    conn.exec_driver_sql(compiled.string, params)
