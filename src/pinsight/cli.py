@@ -145,16 +145,17 @@ def demo(
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Daily metric rows: NDJSON (.ndjson/.jsonl) or CSV (.csv).")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Events or daily metric rows: NDJSON (.ndjson/.jsonl) or CSV (.csv).")],
     user: Annotated[str, typer.Option("--user", help="Username owning the pins.")],
     db: DbOption = None,
     batch: Annotated[int, typer.Option(min=1, max=50_000, help="Rows per transaction.")] = 5000,
 ) -> None:
-    """Load daily metric rows: good rows are applied, bad ones reported with reasons."""
+    """Load engagement events or daily metric rows: good ones are applied, bad ones reported with reasons."""
     from rich.progress import BarColumn, MofNCompleteColumn
 
+    from pinsight.services.events import ingest_event_chunk
     from pinsight.services.ingest import ingest_chunk
-    from pinsight.services.ingest_files import read_items
+    from pinsight.services.ingest_files import EVENTS, file_kind, read_items
     from pinsight.store import content as content_store
 
     _, engine, runtime = _open(db, quiet=True)
@@ -163,26 +164,28 @@ def ingest(
     if owner is None:
         _fail(ApiError(f"User '{user}' not found."))
     total_lines = sum(1 for line in file.open(encoding="utf-8") if line.strip()) - (1 if file.suffix.lower() == ".csv" else 0)
+    kind = file_kind(file)
+    apply_chunk = ingest_event_chunk if kind == EVENTS else ingest_chunk
     read = applied = 0
     problems = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err) as progress:
-        task = progress.add_task(f"Ingesting {file.name}", total=max(total_lines, 0))
+        task = progress.add_task(f"Ingesting {kind} from {file.name}", total=max(total_lines, 0))
         chunk: list = []
         for item in read_items(file):
             chunk.append(item)
             if len(chunk) == batch:
-                done, bad = ingest_chunk(runtime, owner["id"], chunk, read)
+                done, bad = apply_chunk(runtime, owner["id"], chunk, read)
                 read, applied = read + len(chunk), applied + done
                 problems += bad
                 progress.advance(task, len(chunk))
                 chunk = []
         if chunk:
-            done, bad = ingest_chunk(runtime, owner["id"], chunk, read)
+            done, bad = apply_chunk(runtime, owner["id"], chunk, read)
             read, applied = read + len(chunk), applied + done
             problems += bad
             progress.advance(task, len(chunk))
-    print(json.dumps({"read": read, "applied": applied, "rejected": len(problems)}))
+    print(json.dumps({"kind": kind, "read": read, "applied": applied, "rejected": len(problems)}))
     for problem in problems[:50]:
         err.print(f"row {problem.position + 1}: {problem.reason}")
     if len(problems) > 50:

@@ -112,10 +112,31 @@ def test_ingest_file_applies_good_rows_and_reports_bad_ones(tmp_path):
     )
     result = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
     assert result.returncode == 2
-    assert json.loads(result.stdout) == {"read": 3, "applied": 1, "rejected": 2}
+    assert json.loads(result.stdout) == {"kind": "daily rows", "read": 3, "applied": 1, "rejected": 2}
     assert "row 2:" in result.stderr and "row 3:" in result.stderr and "not found among your pins" in result.stderr
     ndjson = tmp_path / "rows.ndjson"
     row = {"pin_id": demo["pin_id"], "date": yesterday, "app_type": "MOBILE", "metrics": {"IMPRESSION": 5}}
     ndjson.write_text(json.dumps(row) + "\n" + json.dumps(row | {"app_type": "TABLET"}) + "\n")
     clean = run("ingest", str(ndjson), "--user", "pinsight_demo", "--db", url)
-    assert json.loads(clean.stdout) == {"read": 2, "applied": 2, "rejected": 0}
+    assert json.loads(clean.stdout) == {"kind": "daily rows", "read": 2, "applied": 2, "rejected": 0}
+
+
+def test_ingest_events_file_counts_each_event_once(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    demo = json.loads(run("demo", "--db", url, "--json", "--days", "5").stdout)
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT12:00:00Z")
+    csv_file = tmp_path / "events.csv"
+    csv_file.write_text(
+        "id,pin_id,type,timestamp,app_type,value\n"
+        f"e1,{demo['pin_id']},IMPRESSION,{when},WEB,\n"
+        f"e2,{demo['pin_id']},SAVE,{when},WEB,\n"
+        f"e3,{demo['pin_id']},VIDEO_WATCH_TIME,{when},WEB,\n"
+        f"e4,{demo['pin_id']},NOT_A_TYPE,{when},WEB,\n"
+    )
+    first = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
+    assert first.returncode == 2
+    assert json.loads(first.stdout) == {"kind": "events", "read": 4, "applied": 2, "rejected": 2}
+    again = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
+    assert json.loads(again.stdout) == {"kind": "events", "read": 4, "applied": 0, "rejected": 2}

@@ -1,4 +1,7 @@
-"""Reading daily-metric rows from files (NDJSON or CSV) for `pinsight ingest`."""
+"""Reading files for `pinsight ingest`: engagement events or daily-metric rows, as NDJSON or CSV.
+
+A file holds one kind: events carry ``type`` and ``timestamp``, daily rows do not.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +30,39 @@ def _csv_item(record: dict) -> dict:
     return item
 
 
+EVENTS, DAILY_ROWS = "events", "daily rows"
+_EVENT_MARKERS = {"type", "timestamp"}
+
+
+def _csv_event(record: dict) -> dict:
+    item = {key: value for key, value in record.items() if key is not None and value not in (None, "")}
+    if "value" in item and item["value"].strip().isdigit():
+        item["value"] = int(item["value"])
+    return item
+
+
+def file_kind(path: Path) -> str:
+    """Whether the file holds events or daily rows, from its header or first record."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        if path.suffix.lower() == ".csv":
+            fields = set(csv.DictReader(handle).fieldnames or ())
+        else:
+            first = next((line for line in handle if line.strip()), "{}")
+            try:
+                record = json.loads(first)
+            except ValueError:
+                record = {}
+            fields = set(record) if isinstance(record, dict) else set()
+    return EVENTS if _EVENT_MARKERS <= fields else DAILY_ROWS
+
+
 def read_items(path: Path) -> Iterator[object]:
-    """Each row of the file, as the API would receive it (unparseable lines as text)."""
+    """Each record of the file, as the API would receive it (unparseable lines as text)."""
     if path.suffix.lower() == ".csv":
+        convert = _csv_event if file_kind(path) == EVENTS else _csv_item
         with path.open(newline="", encoding="utf-8") as handle:
             for record in csv.DictReader(handle):
-                yield _csv_item(record)
+                yield convert(record)
         return
     with path.open(encoding="utf-8") as handle:
         for line in handle:
