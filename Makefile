@@ -19,7 +19,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/bench_pins.py
+	$(BIN)/python bench/bench_analytics.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
