@@ -153,8 +153,20 @@ def _conditions(conn: Connection, flt: AccountFilter) -> list:
     return conditions
 
 
-def _joined():
-    return daily.join(pins, pins.c.id == daily.c.pin_id)
+PIN_ATTRIBUTE_SPLITS = ("OWNED_CONTENT", "SOURCE", "PIN_FORMAT")
+
+
+def _rows_from(flt: AccountFilter, split_field: str | None = None):
+    """The daily rows, joined to pins only when a filter or split reads a pin attribute.
+
+    Most requests filter on the daily rows alone; skipping the join keeps them on the
+    (owner_id, day) index. Rows never outlive their pin (ON DELETE CASCADE), so the join
+    removes nothing by itself.
+    """
+    needs_pins = split_field in PIN_ATTRIBUTE_SPLITS or any(
+        value is not None for value in (flt.source, flt.owned, flt.pin_format, flt.creative_types, flt.created_since)
+    )
+    return daily.join(pins, pins.c.id == daily.c.pin_id) if needs_pins else daily
 
 
 def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], split_field: str):
@@ -163,7 +175,7 @@ def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], spl
     keys = [daily.c.day] + ([split.label("split")] if split is not None else [])
     query = (
         select(*keys, *(func.sum(daily.c[name]).label(name) for name in columns))
-        .select_from(_joined())
+        .select_from(_rows_from(flt, split_field))
         .where(*_conditions(conn, flt))
         .group_by(*([daily.c.day] + ([split] if split is not None else [])))
     )
@@ -202,7 +214,7 @@ def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_
     score = metric_expression(sort_by).label("score")
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
-        .select_from(_joined())
+        .select_from(_rows_from(flt))
         .where(*_conditions(conn, flt))
         .group_by(daily.c.pin_id)
         .order_by(score.desc(), daily.c.pin_id.asc())
