@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from pinsight.api.deps import AdAccountId, authorized
 from pinsight.api.responses import JSON
@@ -30,102 +31,64 @@ NumOfPins = Annotated[int, Query(ge=1, le=50)]
 CreatedInLastNDays = Annotated[int | None, Query(ge=30, le=30)]
 
 
+@dataclass
+class AccountQuery:
+    """The period and filters every account analytics operation shares (query parameters)."""
+
+    start_date: Day
+    end_date: Day
+    from_claimed_content: ClaimedContent = "BOTH"
+    pin_format: PinFormat = "ALL"
+    app_types: AppTypes = "ALL"
+    content_type: ContentType = "ALL"
+    source: Source = "ALL"
+    metric_types: Metrics = None
+    ad_account_id: AdAccountId = None
+
+
+Shared = Annotated[AccountQuery, Depends()]
+
+
 @router.get("/user_account/analytics", operation_id="user_account/analytics")
 async def user_account_analytics(
-    start_date: Day,
-    end_date: Day,
-    from_claimed_content: ClaimedContent = "BOTH",
-    pin_format: PinFormat = "ALL",
-    app_types: AppTypes = "ALL",
-    content_type: ContentType = "ALL",
-    source: Source = "ALL",
-    metric_types: Metrics = None,
-    split_field: SplitField = "NO_SPLIT",
-    ad_account_id: AdAccountId = None,
-    caller=authorized("user_account/analytics"),
+    shared: Shared, split_field: SplitField = "NO_SPLIT", caller=authorized("user_account/analytics")
 ):
-    return JSON(
-        await caller.call(
-            account_analytics.user_account_analytics,
-            start_date=start_date,
-            end_date=end_date,
-            from_claimed_content=from_claimed_content,
-            pin_format=pin_format,
-            app_types=app_types,
-            content_type=content_type,
-            source=source,
-            metric_types=metric_types,
-            split_field=split_field,
-            ad_account_id=ad_account_id,
-        )
-    )
+    return JSON(await caller.call(account_analytics.user_account_analytics, split_field=split_field, **asdict(shared)))
 
 
 @router.get("/user_account/analytics/top_pins", operation_id="user_account/analytics/top_pins")
 async def top_pins(
-    start_date: Day,
-    end_date: Day,
+    shared: Shared,
     sort_by: TopPinsSort,
-    from_claimed_content: ClaimedContent = "BOTH",
-    pin_format: PinFormat = "ALL",
-    app_types: AppTypes = "ALL",
-    content_type: ContentType = "ALL",
-    source: Source = "ALL",
-    metric_types: Metrics = None,
     num_of_pins: NumOfPins = 10,
     created_in_last_n_days: CreatedInLastNDays = None,
-    ad_account_id: AdAccountId = None,
     caller=authorized("user_account/analytics/top_pins"),
 ):
     return JSON(
         await caller.call(
             account_analytics.top_pins,
-            start_date=start_date,
-            end_date=end_date,
             sort_by=sort_by,
-            from_claimed_content=from_claimed_content,
-            pin_format=pin_format,
-            app_types=app_types,
-            content_type=content_type,
-            source=source,
-            metric_types=metric_types,
             num_of_pins=num_of_pins,
             created_in_last_n_days=created_in_last_n_days,
-            ad_account_id=ad_account_id,
+            **asdict(shared),
         )
     )
 
 
 @router.get("/user_account/analytics/top_video_pins", operation_id="user_account/analytics/top_video_pins")
 async def top_video_pins(
-    start_date: Day,
-    end_date: Day,
+    shared: Shared,
     sort_by: TopVideoPinsSort,
-    from_claimed_content: ClaimedContent = "BOTH",
-    pin_format: PinFormat = "ALL",
-    app_types: AppTypes = "ALL",
-    content_type: ContentType = "ALL",
-    source: Source = "ALL",
-    metric_types: Metrics = None,
     num_of_pins: NumOfPins = 10,
     created_in_last_n_days: CreatedInLastNDays = None,
-    ad_account_id: AdAccountId = None,
     caller=authorized("user_account/analytics/top_video_pins"),
 ):
     return JSON(
         await caller.call(
             account_analytics.top_video_pins,
-            start_date=start_date,
-            end_date=end_date,
             sort_by=sort_by,
-            from_claimed_content=from_claimed_content,
-            pin_format=pin_format,
-            app_types=app_types,
-            content_type=content_type,
-            source=source,
-            metric_types=metric_types,
             num_of_pins=num_of_pins,
             created_in_last_n_days=created_in_last_n_days,
-            ad_account_id=ad_account_id,
+            **asdict(shared),
         )
     )
