@@ -20,8 +20,6 @@ import argparse
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,16 +31,13 @@ from pathlib import Path
 import httpx
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_pins import free_port, stop, wait_ready  # noqa: E402  (shared server helpers)
+
 HOST = "127.0.0.1"  # loopback only
 EVENT_TYPES = ("IMPRESSION", "IMPRESSION", "IMPRESSION", "SAVE", "PIN_CLICK", "OUTBOUND_CLICK", "CLOSEUP",
                "PROFILE_VISIT", "USER_FOLLOW", "COMMENT", "REACTION", "VIDEO_START", "VIDEO_MRC_VIEW",
                "VIDEO_10S_VIEW", "QUARTILE_95_PERCENT_VIEW", "VIDEO_WATCH_TIME")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def serve_main(port: int) -> None:
@@ -110,34 +105,6 @@ def make_batch(rng: random.Random, pin_ids: list[str], size: int, prefix: str) -
             event["value"] = rng.randrange(1, 120_000)
         events.append(event)
     return orjson.dumps(events)
-
-
-def wait_ready(base: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"server not ready after {timeout}s:\n{log.read_text()[-3000:]}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        server.wait(timeout=5)
 
 
 def main() -> int:
