@@ -6,8 +6,9 @@ for with --backends sqlite,postgresql):
 
 1. Migrates a fresh database, creates ONE user with one board and N pins (--pins,
    default 10,000) created 400 days before the fixed "today" (--today, passed to the
-   server as PINSIGHT_TODAY), and loads --days (365) days of daily rows per pin through
-   the store's bulk upsert (pinsight.store.metrics.upsert_daily_rows), in batches. The
+   server as PINSIGHT_TODAY), and appends --days (365) days of daily rows per pin with
+   pinsight.store.bulk.copy_rows (COPY on PostgreSQL), then builds the derived tables
+   with pinsight.store.rollups.rebuild, as an archive import would (timed apart). The
    rows have the demo generator's shape (pinsight.demo.metrics: long-tailed popularity,
    decay, weekday factor, 3 app types, PAID rows for promoted pins, video metrics for
    video pins, no row for zero impressions) but come from a cheaper table-driven
@@ -25,8 +26,7 @@ for with --backends sqlite,postgresql):
    while loading; only the aggregate queries are timed), computing the same aggregates.
    Prints in-process / DuckDB ratio (target <= 3x) and HTTP p50 (target <= 50 ms).
 4. --scale-pins M (default 0 = off): adds pins up to M in total, each with rows for the
-   90-day window only (top pins reads the window through the (owner_id, day) index, so
-   older rows do not change its work), and re-times top pins and its floor.
+   90-day window only, rebuilds the derived tables and re-times top pins and its floor.
 
 Every loop is bounded in count and time; only 127.0.0.1 is used. A benchmark, not a
 test: it asserts nothing about timing. See bench/README.md.
@@ -197,42 +197,67 @@ def insert_pins(engine, user_id: int, board_id: int, specs: list[dict], created:
 
 def load_rows(engine, user_id: int, pin_ids: list[int], specs: list[dict], first_day: date, today: date, created_on: date,
               tables: Tables, budget: float, csv_path: Path | None, pin_offset: int = 0) -> tuple[int, int, float]:
-    """Upsert every pin's rows in batches; stop (after a whole pin) when the budget is spent.
+    """Append every pin's rows in batches (COPY on PostgreSQL, executemany on SQLite); stop
+    (after a whole pin) when the budget is spent. The derived tables are NOT updated here:
+    call ``build_rollups`` after loading, as an archive import would.
 
     Returns (pins loaded, rows loaded, seconds)."""
     from pinsight.catalog.metrics import STORED_COLUMNS
-    from pinsight.store.metrics import upsert_daily_rows
+    from pinsight.store.bulk import bind_value, copy_rows
+    from pinsight.store.tables import pin_daily_metrics
 
+    keys = ("pin_id", "day", "app_type", "traffic", "owner_id", *STORED_COLUMNS)
     started = time.perf_counter()
     out = csv_path.open("a", newline="") if csv_path else None
     writer = csv.writer(out) if out else None
-    batch: list[dict] = []
+    batch: list[tuple] = []
     rows = pins_done = 0
-    zero = dict.fromkeys(STORED_COLUMNS, 0)
+    days: dict = {}
+    postgres = engine.dialect.name == "postgresql"
+
+    def flush():
+        with engine.begin() as conn:
+            copy_rows(conn, pin_daily_metrics, keys, batch)
+
     try:
         for n, (pin_id, spec) in enumerate(zip(pin_ids, specs)):
             if time.perf_counter() - started > budget:
                 break
             for pid, day, app_type, traffic, values in rows_for_pin(pin_id, user_id, spec, created_on, first_day, today,
                                                                      tables, (pin_offset + n) * 7919):
-                row = {"pin_id": pid, "owner_id": user_id, "day": day, "app_type": app_type, "traffic": traffic, **zero, **values}
+                bound = days.get(day)
+                if bound is None:
+                    with engine.connect() as conn:
+                        bound = days[day] = day if postgres else bind_value(conn, pin_daily_metrics.c.day, day)
+                row = (pid, bound, app_type, traffic, user_id, *(values.get(c, 0) for c in STORED_COLUMNS))
                 batch.append(row)
                 if writer:
-                    writer.writerow((pid, day.isoformat(), app_type, traffic, user_id, *(row[c] for c in STORED_COLUMNS)))
+                    writer.writerow((pid, day.isoformat(), app_type, traffic, user_id, *row[5:]))
             if len(batch) >= BATCH:
-                with engine.begin() as conn:
-                    upsert_daily_rows(conn, batch)
+                flush()
                 rows += len(batch)
                 batch = []
             pins_done += 1
         if batch:
-            with engine.begin() as conn:
-                upsert_daily_rows(conn, batch)
+            flush()
             rows += len(batch)
     finally:
         if out:
             out.close()
     return pins_done, rows, time.perf_counter() - started
+
+
+def build_rollups(engine, user_id: int) -> float:
+    """Rebuild the user's derived tables from the loaded rows; returns seconds."""
+    from pinsight.store import rollups
+
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        rollups.rebuild(conn, user_id)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+    return time.perf_counter() - started
 
 
 # ---- the four reads -----------------------------------------------------------------------
@@ -423,9 +448,8 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, 
     res.update(pins_loaded=pins_done, rows=rows, load_s=seconds)
     print(f"[{backend}] loaded {rows:,} rows for {pins_done:,} pins in {seconds:.1f}s ({rows / seconds:,.0f} rows/s)",
           file=sys.stderr, flush=True)
-    if backend == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE" if False else "ANALYZE")
+    res["rollup_s"] = build_rollups(engine, user_id)
+    print(f"[{backend}] derived tables rebuilt in {res['rollup_s']:.1f}s", file=sys.stderr, flush=True)
     principal = authenticate(runtime, f"Bearer {token}")
     multi_ids = pin_ids[:MULTI_PINS]
     fns = calls(runtime, principal, multi_ids, start, end)
@@ -459,9 +483,7 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, 
             shutil.copyfile(csv_path, scale_csv)
             p2, r2, s2 = load_rows(engine, user_id, more_ids, more_specs, start, today, created.date(), tables,
                                    args.load_budget, scale_csv, pin_offset=args.pins)
-            if backend == "postgresql":
-                with engine.begin() as conn:
-                    conn.exec_driver_sql("ANALYZE")
+            res["scale_rollup_s"] = build_rollups(engine, user_id)
             times = time_calls(top, args.repeats)
             duck, _, _ = duckdb_floor(scale_csv, user_id, multi_ids, start, end, args.repeats)
             res["scale"].append((pins_done + p2, rows + r2, statistics.median(times), statistics.median(duck["d"])))
@@ -494,10 +516,11 @@ def report(results: list[dict], args, wall: float) -> None:
             continue
         b = res["backend"]
         print()
-        print(f"[{b}] load: {res['rows']:,} rows for {res['pins_loaded']:,} pins via upsert_daily_rows "
-              f"(batches of {BATCH:,}) in {res['load_s']:.1f}s = {res['rows'] / res['load_s']:,.0f} rows/s"
+        print(f"[{b}] load: {res['rows']:,} rows for {res['pins_loaded']:,} pins appended (store.bulk.copy_rows, "
+              f"batches of {BATCH:,}) in {res['load_s']:.1f}s = {res['rows'] / res['load_s']:,.0f} rows/s"
               + ("" if res["pins_loaded"] == args.pins else
                  f"  -- STOPPED at the {args.load_budget:g}s budget: {res['pins_loaded']:,} of {args.pins:,} pins"))
+        print(f"[{b}] derived tables (store.rollups.rebuild) built in {res['rollup_s']:.1f}s")
         print(f"[{b}] DuckDB floor table: {res['duck_rows']:,} rows, loaded from CSV into memory in {res['duck_load_s']:.1f}s (not timed)")
         print()
         print(f"{'endpoint':<40}{'in-proc ms':>11}{'DuckDB ms':>10}{'ratio':>8}  {'<=3x':<8}"
@@ -522,7 +545,8 @@ def report(results: list[dict], args, wall: float) -> None:
                       f"(x{pins / base[0]:.1f} pins -> x{t / base[2]:.1f} in-proc, x{d / base[3]:.1f} DuckDB)")
             if "scale_load" in res:
                 p2, r2, s2 = res["scale_load"]
-                print(f"    scale load: {r2:,} rows for {p2:,} pins in {s2:.1f}s")
+                print(f"    scale load: {r2:,} rows for {p2:,} pins in {s2:.1f}s, derived tables rebuilt in "
+                      f"{res['scale_rollup_s']:.1f}s")
     print()
     print(f"(total wall time {wall:.0f}s)")
 

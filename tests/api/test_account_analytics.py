@@ -416,3 +416,32 @@ def test_responses_match_the_spec(runtime, user, account, spec):
         body = response.json()
         assert body
         assert validator.errors(validator.response_schema(path, "get", 200), body) == [], path
+
+
+def test_deleted_pins_leave_the_account_totals(runtime, user, account):
+    """Deleting a pin, or a board with its pins, takes their rows out of every account answer:
+    the rollup-backed ones (no split, SOURCE, top pins) and the ones read from daily rows
+    (OWNED_CONTENT)."""
+    ids, rows = account
+    today = runtime.clock.today()
+    start = today - timedelta(days=29)
+    gone = ids["image"]
+    assert user.client.delete(f"/pins/{gone}").status_code == 204
+    left = [row for row in rows if row["pin_id"] != gone]
+    assert account_analytics(user.client, start, today)["all"]["summary_metrics"] == expected_metrics(totals(left))
+    by_source = account_analytics(user.client, start, today, split_field="SOURCE")
+    assert by_source["YOUR_PINS"]["summary_metrics"] == expected_metrics(
+        totals(left, lambda row: source_of(row["name"]) == "YOUR_PINS"))
+    by_owned = account_analytics(user.client, start, today, split_field="OWNED_CONTENT")
+    assert by_owned["CLAIMED"]["summary_metrics"] == expected_metrics(
+        totals(left, lambda row: owned_of(row["name"]) == "CLAIMED"))
+    top = get(user.client, "/user_account/analytics/top_pins", start, today, sort_by="SAVE").json()
+    assert [pin["pin_id"] for pin in top["pins"]] == [pin_id for pin_id, _ in ranked(left, "SAVE")]
+
+    # A whole board: every remaining pin of this user is on it.
+    board_id = user.client.get(f"/pins/{ids['video']}").json()["board_id"]
+    assert user.client.delete(f"/boards/{board_id}").status_code == 204
+    emptied = account_analytics(user.client, start, today)["all"]["summary_metrics"]
+    assert emptied == expected_metrics({})
+    top = get(user.client, "/user_account/analytics/top_pins", start, today, sort_by="SAVE").json()
+    assert top["pins"] == []

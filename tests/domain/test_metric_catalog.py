@@ -341,3 +341,12 @@ def test_parse_accepts_any_split_of_allowed_names(data):
     bounds = [0, *cuts, len(names)]
     values = [",".join(names[a:b]) for a, b in zip(bounds, bounds[1:])]
     assert parse_metric_types(values, allowed) == list(dict.fromkeys(names))
+
+
+@given(totals_strategy, st.lists(st.sampled_from(sorted(METRICS)), min_size=1, unique=True))
+def test_the_compiled_evaluator_gives_what_evaluate_gives(totals, names):
+    columns = m.base_columns_for(names)
+    compiled = m.evaluator(names, columns)(tuple(totals[column] for column in columns))
+    expected = {name: evaluate(name, totals) for name in names}
+    assert compiled == expected
+    assert [type(value) for value in compiled.values()] == [type(value) for value in expected.values()]

@@ -20,3 +20,46 @@ def test_migrating_twice_is_a_no_op(tmp_path):
     migrate(engine)
     assert {"users", "boards", "board_sections", "pins", "tokens", "apps", "ad_accounts"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, request, tmp_path_factory):
+    """A database that already holds daily rows answers the same after migration 0004."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from pinsight.store import metrics as metrics_store
+    from pinsight.store import rollups
+    from pinsight.store.db import alembic_config
+    from pinsight.store.tables import account_daily_metrics, pin_cumulative_metrics
+    from tests.conftest import _database_url
+    from tests.store.test_rollups import FIRST_DAY, _make_owner, _make_pin, _row
+
+    engine = make_engine(_database_url(backend, request, tmp_path_factory, "pinsight_upgrade"))
+    command.upgrade(alembic_config(engine), "0003")
+    rows = []
+    with engine.begin() as conn:
+        owner_id, board_id = _make_owner(conn)
+        pin_ids = [_make_pin(conn, owner_id, board_id, slot) for slot in range(4)]
+        for n, pin_id in enumerate(pin_ids):
+            for day in range(0, 30, n + 1):
+                rows.append(_row(pin_id, owner_id, day, day % 3, day % 2, [day + n + k for k in range(14)]))
+        # The 0003 schema has no derived tables: write the daily rows alone, as 0003's code did.
+        conn.execute(metrics_store.daily.insert(), rows)
+    command.upgrade(alembic_config(engine), "head")
+
+    def derived(conn):
+        return (
+            sorted(tuple(row) for row in conn.execute(select(account_daily_metrics))),
+            sorted(tuple(row) for row in conn.execute(select(pin_cumulative_metrics))),
+        )
+
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        migrated = derived(conn)
+        rollups.rebuild(conn, owner_id)
+        rebuilt = derived(conn)
+        transaction.rollback()
+    engine.dispose()
+    assert migrated[0] and migrated[1]
+    assert migrated == rebuilt
+    assert FIRST_DAY in {row[1] for row in migrated[1]}

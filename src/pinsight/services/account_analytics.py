@@ -56,7 +56,7 @@ from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import data_status, validate_period
 from pinsight.errors import InvalidParameters
 from pinsight.services.access import resolve_actor
-from pinsight.services.analytics import build_series
+from pinsight.services.analytics import SeriesPlan, build_series
 from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import account_metrics as store
@@ -142,11 +142,9 @@ def user_account_analytics(rt: Runtime, principal: Principal, *, start_date, end
     by_key: dict = defaultdict(dict)
     for row in rows:
         key = row["split"] if split_field != "NO_SPLIT" else ALL
-        by_key[key][row["day"]] = {column: int(row[column] or 0) for column in columns}
-    return {
-        key: build_series(period, today, rules, None, names, columns, by_key.get(key, {}), None)
-        for key in _split_keys(flt, split_field)
-    }
+        by_key[key][row["day"]] = tuple(int(row[column] or 0) for column in columns)
+    plan = SeriesPlan(period, today, rules, names, columns)
+    return {key: build_series(plan, None, by_key.get(key, {})) for key in _split_keys(flt, split_field)}
 
 
 def _latest_available_timestamp(today: date, processing_days: int) -> int:

@@ -9,7 +9,7 @@ from pinsight.catalog.metrics import (
     LIFETIME_METRICS,
     PIN_ANALYTICS_METRICS,
     base_columns_for,
-    evaluate,
+    evaluator,
     parse_metric_types,
 )
 from pinsight.catalog.roles import ANALYTICS_ROLES
@@ -37,25 +37,46 @@ def _own_pin(conn, actor: Actor, pin_id: str):
     return pin
 
 
-def build_series(period, today, rules, created_on, metric_names, columns, by_day: dict, lifetime_totals: dict | None) -> dict:
-    periodic = [name for name in metric_names if name not in LIFETIME_METRICS]
-    lifetime = [name for name in metric_names if name in LIFETIME_METRICS]
-    zero = dict.fromkeys(columns, 0)
-    period_totals = dict(zero)
+def calendar(period, today, rules) -> list[tuple]:
+    """The period's days as (date, ISO text, status ignoring pin creation), shared by every
+    series of a request."""
+    return [(day, day.isoformat(), data_status(day, today, None, rules)) for day in period.days()]
+
+
+class SeriesPlan:
+    """What every series of one request shares: its days, metrics and columns, and the
+    compiled evaluators."""
+
+    def __init__(self, period, today, rules, metric_names, columns):
+        self.days = calendar(period, today, rules)
+        self.columns = columns
+        self.periodic = evaluator([name for name in metric_names if name not in LIFETIME_METRICS], columns)
+        lifetime = [name for name in metric_names if name in LIFETIME_METRICS]
+        self.lifetime = evaluator(lifetime, columns) if lifetime else None
+
+
+def build_series(plan: SeriesPlan, created_on, by_day: dict, lifetime_totals=None) -> dict:
+    """One series: ``by_day`` maps a date to its column totals (a sequence in the plan's
+    column order); ``lifetime_totals`` likewise for the lifetime metrics (None: zero)."""
+    days, columns, compute = plan.days, plan.columns, plan.periodic
+    zero = (0,) * len(columns)
+    period_totals = [0] * len(columns)
+    width = range(len(columns))
     daily = []
-    for day in period.days():
-        status = data_status(day, today, created_on, rules)
-        totals = by_day.get(day, zero)
-        for column in columns:
-            period_totals[column] += totals[column]
-        metrics = {} if status == BEFORE_PIN_CREATED else {name: evaluate(name, totals) for name in periodic}
-        daily.append({"date": day.isoformat(), "data_status": status, "metrics": metrics})
-    result = {
-        "daily_metrics": daily,
-        "summary_metrics": {name: evaluate(name, period_totals) for name in periodic},
-    }
-    if lifetime:
-        result["lifetime_metrics"] = {name: evaluate(name, lifetime_totals or zero) for name in lifetime}
+    for day, text, status in days:
+        totals = by_day.get(day)
+        if totals is None:
+            totals = zero
+        else:
+            for index in width:
+                period_totals[index] += totals[index]
+        if created_on is not None and day < created_on:
+            daily.append({"date": text, "data_status": BEFORE_PIN_CREATED, "metrics": {}})
+        else:
+            daily.append({"date": text, "data_status": status, "metrics": compute(totals)})
+    result = {"daily_metrics": daily, "summary_metrics": compute(period_totals)}
+    if plan.lifetime is not None:
+        result["lifetime_metrics"] = plan.lifetime(lifetime_totals or zero)
     return result
 
 
@@ -70,21 +91,23 @@ def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_typ
     columns = base_columns_for(names)
     pin_ids = [pin["id"] for pin in pins]
     by_key: dict = defaultdict(dict)
-    for row in metrics_store.sum_by_pin_day(conn, pin_ids, period.start, period.end, types, columns, split_app_type=split):
-        key = (row["pin_id"], row["app_type"] if split else ALL)
-        by_key[key][row["day"]] = {column: int(row[column] or 0) for column in columns}
+    for pin_id, day, app_type, totals in metrics_store.sum_by_pin_day(
+        conn, pin_ids, period.start, period.end, types, columns, split_app_type=split
+    ):
+        by_key[(pin_id, app_type if split else ALL)][day] = totals
     lifetime_columns = base_columns_for([n for n in names if n in LIFETIME_METRICS])
     lifetime: dict = {}
     if lifetime_columns:
-        for row in metrics_store.sum_lifetime(conn, pin_ids, today, types, lifetime_columns, split_app_type=split):
+        for row in metrics_store.sum_lifetime(conn, pin_ids, today, types, columns, split_app_type=split):
             key = (row["pin_id"], row["app_type"] if split else ALL)
-            lifetime[key] = {column: int(row[column] or 0) for column in lifetime_columns}
+            lifetime[key] = tuple(int(row[column] or 0) for column in columns)
     keys = types if split else (ALL,)
+    plan = SeriesPlan(period, today, rules, names, columns)
     result = {}
     for pin in pins:
         created_on = pin["created_at"].date()
         result[str(pin["id"])] = {
-            key: build_series(period, today, rules, created_on, names, columns, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
+            key: build_series(plan, created_on, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
             for key in keys
         }
     return result

@@ -199,18 +199,18 @@ def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
         events, problems = check_events(items, pins, user_id, rt.clock.today())
         if problems:
             raise BatchRejected(problems, len(items))
-        applied, already = _apply(conn, rt, user_id, events)
+        applied, already = _apply(conn, rt, user_id, events, pins)
     return {"received": len(items), "applied": applied, "already_applied": already}
 
 
-def _apply(conn, rt: Runtime, user_id: int, events: dict) -> tuple[int, int]:
+def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[int, int]:
     """Count the events not seen before; return (applied, already applied)."""
     seen = events_store.existing_event_ids(conn, user_id, list(events))
     new = [(event_id, event) for event_id, event in events.items() if event_id not in seen]
     # Ids first: a concurrent batch applying the same events fails here (IntegrityError,
     # answered 409 and rolled back whole) before anything is counted twice.
     events_store.insert_event_ids(conn, user_id, [(event_id, event[0]) for event_id, event in new], rt.clock.now())
-    metrics_store.add_to_daily_rows(conn, daily_increments((event for _, event in new), user_id))
+    metrics_store.add_to_daily_rows(conn, daily_increments((event for _, event in new), user_id), pins)
     return len(new), len(events) - len(new)
 
 
@@ -219,5 +219,5 @@ def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: i
     with rt.engine.begin() as conn:
         pins = content_store.get_pins_brief(conn, _pin_ids(items))
         events, problems = check_events(items, pins, user_id, rt.clock.today())
-        applied, _ = _apply(conn, rt, user_id, events)
+        applied, _ = _apply(conn, rt, user_id, events, pins)
     return applied, [Problem(problem.position + first_position, problem.reason) for problem in problems]

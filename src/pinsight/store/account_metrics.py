@@ -1,9 +1,13 @@
 """SQL for account-wide organic analytics (``user_account/analytics`` and its top Pins lists).
 
-Daily rows (``pin_daily_metrics``, read through its ``owner_id, day`` index) are joined
-with ``pins`` for what the filters and splits need: the creative type, whether the Pin
-was saved from someone else (``parent_pin_id``) and its destination link. Every filter
-and every split is an SQL expression, so grouping and filtering happen in the database.
+Where it can, a request reads the derived tables (``pinsight.store.rollups``): the
+account rollup answers every filter and split except the claimed-content ones and the
+top video pins' creative types; the pins' running totals answer top pins unless app
+type, traffic or format filters apply. Otherwise daily rows (``pin_daily_metrics``, read
+through its ``owner_id, day`` index) are joined with ``pins`` for what the filters and
+splits need: the creative type, whether the Pin was saved from someone else
+(``parent_pin_id``) and its destination link. Every filter and every split is an SQL
+expression, so grouping and filtering happen in the database.
 
 Definitions (the service layer documents the same; they live here as SQL):
 
@@ -28,17 +32,20 @@ from datetime import date, datetime
 from sqlalchemy import Connection, Float, String, and_, case, cast, false, func, literal, or_, select
 
 from pinsight.catalog.metrics import METRICS, Ratio, Sum
+from pinsight.catalog.pin_formats import (
+    IDEA_CREATIVE_TYPES,
+    ORGANIC_FORMATS,
+    PAID_FORMATS,
+    PIN_FORMATS,
+    PRODUCT_CREATIVE_TYPES,
+    SOURCES,
+    VIDEO_CREATIVE_TYPES,
+)
+from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, pins
+from pinsight.store.tables import account_daily_metrics as account
+from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
-from pinsight.store.tables import pins
 
-VIDEO_CREATIVE_TYPES = ("VIDEO", "MAX_VIDEO")
-PRODUCT_CREATIVE_TYPES = ("SHOPPING", "SHOP_THE_PIN", "COLLECTION")
-IDEA_CREATIVE_TYPES = ("IDEA",)
-
-ORGANIC_FORMATS = ("ORGANIC_IMAGE", "ORGANIC_PRODUCT", "ORGANIC_VIDEO")
-PAID_FORMATS = ("ADS_STANDARD", "ADS_PRODUCT", "ADS_VIDEO", "ADS_IDEA")
-PIN_FORMATS = ORGANIC_FORMATS + PAID_FORMATS
-SOURCES = ("YOUR_PINS", "OTHER_PINS")
 OWNED = ("CLAIMED", "OTHER")
 
 
@@ -128,6 +135,22 @@ def split_expression(conn: Connection, split_field: str, claimed_host: str | Non
     return None
 
 
+def _pin_conditions(conn: Connection, flt: AccountFilter) -> list:
+    """The filters that read only the pin's own attributes."""
+    conditions = []
+    if flt.source == "YOUR_PINS":
+        conditions.append(pins.c.parent_pin_id.is_(None))
+    elif flt.source == "OTHER_PINS":
+        conditions.append(pins.c.parent_pin_id.is_not(None))
+    if flt.owned is not None:
+        conditions.append(owned_expression(conn, flt.claimed_host) == flt.owned)
+    if flt.creative_types is not None:
+        conditions.append(pins.c.creative_type.in_(list(flt.creative_types)))
+    if flt.created_since is not None:
+        conditions.append(pins.c.created_at >= flt.created_since)
+    return conditions
+
+
 def _conditions(conn: Connection, flt: AccountFilter) -> list:
     conditions = [
         daily.c.owner_id == flt.owner_id,
@@ -138,19 +161,9 @@ def _conditions(conn: Connection, flt: AccountFilter) -> list:
     ]
     if not flt.traffic:
         conditions.append(false())
-    if flt.source == "YOUR_PINS":
-        conditions.append(pins.c.parent_pin_id.is_(None))
-    elif flt.source == "OTHER_PINS":
-        conditions.append(pins.c.parent_pin_id.is_not(None))
-    if flt.owned is not None:
-        conditions.append(owned_expression(conn, flt.claimed_host) == flt.owned)
     if flt.pin_format is not None:
         conditions.append(pin_format_expression() == flt.pin_format)
-    if flt.creative_types is not None:
-        conditions.append(pins.c.creative_type.in_(list(flt.creative_types)))
-    if flt.created_since is not None:
-        conditions.append(pins.c.created_at >= flt.created_since)
-    return conditions
+    return conditions + _pin_conditions(conn, flt)
 
 
 PIN_ATTRIBUTE_SPLITS = ("OWNED_CONTENT", "SOURCE", "PIN_FORMAT")
@@ -169,8 +182,19 @@ def _rows_from(flt: AccountFilter, split_field: str | None = None):
     return daily.join(pins, pins.c.id == daily.c.pin_id) if needs_pins else daily
 
 
+# Splits the account rollup holds as columns; OWNED_CONTENT depends on the pin's link and
+# the profile's website, both editable, so it is computed from the daily rows.
+ROLLUP_SPLITS = {"NO_SPLIT": None, "APP_TYPE": "app_type", "SOURCE": "source", "PIN_FORMAT": "pin_format"}
+
+
+def _rollup_answers(flt: AccountFilter, split_field: str) -> bool:
+    return split_field in ROLLUP_SPLITS and flt.owned is None and flt.creative_types is None and flt.created_since is None
+
+
 def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], split_field: str):
     """Summed columns per day (and split key, labelled ``split``; None without a split)."""
+    if _rollup_answers(flt, split_field):
+        return _sum_rollup_by_day(flt, columns, ROLLUP_SPLITS[split_field], conn)
     split = split_expression(conn, split_field, flt.claimed_host)
     keys = [daily.c.day] + ([split.label("split")] if split is not None else [])
     query = (
@@ -182,26 +206,58 @@ def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], spl
     return conn.execute(query).mappings().all()
 
 
-def metric_expression(metric_name: str):
-    """An SQL expression computing a catalogue metric over a group's summed rows."""
+def _sum_rollup_by_day(flt: AccountFilter, columns: Sequence[str], split_column: str | None, conn: Connection):
+    split = account.c[split_column] if split_column else None
+    keys = [account.c.day] + ([split.label("split")] if split is not None else [])
+    conditions = [
+        account.c.owner_id == flt.owner_id,
+        account.c.day >= flt.start,
+        account.c.day <= flt.end,
+        account.c.app_type.in_(list(flt.app_types)),
+        account.c.traffic.in_(list(flt.traffic)),
+    ]
+    if not flt.traffic:
+        conditions.append(false())
+    if flt.source is not None:
+        conditions.append(account.c.source == flt.source)
+    if flt.pin_format is not None:
+        conditions.append(account.c.pin_format == flt.pin_format)
+    query = (
+        select(*keys, *(func.sum(account.c[name]).label(name) for name in columns))
+        .where(*conditions)
+        .group_by(*([account.c.day] + ([split] if split is not None else [])))
+    )
+    return conn.execute(query).mappings().all()
+
+
+def _summed(name: str):
+    return func.coalesce(func.sum(daily.c[name]), 0)
+
+
+def metric_expression(metric_name: str, total=_summed):
+    """An SQL expression computing a catalogue metric from per-column totals.
+
+    ``total(stored_column)`` gives a column's total over the group (by default the sum
+    of the daily rows' column).
+    """
     metric = METRICS[metric_name]
 
-    def total(name: str):
-        return func.coalesce(func.sum(daily.c[METRICS[name].stored_as]), 0)
+    def base(name: str):
+        return total(METRICS[name].stored_as)
 
     formula = metric.formula
     if formula is None:
-        return total(metric_name)
+        return base(metric_name)
     if isinstance(formula, Sum):
-        expression = total(formula.parts[0])
+        expression = base(formula.parts[0])
         for part in formula.parts[1:]:
-            expression = expression + total(part)
+            expression = expression + base(part)
         return expression
     assert isinstance(formula, Ratio)
-    numerator = sum((cast(total(name), Float) for name in formula.numerator[1:]), cast(total(formula.numerator[0]), Float))
-    denominator = total(formula.denominator[0])
+    numerator = sum((cast(base(name), Float) for name in formula.numerator[1:]), cast(base(formula.numerator[0]), Float))
+    denominator = base(formula.denominator[0])
     for name in formula.denominator[1:]:
-        denominator = denominator + total(name)
+        denominator = denominator + base(name)
     return case((denominator == 0, literal(0.0, Float)), else_=numerator / cast(denominator, Float))
 
 
@@ -209,8 +265,15 @@ def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_
     """The ``limit`` pins with the highest ``sort_by`` over the filtered rows, best first.
 
     Only pins with at least one matching row in the period take part; ties go to the
-    smaller (older) pin id.
+    smaller (older) pin id. Without app type, traffic or format filters, the pins' running
+    totals answer (two seeks per pin); otherwise the daily rows are summed.
     """
+    if set(flt.app_types) == set(APP_TYPES) and set(flt.traffic) == set(TRAFFIC_KINDS) and flt.pin_format is None:
+        return top_from_running_totals(conn, flt, columns, sort_by, limit)
+    return top_from_daily_rows(conn, flt, columns, sort_by, limit)
+
+
+def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
     score = metric_expression(sort_by).label("score")
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
@@ -218,6 +281,37 @@ def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_
         .where(*_conditions(conn, flt))
         .group_by(daily.c.pin_id)
         .order_by(score.desc(), daily.c.pin_id.asc())
+        .limit(limit)
+    )
+    return conn.execute(query).mappings().all()
+
+
+def _latest_day(pin_id_column, *, before=None, until=None):
+    """The last day with running totals for the pin, before ``before`` or up to ``until``."""
+    earlier = running.alias()
+    bound = earlier.c.day < before if before is not None else earlier.c.day <= until
+    return select(func.max(earlier.c.day)).where(earlier.c.pin_id == pin_id_column, bound).scalar_subquery()
+
+
+def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
+    at_end, before_start = running.alias("at_end"), running.alias("before_start")
+
+    def total(name: str):
+        return at_end.c[name] - func.coalesce(before_start.c[name], 0)
+
+    score = metric_expression(sort_by, total).label("score")
+    rows = (
+        pins.join(at_end, and_(at_end.c.pin_id == pins.c.id, at_end.c.day == _latest_day(pins.c.id, until=flt.end)))
+        .outerjoin(
+            before_start,
+            and_(before_start.c.pin_id == pins.c.id, before_start.c.day == _latest_day(pins.c.id, before=flt.start)),
+        )
+    )
+    query = (
+        select(pins.c.id.label("pin_id"), score, *(total(name).label(name) for name in columns))
+        .select_from(rows)
+        .where(pins.c.owner_id == flt.owner_id, at_end.c.day >= flt.start, *_pin_conditions(conn, flt))
+        .order_by(score.desc(), pins.c.id.asc())
         .limit(limit)
     )
     return conn.execute(query).mappings().all()

@@ -42,3 +42,20 @@ def executemany(conn: Connection, statement: Executable, keys: Sequence[str], ro
     else:
         params = [dict(zip(keys, row)) for row in rows]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def copy_rows(conn: Connection, table, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Append plain rows (no conflict handling) as fast as the backend takes them:
+    PostgreSQL's COPY, or one executemany of an INSERT elsewhere. Values as for ``executemany``,
+    except that PostgreSQL's COPY takes dates and datetimes as they are."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(keys)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    from sqlalchemy import insert
+
+    executemany(conn, insert(table), keys, rows)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from pinsight.store import rollups
 from pinsight.store.tables import boards, pins, sections, users
 
 # ---- users -------------------------------------------------------------------------
@@ -72,6 +73,7 @@ def update_board(conn: Connection, board_id: int, **values) -> None:
 
 def delete_board(conn: Connection, board_id: int) -> None:
     # Explicit child deletes keep this correct even where the engine ignores ON DELETE.
+    rollups.forget_pins(conn, pins.c.board_id == board_id)
     conn.execute(delete(pins).where(pins.c.board_id == board_id))
     conn.execute(delete(sections).where(sections.c.board_id == board_id))
     conn.execute(delete(boards).where(boards.c.id == board_id))
@@ -135,6 +137,7 @@ def update_section(conn: Connection, section_id: int, **values) -> None:
 
 
 def delete_section(conn: Connection, section_id: int) -> None:
+    rollups.forget_pins(conn, pins.c.section_id == section_id)
     conn.execute(delete(pins).where(pins.c.section_id == section_id))
     conn.execute(delete(sections).where(sections.c.id == section_id))
 
@@ -205,15 +208,18 @@ def update_pin(conn: Connection, pin_id: int, **values) -> None:
 
 
 def delete_pin(conn: Connection, pin_id: int) -> None:
+    rollups.forget_pins(conn, pins.c.id == pin_id)
     conn.execute(delete(pins).where(pins.c.id == pin_id))
 
 
 def get_pins_brief(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
-    """Owner, creation time and creative type of each of these pins that exists."""
+    """Owner, creation time, creative type and parent of each of these pins that exists."""
     found: dict[int, dict] = {}
     for offset in range(0, len(pin_ids), 5000):
         chunk = list(pin_ids[offset : offset + 5000])
-        query = select(pins.c.id, pins.c.owner_id, pins.c.created_at, pins.c.creative_type).where(pins.c.id.in_(chunk))
+        query = select(
+            pins.c.id, pins.c.owner_id, pins.c.created_at, pins.c.creative_type, pins.c.parent_pin_id
+        ).where(pins.c.id.in_(chunk))
         for row in conn.execute(query).mappings():
             found[row["id"]] = dict(row)
     return found

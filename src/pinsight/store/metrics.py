@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, and_, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import PIN_METRIC_FIELDS, STORED_COLUMNS
+from pinsight.store import rollups
+from pinsight.store.tables import APP_TYPES, pins
+from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
 
 KEY_COLUMNS = ("pin_id", "day", "app_type", "traffic")
 
 
-def upsert_daily_rows(conn: Connection, rows: Sequence[dict]) -> None:
-    """Insert rows, replacing every metric of a row whose key already exists."""
+def upsert_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None) -> None:
+    """Insert rows, replacing every metric of a row whose key already exists.
+
+    The derived tables move by the difference between the new rows and what they replace.
+    ``pin_attributes`` (``content.get_pins_brief`` of the rows' pins) saves a lookup.
+    """
     if not rows:
         return
+    previous = _stored_amounts(conn, rows)
+    zero = (0,) * len(STORED_COLUMNS)
+    deltas = []
+    for row in rows:
+        key = (row["pin_id"], row["day"], row["app_type"], row["traffic"])
+        old = previous.get(key, zero)
+        deltas.append((*key, [row[name] - before for name, before in zip(STORED_COLUMNS, old)]))
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(daily)
     statement = statement.on_conflict_do_update(
@@ -25,6 +39,30 @@ def upsert_daily_rows(conn: Connection, rows: Sequence[dict]) -> None:
         set_={name: statement.excluded[name] for name in ("owner_id", *STORED_COLUMNS)},
     )
     conn.execute(statement, list(rows))
+    rollups.apply_deltas(conn, deltas, pin_attributes or _attributes(conn, rows))
+
+
+def _attributes(conn: Connection, rows: Sequence[dict]) -> Mapping[int, Mapping]:
+    from pinsight.store.content import get_pins_brief
+
+    return get_pins_brief(conn, sorted({row["pin_id"] for row in rows}))
+
+
+def _stored_amounts(conn: Connection, rows: Sequence[dict]) -> dict[tuple, tuple]:
+    """The stored metrics of those of ``rows``' keys that exist."""
+    wanted = {(row["pin_id"], row["day"], row["app_type"], row["traffic"]) for row in rows}
+    pin_ids = sorted({key[0] for key in wanted})
+    first, last = min(key[1] for key in wanted), max(key[1] for key in wanted)
+    found: dict[tuple, tuple] = {}
+    for offset in range(0, len(pin_ids), 5000):
+        query = select(*(daily.c[name] for name in KEY_COLUMNS), *(daily.c[name] for name in STORED_COLUMNS)).where(
+            daily.c.pin_id.in_(pin_ids[offset : offset + 5000]), daily.c.day >= first, daily.c.day <= last
+        )
+        for row in conn.execute(query):
+            key = tuple(row[:4])
+            if key in wanted:
+                found[key] = tuple(row[4:])
+    return found
 
 
 def sum_by_pin_day(
@@ -36,11 +74,13 @@ def sum_by_pin_day(
     columns: Sequence[str],
     *,
     split_app_type: bool,
-):
-    """Summed columns per (pin, day[, app type]) within [start, end]."""
-    keys = [daily.c.pin_id, daily.c.day] + ([daily.c.app_type] if split_app_type else [])
+) -> list[tuple]:
+    """Summed columns per (pin, day[, app type]) within [start, end], as tuples
+    ``(pin_id, day, app_type or None, (sums in columns order))``."""
+    day = _raw_day(conn)
+    keys = [daily.c.pin_id, day] + ([daily.c.app_type] if split_app_type else [])
     query = (
-        select(*keys, *(func.sum(daily.c[name]).label(name) for name in columns))
+        select(*keys, *(func.sum(daily.c[name]) for name in columns))
         .where(
             daily.c.pin_id.in_(list(pin_ids)),
             daily.c.day >= start,
@@ -49,18 +89,68 @@ def sum_by_pin_day(
         )
         .group_by(*keys)
     )
-    return conn.execute(query).mappings().all()
+    width = len(keys)
+    parse = _day_parser()
+    return [
+        (row[0], parse(row[1]), row[2] if split_app_type else None, tuple(int(value) for value in row[width:]))
+        for row in conn.execute(query)
+    ]
+
+
+def _raw_day(conn: Connection):
+    """``day`` as the driver returns it: SQLite's text is parsed once per distinct day by
+    ``_day_parser`` instead of once per row by the column type."""
+    return type_coerce(daily.c.day, String) if conn.dialect.name == "sqlite" else daily.c.day
+
+
+def _day_parser():
+    known: dict = {}
+
+    def parse(value):
+        if isinstance(value, date):
+            return value
+        found = known.get(value)
+        if found is None:
+            found = known[value] = date.fromisoformat(value)
+        return found
+
+    return parse
 
 
 def sum_lifetime(conn: Connection, pin_ids: Sequence[int], until: date, app_types: Iterable[str], columns: Sequence[str], *, split_app_type: bool):
     """Summed columns per pin[, app type] over the pin's whole life up to ``until``."""
+    types = list(app_types)
+    if not split_app_type and set(types) == set(APP_TYPES):
+        return [{"pin_id": pin_id, **{name: totals[name] for name in columns}}
+                for pin_id, totals in running_totals_at(conn, pin_ids, until).items()]
     keys = [daily.c.pin_id] + ([daily.c.app_type] if split_app_type else [])
     query = (
         select(*keys, *(func.sum(daily.c[name]).label(name) for name in columns))
-        .where(daily.c.pin_id.in_(list(pin_ids)), daily.c.day <= until, daily.c.app_type.in_(list(app_types)))
+        .where(daily.c.pin_id.in_(list(pin_ids)), daily.c.day <= until, daily.c.app_type.in_(types))
         .group_by(*keys)
     )
     return conn.execute(query).mappings().all()
+
+
+def running_totals_at(conn: Connection, pin_ids: Sequence[int], day: date, *, before: bool = False) -> dict[int, dict]:
+    """Per pin, every stored column summed over the pin's life up to ``day`` (or up to the
+    day before it, with ``before``); pins with no rows by then are absent."""
+    found: dict[int, dict] = {}
+    ids = list(pin_ids)
+    for offset in range(0, len(ids), 5000):
+        chunk = ids[offset : offset + 5000]
+        earlier = running.alias("earlier")
+        latest = select(func.max(earlier.c.day)).where(
+            earlier.c.pin_id == pins.c.id, earlier.c.day < day if before else earlier.c.day <= day
+        ).scalar_subquery()
+        query = (
+            select(running)
+            .select_from(pins.join(running, and_(running.c.pin_id == pins.c.id, running.c.day == latest)))
+            .where(pins.c.id.in_(chunk))
+        )
+        for row in conn.execute(query):
+            found[row[0]] = dict(zip(STORED_COLUMNS, row[2:]))
+    return found
 
 
 def pin_metric_sums(conn: Connection, pin_ids: Sequence[int], since: date | None, until: date) -> dict[int, dict]:
@@ -68,17 +158,19 @@ def pin_metric_sums(conn: Connection, pin_ids: Sequence[int], since: date | None
     if not pin_ids:
         return {}
     columns = sorted(set(PIN_METRIC_FIELDS.values()))
-    query = select(daily.c.pin_id, *(func.sum(daily.c[name]).label(name) for name in columns)).where(
-        daily.c.pin_id.in_(list(pin_ids)), daily.c.day <= until
-    )
-    if since is not None:
-        query = query.where(daily.c.day >= since)
-    rows = conn.execute(query.group_by(daily.c.pin_id)).mappings().all()
-    return {row["pin_id"]: {name: int(row[name] or 0) for name in columns} for row in rows}
+    at_end = running_totals_at(conn, pin_ids, until)
+    before = running_totals_at(conn, pin_ids, since, before=True) if since is not None else {}
+    zero = dict.fromkeys(STORED_COLUMNS, 0)
+    sums = {}
+    for pin_id, totals in at_end.items():
+        start = before.get(pin_id, zero)
+        sums[pin_id] = {name: int(totals[name] - start[name]) for name in columns}
+    return sums
 
 
-def add_to_daily_rows(conn: Connection, rows: Sequence[dict]) -> None:
-    """Add rows' metrics to the rows stored under the same key (inserting missing rows).
+def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None) -> None:
+    """Add rows' metrics to the rows stored under the same key (inserting missing rows),
+    and to the derived tables.
 
     Every row must carry ``owner_id`` and all of ``STORED_COLUMNS`` (0 where nothing is
     added), so the whole batch is one executemany of one statement.
@@ -103,3 +195,8 @@ def add_to_daily_rows(conn: Connection, rows: Sequence[dict]) -> None:
             bound = days[day] = bind_value(conn, daily.c.day, day)
         values.append((row["pin_id"], bound, *(row[key] for key in keys[2:])))
     executemany(conn, statement, keys, values)
+    deltas = [
+        (row["pin_id"], row["day"], row["app_type"], row["traffic"], [row[name] for name in STORED_COLUMNS])
+        for row in rows
+    ]
+    rollups.apply_deltas(conn, deltas, pin_attributes or _attributes(conn, rows))

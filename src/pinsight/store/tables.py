@@ -203,3 +203,37 @@ ingested_events = Table(
     # SQLite: the primary key is the table's only b-tree (no rowid), halving insert work.
     sqlite_with_rowid=False,
 )
+
+# ---- derived tables: kept in step with pin_daily_metrics ------------------------------
+# Both are pure functions of pin_daily_metrics and the pins' fixed attributes, updated in
+# the same transaction as the daily rows (pinsight.store.rollups), so range aggregates
+# read a few rows per day or per pin however long the history grows.
+
+# Account totals per day, by every dimension the account filters and splits read that
+# cannot change after a pin is created: app type, traffic kind, the pin format (from
+# the creative type and the traffic) and the source (created by the owner or saved).
+account_daily_metrics = Table(
+    "account_daily_metrics",
+    metadata,
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("app_type", String(8), primary_key=True),
+    Column("traffic", String(8), primary_key=True),
+    Column("pin_format", String(16), primary_key=True),
+    Column("source", String(12), primary_key=True),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
+    sqlite_with_rowid=False,
+)
+
+# Running totals per pin: on each day the pin has daily rows, every stored metric summed
+# over all app types and traffic from the pin's first day to that day. Any range sum is
+# the latest row up to the range's end minus the latest row before its start: two index
+# seeks per pin, whatever the range's length.
+pin_cumulative_metrics = Table(
+    "pin_cumulative_metrics",
+    metadata,
+    Column("pin_id", BigInteger, ForeignKey("pins.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
+    sqlite_with_rowid=False,
+)
