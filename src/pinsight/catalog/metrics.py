@@ -330,6 +330,9 @@ def evaluator(metric_names: Sequence[str], columns: Sequence[str]) -> Callable[[
             parts = indexes(formula.parts)
             return (lambda v: int(sum(v[i] for i in parts))) if metric.kind == "count" else (lambda v: float(sum(v[i] for i in parts)))
         numerator, denominator = indexes(formula.numerator), indexes(formula.denominator)
+        if len(numerator) == 1 and len(denominator) == 1:  # the common case, without sum()
+            (top,), (bottom,) = numerator, denominator
+            return lambda v: float(v[top]) / float(v[bottom]) if v[bottom] else 0.0
 
         def ratio(v: Sequence[int]) -> float:
             below = sum(v[i] for i in denominator)

@@ -63,17 +63,19 @@ def build_series(plan: SeriesPlan, created_on, by_day: dict, lifetime_totals=Non
     period_totals = [0] * len(columns)
     width = range(len(columns))
     daily = []
+    quiet = None  # the metrics of a day without rows, computed once
     for day, text, status in days:
         totals = by_day.get(day)
-        if totals is None:
-            totals = zero
+        if created_on is not None and day < created_on:
+            metrics, status = {}, BEFORE_PIN_CREATED
+        elif totals is None:
+            metrics = quiet if quiet is not None else (quiet := compute(zero))
         else:
+            metrics = compute(totals)
+        if totals is not None:
             for index in width:
                 period_totals[index] += totals[index]
-        if created_on is not None and day < created_on:
-            daily.append({"date": text, "data_status": BEFORE_PIN_CREATED, "metrics": {}})
-        else:
-            daily.append({"date": text, "data_status": status, "metrics": compute(totals)})
+        daily.append({"date": text, "data_status": status, "metrics": metrics})
     result = {"daily_metrics": daily, "summary_metrics": compute(period_totals)}
     if plan.lifetime is not None:
         result["lifetime_metrics"] = plan.lifetime(lifetime_totals or zero)

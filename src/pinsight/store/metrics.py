@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, String, and_, func, select, type_coerce
+from sqlalchemy import BigInteger, Connection, String, and_, cast, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import PIN_METRIC_FIELDS, STORED_COLUMNS
@@ -79,8 +79,9 @@ def sum_by_pin_day(
     ``(pin_id, day, app_type or None, (sums in columns order))``."""
     day = _raw_day(conn)
     keys = [daily.c.pin_id, day] + ([daily.c.app_type] if split_app_type else [])
+    # BIGINT sums: PostgreSQL's SUM(bigint) is numeric, which the driver hands over as Decimal.
     query = (
-        select(*keys, *(func.sum(daily.c[name]) for name in columns))
+        select(*keys, *(cast(func.sum(daily.c[name]), BigInteger) for name in columns))
         .where(
             daily.c.pin_id.in_(list(pin_ids)),
             daily.c.day >= start,
@@ -91,10 +92,7 @@ def sum_by_pin_day(
     )
     width = len(keys)
     parse = _day_parser()
-    return [
-        (row[0], parse(row[1]), row[2] if split_app_type else None, tuple(int(value) for value in row[width:]))
-        for row in conn.execute(query)
-    ]
+    return [(row[0], parse(row[1]), row[2] if split_app_type else None, row[width:]) for row in conn.execute(query)]
 
 
 def _raw_day(conn: Connection):

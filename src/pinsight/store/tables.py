@@ -185,6 +185,8 @@ pin_daily_metrics = Table(
     Column("traffic", String(8), primary_key=True),
     Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
+    # SQLite: rows live in key order, so a pin's days are one run of pages (migration 0005).
+    sqlite_with_rowid=False,
 )
 Index("ix_pin_daily_metrics_owner_id_day", pin_daily_metrics.c.owner_id, pin_daily_metrics.c.day)
 
