@@ -14,7 +14,8 @@ sending a batch again changes nothing; within one batch an id repeated with the 
 content counts once, and with different content is an error.
 
 A good batch is applied in one transaction: its new event ids are recorded, and its new
-events, summed in Python per daily row, are added to the stored rows in one upsert.
+events, summed in Python per daily row (and per derived-table row), are added to the
+stored rows, one upsert per table.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
 from pinsight.store import events as events_store
 from pinsight.store import metrics as metrics_store
+from pinsight.store import rollups
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
 
 MAX_EVENTS = 50_000
@@ -40,6 +42,7 @@ _ALLOWED_FIELDS = frozenset({"id", "pin_id", "type", "timestamp", "app_type", "t
 _APP_TYPES = frozenset(APP_TYPES)
 _TRAFFIC_KINDS = frozenset(TRAFFIC_KINDS)
 _EVENT_NAMES = ", ".join(EVENT_TYPES)
+COLUMN_INDEX = {column: index for index, column in enumerate(STORED_COLUMNS)}
 
 
 def parse_events(raw: bytes) -> list:
@@ -174,20 +177,6 @@ def _pin_ids(items: list) -> list[int]:
     return sorted(int(pin_id) for pin_id in ids)
 
 
-def daily_increments(events, owner_id: int) -> list[dict]:
-    """New events summed per daily row key, as full rows of increments."""
-    sums: dict[tuple, dict] = {}
-    for pin_id, day, app_type, traffic, column, amount, _content in events:
-        key = (pin_id, day, app_type, traffic)
-        row = sums.get(key)
-        if row is None:
-            row = {"pin_id": pin_id, "day": day, "app_type": app_type, "traffic": traffic, "owner_id": owner_id}
-            row.update(dict.fromkeys(STORED_COLUMNS, 0))
-            sums[key] = row
-        row[column] += amount
-    return list(sums.values())
-
-
 def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     """The API's batch of events: applied whole, or rejected whole with every problem listed."""
     items = parse_events(raw)
@@ -210,7 +199,10 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
     # Ids first: a concurrent batch applying the same events fails here (IntegrityError,
     # answered 409 and rolled back whole) before anything is counted twice.
     events_store.insert_event_ids(conn, user_id, [(event_id, event[0]) for event_id, event in new], rt.clock.now())
-    metrics_store.add_to_daily_rows(conn, daily_increments((event for _, event in new), user_id), pins)
+    increments = rollups.Increments(pins)
+    for _, (pin_id, day, app_type, traffic, column, amount, _content) in new:
+        increments.add(pin_id, day, app_type, traffic, COLUMN_INDEX[column], amount)
+    metrics_store.add_increments(conn, increments)
     return len(new), len(events) - len(new)
 
 

@@ -167,13 +167,20 @@ def pin_metric_sums(conn: Connection, pin_ids: Sequence[int], since: date | None
 
 
 def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None) -> None:
-    """Add rows' metrics to the rows stored under the same key (inserting missing rows),
-    and to the derived tables.
-
-    Every row must carry ``owner_id`` and all of ``STORED_COLUMNS`` (0 where nothing is
-    added), so the whole batch is one executemany of one statement.
-    """
+    """Add rows' metrics (every row carries all of ``STORED_COLUMNS``) to the rows stored
+    under the same key, inserting missing rows, and to the derived tables."""
     if not rows:
+        return
+    increments = rollups.Increments(pin_attributes or _attributes(conn, rows))
+    for row in rows:
+        increments.add_all(row["pin_id"], row["day"], row["app_type"], row["traffic"], [row[name] for name in STORED_COLUMNS])
+    add_increments(conn, increments)
+
+
+def add_increments(conn: Connection, increments: rollups.Increments) -> None:
+    """Add collected increments to the daily rows (inserting missing rows) and to the
+    derived tables: one executemany of one statement per table."""
+    if not increments.daily:
         return
     from pinsight.store.bulk import bind_value, executemany
 
@@ -184,17 +191,13 @@ def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Ma
         set_={name: daily.c[name] + statement.excluded[name] for name in STORED_COLUMNS},
     )
     keys = (*KEY_COLUMNS, "owner_id", *STORED_COLUMNS)
+    attributes = increments.pin_attributes
     days: dict = {}
     values = []
-    for row in rows:
-        day = row["day"]
+    for (pin_id, day, app_type, traffic), amounts in increments.daily.items():
         bound = days.get(day)
         if bound is None:
             bound = days[day] = bind_value(conn, daily.c.day, day)
-        values.append((row["pin_id"], bound, *(row[key] for key in keys[2:])))
+        values.append((pin_id, bound, app_type, traffic, attributes[pin_id]["owner_id"], *amounts))
     executemany(conn, statement, keys, values)
-    deltas = [
-        (row["pin_id"], row["day"], row["app_type"], row["traffic"], [row[name] for name in STORED_COLUMNS])
-        for row in rows
-    ]
-    rollups.apply_deltas(conn, deltas, pin_attributes or _attributes(conn, rows))
+    rollups.apply(conn, increments)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, delete, func, insert, select
+from sqlalchemy import Connection, String, and_, delete, func, insert, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import STORED_COLUMNS
@@ -42,13 +42,57 @@ def _dialect(conn: Connection):
     return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
-def _add_into(target: dict, key, amounts: Sequence[int]) -> None:
-    current = target.get(key)
-    if current is None:
-        target[key] = list(amounts)
-    else:
-        for index, amount in enumerate(amounts):
-            current[index] += amount
+class Increments:
+    """Amounts to add, aggregated three ways while they are collected: per daily row key,
+    per account rollup key and per pin and day. Adding one event costs three dictionary
+    lookups, however many columns the metrics have.
+
+    ``pin_attributes`` gives each pin's ``owner_id``, ``creative_type`` and ``parent_pin_id``.
+    """
+
+    def __init__(self, pin_attributes: Mapping[int, Mapping]):
+        self.daily: dict[tuple, list[int]] = {}
+        self.account: dict[tuple, list[int]] = {}
+        self.running: dict[int, dict[date, list[int]]] = {}
+        self.pin_attributes = pin_attributes
+        self._classes: dict[tuple, tuple] = {}
+
+    def _class_of(self, pin_id: int, traffic: str) -> tuple:
+        pin = self.pin_attributes[pin_id]
+        found = self._classes[(pin_id, traffic)] = (
+            pin["owner_id"], pin_format_of(pin["creative_type"], traffic), source_of(pin["parent_pin_id"])
+        )
+        return found
+
+    def _rows_for(self, pin_id: int, day: date, app_type: str, traffic: str) -> tuple[list, list, list]:
+        key = (pin_id, day, app_type, traffic)
+        daily_row = self.daily.get(key)
+        if daily_row is None:
+            daily_row = self.daily[key] = [0] * _WIDTH
+        owner_id, pin_format, source = self._classes.get((pin_id, traffic)) or self._class_of(pin_id, traffic)
+        key = (owner_id, day, app_type, traffic, pin_format, source)
+        account_row = self.account.get(key)
+        if account_row is None:
+            account_row = self.account[key] = [0] * _WIDTH
+        days = self.running.get(pin_id)
+        if days is None:
+            days = self.running[pin_id] = {}
+        pin_row = days.get(day)
+        if pin_row is None:
+            pin_row = days[day] = [0] * _WIDTH
+        return daily_row, account_row, pin_row
+
+    def add(self, pin_id: int, day: date, app_type: str, traffic: str, index: int, amount: int) -> None:
+        """Add ``amount`` to the column at ``index`` (in STORED_COLUMNS) of one daily row."""
+        for row in self._rows_for(pin_id, day, app_type, traffic):
+            row[index] += amount
+
+    def add_all(self, pin_id: int, day: date, app_type: str, traffic: str, amounts: Sequence[int]) -> None:
+        """Add amounts to every column (in STORED_COLUMNS order) of one daily row."""
+        for row in self._rows_for(pin_id, day, app_type, traffic):
+            for index, amount in enumerate(amounts):
+                if amount:
+                    row[index] += amount
 
 
 def apply_deltas(conn: Connection, deltas: Iterable[Delta], pin_attributes: Mapping[int, Mapping]) -> None:
@@ -56,15 +100,16 @@ def apply_deltas(conn: Connection, deltas: Iterable[Delta], pin_attributes: Mapp
 
     ``pin_attributes`` gives each pin's ``owner_id``, ``creative_type`` and ``parent_pin_id``.
     """
-    per_account: dict[tuple, list[int]] = {}
-    per_pin: dict[int, dict[date, list[int]]] = defaultdict(dict)
+    increments = Increments(pin_attributes)
     for pin_id, day, app_type, traffic, amounts in deltas:
-        pin = pin_attributes[pin_id]
-        key = (pin["owner_id"], day, app_type, traffic, pin_format_of(pin["creative_type"], traffic), source_of(pin["parent_pin_id"]))
-        _add_into(per_account, key, amounts)
-        _add_into(per_pin[pin_id], day, amounts)
-    add_to_account_rows(conn, per_account)
-    _add_to_running_totals(conn, per_pin)
+        increments.add_all(pin_id, day, app_type, traffic, amounts)
+    apply(conn, increments)
+
+
+def apply(conn: Connection, increments: Increments) -> None:
+    """Add collected increments to both derived tables (not to the daily rows)."""
+    add_to_account_rows(conn, increments.account)
+    _add_to_running_totals(conn, increments.running)
 
 
 def add_to_account_rows(conn: Connection, sums: Mapping[tuple, Sequence[int]]) -> None:
@@ -119,14 +164,19 @@ def _totals_before(conn: Connection, pin_ids: Sequence[int], day: date) -> dict[
 
 def _totals_from(conn: Connection, pin_ids: Sequence[int], day: date) -> dict[int, list[tuple]]:
     """Per pin, its stored (day, running totals) from ``day`` on, in day order."""
+    raw_day = type_coerce(running.c.day, String) if conn.dialect.name == "sqlite" else running.c.day
     query = (
-        select(running)
+        select(running.c.pin_id, raw_day, *(running.c[name] for name in STORED_COLUMNS))
         .where(running.c.pin_id.in_(list(pin_ids)), running.c.day >= day)
         .order_by(running.c.pin_id, running.c.day)
     )
     found: dict[int, list[tuple]] = defaultdict(list)
+    days: dict = {}
     for row in conn.execute(query):
-        found[row[0]].append((row[1], tuple(row[2:])))
+        stored_day = row[1]
+        if not isinstance(stored_day, date):  # SQLite's text, parsed once per distinct day
+            stored_day = days.get(stored_day) or days.setdefault(stored_day, date.fromisoformat(stored_day))
+        found[row[0]].append((stored_day, row[2:]))
     return found
 
 
