@@ -450,6 +450,9 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, 
           file=sys.stderr, flush=True)
     res["rollup_s"] = build_rollups(engine, user_id)
     print(f"[{backend}] derived tables rebuilt in {res['rollup_s']:.1f}s", file=sys.stderr, flush=True)
+    from pinsight.api.asgi import tune_garbage_collector
+
+    tune_garbage_collector()  # as the server does at start-up (pinsight.api.asgi.build)
     principal = authenticate(runtime, f"Bearer {token}")
     multi_ids = pin_ids[:MULTI_PINS]
     fns = calls(runtime, principal, multi_ids, start, end)
@@ -564,6 +567,7 @@ def main() -> int:
     parser.add_argument("--scale-pins", type=int, default=0, help="re-time top pins at this many pins (0: off)")
     parser.add_argument("--profile", default="", help="cProfile these endpoints in-process, e.g. 'abcd'")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+
     args = parser.parse_args()
     if args.days < WINDOW_DAYS:
         parser.error(f"--days must be >= {WINDOW_DAYS}")

@@ -17,7 +17,7 @@ from pinsight.domain.analytics_period import BEFORE_PIN_CREATED, data_status, va
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound
 from pinsight.services.access import Actor, parse_id, resolve_actor
 from pinsight.services.auth import Principal
-from pinsight.services.pins import load_visible_pin
+from pinsight.services.pins import load_visible_pin, load_visible_pins
 from pinsight.services.runtime import Runtime
 from pinsight.store import metrics as metrics_store
 from pinsight.store.tables import APP_TYPES
@@ -31,7 +31,10 @@ def _app_types(app_types: str) -> tuple[str, ...]:
 
 
 def _own_pin(conn, actor: Actor, pin_id: str):
-    pin = load_visible_pin(conn, actor, pin_id)
+    return _owned(actor, load_visible_pin(conn, actor, pin_id))
+
+
+def _owned(actor: Actor, pin):
     if pin["owner_id"] != actor.user_id:
         raise Forbidden("Not authorized to access board or Pin: analytics are for the Pin's owner.")
     return pin
@@ -130,6 +133,6 @@ def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *
         parse_id(value, "Pin", PinNotFound)
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
-        pins = [_own_pin(conn, actor, value) for value in ids]
+        pins = [_owned(actor, pin) for pin in load_visible_pins(conn, actor, ids)]
         per_pin = _pins_analytics(conn, rt, pins, start_date, end_date, app_types, metric_types, "NO_SPLIT")
     return per_pin

@@ -42,7 +42,20 @@ def render_pins(rows, actor: Actor, conn=None, today=None) -> list[dict]:
 
 
 def load_visible_pin(conn, actor: Actor, pin_id: str):
-    pin = store.get_pin(conn, parse_id(pin_id, "Pin", PinNotFound))
+    return _visible(actor, store.get_pin(conn, parse_id(pin_id, "Pin", PinNotFound)))
+
+
+def load_visible_pins(conn, actor: Actor, pin_ids: list[str]):
+    """Several pins read in one query, then yielded in the given order, each checked as
+    ``load_visible_pin`` checks one (lazily: a caller's own check of one pin runs before
+    the next pin's)."""
+    ids = [parse_id(pin_id, "Pin", PinNotFound) for pin_id in pin_ids]
+    found = store.get_pins(conn, ids)
+    for pin_id in ids:
+        yield _visible(actor, found.get(pin_id))
+
+
+def _visible(actor: Actor, pin):
     if pin is None or not can_see(actor, pin["board_owner_id"], pin["board_privacy"]):
         raise PinNotFound()
     if pin["board_privacy"] == "SECRET":

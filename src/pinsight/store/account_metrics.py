@@ -286,32 +286,49 @@ def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[
     return conn.execute(query).mappings().all()
 
 
-def _latest_day(pin_id_column, *, before=None, until=None):
-    """The last day with running totals for the pin, before ``before`` or up to ``until``."""
-    earlier = running.alias()
-    bound = earlier.c.day < before if before is not None else earlier.c.day <= until
-    return select(func.max(earlier.c.day)).where(earlier.c.pin_id == pin_id_column, bound).scalar_subquery()
+def _latest(name: str, bounds):
+    """The pin's running total of ``name`` on its latest day within ``bounds`` (NULL if none):
+    one backward index seek."""
+    rows = running.alias()
+    return (
+        select(rows.c[name])
+        .where(rows.c.pin_id == pins.c.id, *bounds(rows))
+        .order_by(rows.c.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
-    at_end, before_start = running.alias("at_end"), running.alias("before_start")
+    """Rank every pin by the sort metric from two seeks per input column, then read the
+    reported columns for the winners only."""
+    from pinsight.store.metrics import running_totals_at
+
+    inputs = [METRICS[name].stored_as for name in METRICS[sort_by].inputs]
+    in_period = {name: _latest(name, lambda r: (r.c.day >= flt.start, r.c.day <= flt.end)) for name in inputs}
+    before = {name: func.coalesce(_latest(name, lambda r: (r.c.day < flt.start,)), 0) for name in inputs}
+    per_pin = (
+        select(
+            pins.c.id.label("pin_id"),
+            *(in_period[name].label(f"end_{name}") for name in inputs),
+            *(before[name].label(f"start_{name}") for name in inputs),
+        )
+        .where(pins.c.owner_id == flt.owner_id, *_pin_conditions(conn, flt))
+        .subquery()
+    )
 
     def total(name: str):
-        return at_end.c[name] - func.coalesce(before_start.c[name], 0)
+        return per_pin.c[f"end_{name}"] - per_pin.c[f"start_{name}"]
 
     score = metric_expression(sort_by, total).label("score")
-    rows = (
-        pins.join(at_end, and_(at_end.c.pin_id == pins.c.id, at_end.c.day == _latest_day(pins.c.id, until=flt.end)))
-        .outerjoin(
-            before_start,
-            and_(before_start.c.pin_id == pins.c.id, before_start.c.day == _latest_day(pins.c.id, before=flt.start)),
-        )
-    )
-    query = (
-        select(pins.c.id.label("pin_id"), score, *(total(name).label(name) for name in columns))
-        .select_from(rows)
-        .where(pins.c.owner_id == flt.owner_id, at_end.c.day >= flt.start, *_pin_conditions(conn, flt))
-        .order_by(score.desc(), pins.c.id.asc())
-        .limit(limit)
-    )
-    return conn.execute(query).mappings().all()
+    # A pin takes part when it has a row in the period, as with the daily rows: otherwise
+    # its score is NULL (sorted last, then dropped), which spares a separate test.
+    ranked = select(per_pin.c.pin_id, score).order_by(score.desc().nulls_last(), per_pin.c.pin_id.asc()).limit(limit)
+    winners = [row[0] for row in conn.execute(ranked) if row[1] is not None]
+    at_end = running_totals_at(conn, winners, flt.end)
+    at_start = running_totals_at(conn, winners, flt.start, before=True)
+    rows = []
+    for pin_id in winners:
+        end, start = at_end[pin_id], at_start.get(pin_id)
+        rows.append({"pin_id": pin_id, **{name: end[name] - (start[name] if start else 0) for name in columns}})
+    return rows

@@ -167,6 +167,12 @@ def get_pin(conn: Connection, pin_id: int):
     return conn.execute(_get_pin, {"pin_id": pin_id}).mappings().first()
 
 
+def get_pins(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
+    """The pins (with their board's privacy and owner, as ``get_pin``) that exist among ``pin_ids``."""
+    query = select(*_pin_columns).select_from(_pin_from).where(pins.c.id.in_(list(pin_ids)))
+    return {row["id"]: row for row in conn.execute(query).mappings().all()}
+
+
 def list_pins(
     conn: Connection,
     *,

@@ -34,6 +34,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Reads of a large archive go through the OS page cache without a system call per page
+    # (mmap), and each connection keeps 32 MB of hot pages (the default is 2 MB).
+    cursor.execute("PRAGMA mmap_size=1073741824")
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 
 

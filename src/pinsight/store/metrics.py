@@ -92,7 +92,8 @@ def sum_by_pin_day(
     )
     width = len(keys)
     parse = _day_parser()
-    return [(row[0], parse(row[1]), row[2] if split_app_type else None, row[width:]) for row in conn.execute(query)]
+    rows = conn.execute(query).all()  # one fetch: iterating fetches row by row on psycopg
+    return [(row[0], parse(row[1]), row[2] if split_app_type else None, row[width:]) for row in rows]
 
 
 def _raw_day(conn: Connection):
