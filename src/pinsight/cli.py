@@ -21,6 +21,8 @@ token_app = typer.Typer(help="Access tokens.", no_args_is_help=True)
 app_app = typer.Typer(help="OAuth apps.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(app_app, name="app")
+apikey_app = typer.Typer(help="Overview API keys (/api/pinterest/*).", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -206,6 +208,22 @@ def token_create(
     _, _, runtime = _open(db, quiet=True)
     try:
         print(create_user_token(runtime, user, _scopes(scopes)))
+    except ApiError as error:
+        _fail(error)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    user: Annotated[str, typer.Option("--user", help="Username the key reads for.")],
+    label: Annotated[str, typer.Option("--label", help="A note to tell keys apart.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Print a new overview API key alone on stdout (it is stored hashed: shown once)."""
+    from pinsight.services.api_keys import create_api_key
+
+    _, _, runtime = _open(db, quiet=True)
+    try:
+        print(create_api_key(runtime, user, label))
     except ApiError as error:
         _fail(error)
 

@@ -22,29 +22,53 @@ def test_migrating_twice_is_a_no_op(tmp_path):
     engine.dispose()
 
 
+ERA_0003_METRICS = (
+    "impression", "save", "pin_click", "outbound_click", "closeup", "profile_visit", "user_follow",
+    "total_comments", "total_reactions", "video_start", "video_mrc_view", "video_10s_view",
+    "quartile_95_percent_view", "video_v50_watch_time",
+)
+
+
 def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, request, tmp_path_factory):
     """A database that already holds daily rows answers the same after migration 0004."""
     from alembic import command
     from sqlalchemy import select
 
-    from pinsight.store import metrics as metrics_store
+    import sqlalchemy as sa
+
     from pinsight.store import rollups
     from pinsight.store.db import alembic_config
     from pinsight.store.tables import account_daily_metrics, pin_cumulative_metrics
     from tests.conftest import _database_url
-    from tests.store.test_rollups import FIRST_DAY, _make_owner, _make_pin, _row
+    from pinsight.catalog.metrics import STORED_COLUMNS
+    from datetime import datetime
+
+    from pinsight.domain.ids import new_id
+    from pinsight.store.tables import pins
+    from tests.store.test_rollups import FIRST_DAY, _make_owner, _row
 
     engine = make_engine(_database_url(backend, request, tmp_path_factory, "pinsight_upgrade"))
     command.upgrade(alembic_config(engine), "0003")
     rows = []
     with engine.begin() as conn:
         owner_id, board_id = _make_owner(conn)
-        pin_ids = [_make_pin(conn, owner_id, board_id, slot) for slot in range(4)]
+        # Pins straight into the table: today's insert_pin also writes the (later) change log.
+        pin_ids = []
+        for slot in range(4):
+            pin_ids.append(new_id())
+            conn.execute(sa.insert(pins).values(id=pin_ids[-1], owner_id=owner_id, board_id=board_id,
+                                                creative_type=("REGULAR", "VIDEO")[slot % 2], source_type="image_url",
+                                                media="{}", parent_pin_id=(7 if slot == 3 else None),
+                                                created_at=datetime(2025, 12, 1)))
         for n, pin_id in enumerate(pin_ids):
             for day in range(0, 30, n + 1):
-                rows.append(_row(pin_id, owner_id, day, day % 3, day % 2, [day + n + k for k in range(14)]))
-        # The 0003 schema has no derived tables: write the daily rows alone, as 0003's code did.
-        conn.execute(metrics_store.daily.insert(), rows)
+                amounts = dict(zip(ERA_0003_METRICS, (day + n + k for k in range(14))))
+                rows.append(_row(pin_id, owner_id, day, day % 3, day % 2, [amounts.get(c, 0) for c in STORED_COLUMNS]))
+        # The 0003 schema has no derived tables and 14 metric columns: write the daily rows
+        # alone, through a table of that era's columns, as 0003's code did.
+        era_columns = ["pin_id", "day", "app_type", "traffic", "owner_id", *ERA_0003_METRICS]
+        era_table = sa.table("pin_daily_metrics", *(sa.column(name) for name in era_columns))
+        conn.execute(era_table.insert(), [{name: row[name] for name in era_columns} for row in rows])
     command.upgrade(alembic_config(engine), "head")
 
     def derived(conn):

@@ -10,6 +10,7 @@ from pinsight.api.errors import install_error_handlers
 from pinsight.api.logging import AccessLogMiddleware
 from pinsight.api.responses import JSON
 from pinsight.api.ingest import routes as ingest_routes
+from pinsight.api.overview import routes as overview_routes
 from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, oauth, pins, sections, user_account
 from pinsight.services.runtime import Runtime
 
@@ -26,7 +27,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     # Routes join the app's own router rather than include_router(): in this FastAPI an
     # included router is matched lazily, twice per request, which cost ~10% of a pin read.
     # analytics before pins: /v5/pins/analytics must not be read as a pin id.
-    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth, ingest_routes):
+    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth, ingest_routes,
+                   overview_routes):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
 

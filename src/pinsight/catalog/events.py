@@ -38,6 +38,8 @@ EVENT_TYPES: dict[str, EventType] = {
         _counted("USER_FOLLOW"),
         _counted("COMMENT", "TOTAL_COMMENTS"),
         _counted("REACTION", "TOTAL_REACTIONS"),
+        # Someone other than the owner saved the pin (send a SAVE too: repins are part of saves).
+        _counted("REPIN"),
         _counted("VIDEO_START"),
         _counted("VIDEO_MRC_VIEW"),
         _counted("VIDEO_10S_VIEW"),

@@ -118,6 +118,8 @@ CATALOGUE: tuple[Metric, ...] = (
     _base("USER_FOLLOW", "Follows", "People who followed the owner after seeing the Pin."),
     _base("TOTAL_COMMENTS", "Comments", "Comments left on the Pin, counted over its lifetime.", lifetime=True),
     _base("TOTAL_REACTIONS", "Reactions", "Reactions left on the Pin, counted over its lifetime.", lifetime=True),
+    # Not in Pinterest's v5 analytics (no v5 endpoint offers it): the overview API's repins.
+    _base("REPIN", "Repins", "Times someone other than the owner saved the Pin to one of their boards (part of saves)."),
     # Base video counts and the one stored duration.
     _base("VIDEO_START", "Video starts", "Times the video began playing.", video_only=True),
     _base(

@@ -83,12 +83,16 @@ def daily_rows(pins: list[DemoPin], today: date, days: int, seed: int) -> Iterat
                         "user_follow": _draw(rng, impressions, 0.0008),
                         "total_comments": _draw(rng, impressions, 0.0015),
                         "total_reactions": _draw(rng, impressions, 0.004),
+                        "repin": 0,
                         "video_start": 0,
                         "video_mrc_view": 0,
                         "video_10s_view": 0,
                         "quartile_95_percent_view": 0,
                         "video_v50_watch_time": 0,
                     }
+                    # Most saves of a popular pin are other people's (repins); derived, not
+                    # drawn, so the other metrics keep their random sequence.
+                    row["repin"] = row["save"] * 3 // 5
                     if is_video:
                         starts = _draw(rng, impressions, 0.35)
                         row["video_start"] = starts

@@ -14,6 +14,7 @@ ACCESS_PREFIX = "pina_"
 REFRESH_PREFIX = "pinr_"
 CODE_PREFIX = "pinc_"
 APP_SECRET_PREFIX = "pins_"
+API_KEY_PREFIX = "psk_"  # overview API keys (/api/pinterest/*)
 
 
 def mint(prefix: str) -> str:

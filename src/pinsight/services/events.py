@@ -198,7 +198,11 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
     new = [(event_id, event) for event_id, event in events.items() if event_id not in seen]
     # Ids first: a concurrent batch applying the same events fails here (IntegrityError,
     # answered 409 and rolled back whole) before anything is counted twice.
-    events_store.insert_event_ids(conn, user_id, [(event_id, event[0]) for event_id, event in new], rt.clock.now())
+    events_store.insert_event_ids(
+        conn, user_id,
+        [(event_id, event[0], event[6][2].replace(tzinfo=None), event[4], event[5]) for event_id, event in new],
+        rt.clock.now(),
+    )
     increments = rollups.Increments(pins)
     for _, (pin_id, day, app_type, traffic, column, amount, _content) in new:
         increments.add(pin_id, day, app_type, traffic, COLUMN_INDEX[column], amount)
@@ -213,3 +217,19 @@ def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: i
         events, problems = check_events(items, pins, user_id, rt.clock.today())
         applied, _ = _apply(conn, rt, user_id, events, pins)
     return applied, [Problem(problem.position + first_position, problem.reason) for problem in problems]
+
+
+def record_repin(conn, rt: Runtime, source_pin_id: int, new_pin_id: int) -> None:
+    """Someone saved another user's pin (POST /v5/pins/{id}/save): a SAVE and a REPIN on the
+    saved pin, now, counted for its owner as if they had been ingested."""
+    pins = content_store.get_pins_brief(conn, [source_pin_id])
+    owner_id = pins[source_pin_id]["owner_id"]
+    moment = rt.clock.now().replace(tzinfo=UTC)
+    events = {}
+    for name in ("SAVE", "REPIN"):
+        event_type = EVENT_TYPES[name]
+        content = (source_pin_id, name, moment, "WEB", "ORGANIC", 1)
+        events[f"pinsight-save-{new_pin_id}-{name}"] = (
+            source_pin_id, moment.date(), "WEB", "ORGANIC", event_type.column, 1, content
+        )
+    _apply(conn, rt, owner_id, events, pins)

@@ -263,4 +263,9 @@ def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_a
         source = load_visible_pin(conn, actor, pin_id)
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         content = {name: source[name] for name in _COPIED_ON_SAVE}
-        return _add_pin(conn, rt, actor, board, section, content, source["id"])
+        saved = _add_pin(conn, rt, actor, board, section, content, source["id"])
+        if source["owner_id"] != actor.user_id:
+            from pinsight.services.events import record_repin
+
+            record_repin(conn, rt, source["id"], int(saved["id"]))
+        return saved

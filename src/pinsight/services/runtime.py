@@ -13,6 +13,7 @@ from pinsight.domain.analytics_period import AnalyticsRules, parse_today
 from pinsight.domain.bookmarks import BookmarkCodec
 from pinsight.domain.clock import Clock
 from pinsight.settings import Settings
+from pinsight.services.overview_cache import OverviewCache
 from pinsight.store import auth as auth_store
 
 T = TypeVar("T")
@@ -26,6 +27,7 @@ class Runtime:
     bookmarks: BookmarkCodec
     token_cache: dict = field(default_factory=dict)
     analytics_rules: AnalyticsRules = field(default_factory=AnalyticsRules)
+    overview_cache: OverviewCache = field(default_factory=OverviewCache)
 
     def __post_init__(self) -> None:
         # SQLite answers from local pages in microseconds: a thread hop would cost more

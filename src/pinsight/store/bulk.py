@@ -19,7 +19,9 @@ from sqlalchemy.sql import Executable
 
 def bind_value(conn: Connection, column: Column, value: Any) -> Any:
     """``value`` as the dialect's bind processing of ``column``'s type would pass it to the driver."""
-    processor = column.type.bind_processor(conn.dialect)
+    # The dialect's implementation of the type: the generic type has no processor of its
+    # own (SQLite's DATETIME text format lives in the dialect's type).
+    processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return processor(value) if processor is not None else value
 
 

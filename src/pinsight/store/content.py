@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
-from pinsight.store import rollups
+from pinsight.store import changes, rollups
 from pinsight.store.tables import boards, pins, sections, users
 
 # ---- users -------------------------------------------------------------------------
@@ -156,6 +156,8 @@ _pin_from = pins.join(boards, boards.c.id == pins.c.board_id).join(_board_owner,
 
 def insert_pin(conn: Connection, **values) -> None:
     conn.execute(insert(pins).values(**values))
+    created = values["created_at"].date()
+    changes.record(conn, [(values["owner_id"], created, created)])
 
 
 # Built once: constructing this 3-table SELECT and computing its cache key on every call

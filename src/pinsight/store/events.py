@@ -24,10 +24,18 @@ def existing_event_ids(conn: Connection, owner_id: int, event_ids: Sequence[str]
     return found
 
 
-def insert_event_ids(conn: Connection, owner_id: int, rows: Sequence[tuple[str, int]], received_at: datetime) -> None:
-    """Record (event id, pin id) pairs as applied, in one executemany."""
+def insert_event_ids(conn: Connection, owner_id: int, rows: Sequence[tuple], received_at: datetime) -> None:
+    """Record events as applied, in one executemany: (event id, pin id, occurred at (naive
+    UTC), metric column, amount) each."""
     if not rows:
         return
     when = bind_value(conn, events.c.received_at, received_at)
-    keys = ("owner_id", "id", "pin_id", "received_at")
-    executemany(conn, insert(events), keys, [(owner_id, event_id, pin_id, when) for event_id, pin_id in rows])
+    moments: dict = {}
+    values = []
+    for event_id, pin_id, occurred_at, metric, amount in rows:
+        bound = moments.get(occurred_at)
+        if bound is None:
+            bound = moments[occurred_at] = bind_value(conn, events.c.occurred_at, occurred_at)
+        values.append((owner_id, event_id, pin_id, when, bound, metric, amount))
+    keys = ("owner_id", "id", "pin_id", "received_at", "occurred_at", "metric", "amount")
+    executemany(conn, insert(events), keys, values)

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Connection, String, and_, cast, func, select,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import PIN_METRIC_FIELDS, STORED_COLUMNS
-from pinsight.store import rollups
+from pinsight.store import changes, rollups
 from pinsight.store.tables import APP_TYPES, pins
 from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
@@ -39,7 +39,9 @@ def upsert_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Ma
         set_={name: statement.excluded[name] for name in ("owner_id", *STORED_COLUMNS)},
     )
     conn.execute(statement, list(rows))
-    rollups.apply_deltas(conn, deltas, pin_attributes or _attributes(conn, rows))
+    attributes = pin_attributes or _attributes(conn, rows)
+    rollups.apply_deltas(conn, deltas, attributes)
+    changes.record(conn, ((attributes[row["pin_id"]]["owner_id"], row["day"], row["day"]) for row in rows))
 
 
 def _attributes(conn: Connection, rows: Sequence[dict]) -> Mapping[int, Mapping]:
@@ -202,3 +204,4 @@ def add_increments(conn: Connection, increments: rollups.Increments) -> None:
         values.append((pin_id, bound, app_type, traffic, attributes[pin_id]["owner_id"], *amounts))
     executemany(conn, statement, keys, values)
     rollups.apply(conn, increments)
+    changes.record(conn, ((owner_id, day, day) for owner_id, day, *_ in increments.account))

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.catalog.pin_formats import pin_format_of, source_of
+from pinsight.store import changes
 from pinsight.store.bulk import bind_value, executemany
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import pin_cumulative_metrics as running
@@ -246,6 +247,8 @@ def forget_pins(conn: Connection, which) -> None:
     daily rows go with them (ON DELETE CASCADE)."""
     sums = {tuple(row[:6]): [-int(value) for value in row[6:]] for row in conn.execute(_account_sums(which))}
     add_to_account_rows(conn, sums)
+    owners = conn.execute(select(pins.c.owner_id).where(which).distinct()).scalars().all()
+    changes.record(conn, ((owner_id, *changes.ALL_DAYS) for owner_id in owners))
 
 
 def rebuild(conn: Connection, owner_id: int) -> None:

@@ -202,9 +202,43 @@ ingested_events = Table(
     Column("id", String(128), primary_key=True),
     Column("pin_id", BigInteger, nullable=False),
     Column("received_at", DateTime(timezone=False), nullable=False),
+    # What the event added and when it happened (naive UTC): the daily rows keep whole
+    # UTC days only, and the overview API counts days in any time zone. NULL for events
+    # applied before migration 0006.
+    Column("occurred_at", DateTime(timezone=False)),
+    Column("metric", String(40)),
+    Column("amount", BigInteger),
     # SQLite: the primary key is the table's only b-tree (no rowid), halving insert work.
     sqlite_with_rowid=False,
 )
+Index("ix_ingested_events_owner_id_occurred_at", ingested_events.c.owner_id, ingested_events.c.occurred_at)
+
+# ---- overview API keys -----------------------------------------------------------------
+# Keys for /api/pinterest/*, stored as SHA-256 hashes only (the key is shown once).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("label", String(100), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_api_keys_user_id", api_keys.c.user_id)
+
+# ---- change log for cached answers ------------------------------------------------------
+# One row per write that changed an owner's metrics or pins, with the days it touched:
+# a cached overview answer stays valid while no later row overlaps its periods.
+metric_changes = Table(
+    "metric_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("changed_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_metric_changes_owner_id_id", metric_changes.c.owner_id, metric_changes.c.id)
 
 # ---- derived tables: kept in step with pin_daily_metrics ------------------------------
 # Both are pure functions of pin_daily_metrics and the pins' fixed attributes, updated in

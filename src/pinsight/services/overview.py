@@ -1,0 +1,206 @@
+"""The overview API: ``/api/pinterest/overview`` and ``/api/pinterest/posts``.
+
+Both compare a period with the one before it (``domain.overview_period``) for one
+Pinterest account (``social_network_id``: the key holder's own account, or one whose ad
+account gives them an analytics role), from the same stored data as the v5 analytics.
+Metrics are declared in ``catalog.overview``.
+
+* ``posts`` counts the pins created in the period; the other metrics sum stored metrics
+  over the period's instants (local midnights in the requested time zone).
+* ``post_performance`` ranks the period's posts by their metrics over the period: three
+  per list, ties to the older post (smaller id) whichever way the list runs.
+* ``/posts`` lists the period's posts, newest first, ``per_page`` (1 to 100, default 25)
+  at a time from ``page`` 1; its ``pagination`` block says whether more follow.
+* Answers are cached (``services.overview_cache``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from sqlalchemy import select
+
+from pinsight.catalog.metrics import evaluate
+from pinsight.catalog.overview import OVERVIEW_METRICS, POST_PERFORMANCE, POST_STATS, POSTS_PER_RANKING, value_of
+from pinsight.catalog.roles import ANALYTICS_ROLES
+from pinsight.domain.media import thumbnail_url
+from pinsight.domain.overview_period import InvalidPeriod, LocalPeriod, parse_period, percentage_change
+from pinsight.services.runtime import Runtime
+from pinsight.store import overview as store
+from pinsight.store.tables import ad_account_roles, ad_accounts, users
+
+DEFAULT_PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+class AccountNotFound(Exception):
+    """The social network id names no account this key may read (answered 404)."""
+
+
+def _readable_account(conn, user_id: int, social_network_id: str | None) -> int:
+    text = social_network_id or ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        raise AccountNotFound()
+    account_id = int(text)
+    if conn.execute(select(users.c.id).where(users.c.id == account_id)).first() is None:
+        raise AccountNotFound()
+    if account_id == user_id:
+        return account_id
+    role = (
+        select(ad_account_roles.c.role)
+        .join(ad_accounts, ad_accounts.c.id == ad_account_roles.c.ad_account_id)
+        .where(ad_accounts.c.owner_id == account_id, ad_account_roles.c.user_id == user_id,
+               ad_account_roles.c.role.in_(list(ANALYTICS_ROLES)))
+        .limit(1)
+    )
+    if conn.execute(role).first() is None:
+        raise AccountNotFound()
+    return account_id
+
+
+def _comparison(metric, current: int, last: int) -> dict:
+    return {
+        "key": metric.key,
+        "name": metric.name,
+        "value_current_period": current,
+        "value_last_period": last,
+        "percentage_change": percentage_change(current, last),
+        "description": metric.description,
+    }
+
+
+def _metrics(conn, owner_id: int, period: LocalPeriod, current_posts: int) -> list[dict]:
+    current_window, last_window = period.window(), period.previous().window()
+    current = store.account_totals(conn, owner_id, *current_window)
+    last = store.account_totals(conn, owner_id, *last_window)
+    last_posts = store.count_pins_created(conn, owner_id, *last_window)
+    rows = []
+    for metric in OVERVIEW_METRICS:
+        if not metric.parts:
+            rows.append(_comparison(metric, current_posts, last_posts))
+        else:
+            rows.append(_comparison(metric, value_of(metric, current), value_of(metric, last)))
+    return rows
+
+
+def _media(pin) -> tuple[str, str, str | None]:
+    """(format, media_type, media URL) of a pin."""
+    media = json.loads(pin["media"]) if pin["media"] else {}
+    kind = pin["creative_type"]
+    if kind in ("VIDEO", "MAX_VIDEO"):
+        fmt, media_type = "video", "VIDEO"
+    elif kind == "CAROUSEL":
+        fmt, media_type = "carousel", "CAROUSEL"
+    else:
+        fmt, media_type = "image", "IMAGE"
+    url = media.get("cover_image_url")
+    if url is None:
+        images = media.get("images") or ((media.get("items") or [{}])[0].get("images") or {})
+        url = (images.get("1200x") or {}).get("url") or thumbnail_url(media)
+    return fmt, media_type, url
+
+
+def _text(pin) -> str:
+    return pin["title"] or pin["description"] or ""
+
+
+def _permalink(pin_id: int) -> str:
+    return f"https://www.pinterest.com/pin/{pin_id}/"
+
+
+def _performance(posts, totals: dict[int, dict]) -> dict:
+    lists = {}
+    for ranking in POST_PERFORMANCE:
+        scored = [(evaluate(ranking.metric, totals[post["id"]]), post) for post in posts]
+        sign = -1 if ranking.highest_first else 1
+        scored.sort(key=lambda item: (sign * item[0], item[1]["id"]))
+        lists[ranking.key] = [
+            {"id": str(post["id"]), "text": _text(post), "permalink": _permalink(post["id"]),
+             "media_url": _media(post)[2], "value": value}
+            for value, post in scored[:POSTS_PER_RANKING]
+        ]
+    return lists
+
+
+def compute_overview(conn, owner_id: int, period: LocalPeriod) -> dict:
+    posts = store.pins_created(conn, owner_id, *period.window())
+    totals = store.pin_totals(conn, owner_id, [post["id"] for post in posts], *period.window())
+    followers = conn.execute(select(users.c.follower_count).where(users.c.id == owner_id)).scalar() or 0
+    return {
+        "metrics": _metrics(conn, owner_id, period, len(posts)),
+        "total_followers": int(followers),
+        "post_performance": _performance(posts, totals),
+    }
+
+
+def page_numbers(params: dict) -> tuple[int, int]:
+    """``page`` and ``per_page`` of /posts, checked (422 otherwise)."""
+    errors: dict[str, list[str]] = {}
+
+    def whole(field: str, default: int, high: int | None) -> int:
+        value = params.get(field)
+        if value is None or value == "":
+            return default
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1 or (high and int(text) > high):
+            limit = f" and at most {high}" if high else ""
+            errors.setdefault(field, []).append(f"The {field.replace('_', ' ')} must be a whole number of at least 1{limit}.")
+            return default
+        return int(text)
+
+    numbers = whole("page", 1, None), whole("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    if errors:
+        raise InvalidPeriod(errors)
+    return numbers
+
+
+def compute_posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page: int) -> dict:
+    start, end = period.window()
+    posts = store.pins_created(conn, owner_id, start, end)
+    shown = posts[(page - 1) * per_page : page * per_page]
+    totals = store.pin_totals(conn, owner_id, [post["id"] for post in shown], start, end)
+    rendered = []
+    for post in shown:
+        fmt, media_type, url = _media(post)
+        local = post["created_at"].replace(tzinfo=UTC).astimezone(period.zone)
+        rendered.append({
+            "id": str(post["id"]),
+            "page_id": str(owner_id),
+            "format": fmt,
+            "text": _text(post),
+            "permalink": _permalink(post["id"]),
+            "media_type": media_type,
+            "media_url": url,
+            "stats": {metric.key: value_of(metric, totals[post["id"]]) for metric in POST_STATS},
+            "timestamp": local.strftime("%Y-%m-%d %H:%M:%S"),
+        })
+    return {
+        "stats": _metrics(conn, owner_id, period, len(posts)),
+        "posts": rendered,
+        "pagination": {"page": page, "per_page": per_page, "total": len(posts), "has_more": page * per_page < len(posts)},
+    }
+
+
+def overview(rt: Runtime, params: dict) -> dict:
+    return rt.overview_cache.answer(rt, "overview", params, _overview)
+
+
+def posts(rt: Runtime, params: dict) -> dict:
+    return rt.overview_cache.answer(rt, "posts", params, _posts)
+
+
+def resolve(conn, rt: Runtime, user_id: int, params: dict) -> tuple[int, LocalPeriod]:
+    """The account the key's user asks for and the period: (account id, period)."""
+    owner_id = _readable_account(conn, user_id, params.get("social_network_id"))
+    period = parse_period(params.get("preset"), params.get("start_date"), params.get("end_date"),
+                          params.get("timezone"), rt.clock.now())
+    return owner_id, period
+
+
+def _overview(conn, owner_id: int, period: LocalPeriod) -> dict:
+    return {"success": True, "data": compute_overview(conn, owner_id, period)}
+
+
+def _posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page: int) -> dict:
+    return {"success": True, "data": compute_posts(conn, owner_id, period, page, per_page)}

@@ -1,0 +1,92 @@
+"""Cached overview answers: fresh for an hour, then served stale for up to two more hours
+while one background refresh runs, and dropped as soon as a write touches their days.
+
+An answer is keyed by the API key's user, the account and the normalised parameters. It
+remembers the newest change-log id (``store.changes``) at the time it was computed; a
+request first asks the database whether any later change touched the account's days in
+the answer's periods (widened by a day on each side: the log records UTC days, the
+periods are local days). One indexed query, so a cached answer costs about a
+millisecond, and every worker process sees every write.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pinsight.store import changes
+
+FRESH_SECONDS = 3600
+STALE_SECONDS = 2 * 3600
+MAX_ENTRIES = 2048
+
+
+@dataclass
+class Entry:
+    value: dict
+    computed_at: float  # time.monotonic()
+    change_id: int
+
+
+class OverviewCache:
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._refreshing: set[tuple] = set()
+        self._lock = threading.Lock()
+
+    def answer(self, rt, kind: str, params: dict, compute) -> dict:
+        from pinsight.services.api_keys import user_for_api_key
+        from pinsight.services.overview import page_numbers, resolve
+
+        with rt.engine.connect() as conn:
+            user_id = user_for_api_key(conn, params.get("apiKey"))
+            owner_id, period = resolve(conn, rt, user_id, params)
+            extra = page_numbers(params) if kind == "posts" else ()
+            key = (kind, user_id, owner_id, period.first, period.last, period.zone.key, *extra)
+            previous = period.previous()
+            span = (previous.first - timedelta(days=1), period.last + timedelta(days=1))
+            with self._lock:
+                entry = self._entries.get(key)
+            if entry is not None and not changes.changed_since(conn, owner_id, entry.change_id, *span):
+                age = self._clock() - entry.computed_at
+                if age < FRESH_SECONDS:
+                    return entry.value
+                if age < FRESH_SECONDS + STALE_SECONDS:
+                    self._refresh_later(rt, key, owner_id, period, extra, compute)
+                    return entry.value
+            value = self._compute(conn, key, owner_id, period, extra, compute)
+        return value
+
+    def _compute(self, conn, key, owner_id, period, extra, compute) -> dict:
+        change_id = changes.latest_change_id(conn)  # read first: a write during the work invalidates it
+        value = compute(conn, owner_id, period, *extra)
+        with self._lock:
+            self._entries[key] = Entry(value, self._clock(), change_id)
+            self._entries.move_to_end(key)
+            while len(self._entries) > MAX_ENTRIES:
+                self._entries.popitem(last=False)
+        return value
+
+    def _refresh_later(self, rt, key, owner_id, period, extra, compute) -> None:
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def refresh() -> None:
+            try:
+                with rt.engine.connect() as conn:
+                    self._compute(conn, key, owner_id, period, extra, compute)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        threading.Thread(target=refresh, name="overview-refresh", daemon=True).start()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
