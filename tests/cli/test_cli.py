@@ -23,7 +23,8 @@ def run(*args, env=None, check=True, timeout=120):
     return result
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"]])
+@pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"],
+                                     ["apikey"], ["apikey", "create"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert "Usage" in result.stdout
@@ -83,6 +84,18 @@ def test_serve_demo_migrates_seeds_prints_token_and_serves(tmp_path):
         me = httpx.get(f"http://127.0.0.1:{port}/v5/user_account", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.json()["username"] == "pinsight_demo"
         assert me.json()["pin_count"] > 0
+        # An overview API key made with the CLI reads the demo account through /api/pinterest.
+        key = run("apikey", "create", "--user", "pinsight_demo", "--label", "ci",
+                  env={"PINSIGHT_DATABASE_URL": f"sqlite:///{db_path}"}).stdout
+        assert re.fullmatch(r"psk_[A-Za-z0-9_-]{40,}\n", key)
+        overview = httpx.get(f"http://127.0.0.1:{port}/api/pinterest/overview",
+                             params={"apiKey": key.strip(), "social_network_id": me.json()["id"], "preset": "last_30_days"})
+        assert overview.status_code == 200, overview.text
+        body = overview.json()
+        assert body["success"] is True and body["data"]["total_followers"] > 0
+        assert next(m for m in body["data"]["metrics"] if m["key"] == "impressions")["value_current_period"] > 0
+        missing = run("apikey", "create", "--user", "nobody", "--db", f"sqlite:///{db_path}", check=False)
+        assert missing.returncode == 1 and "nobody" in missing.stderr and missing.stdout == ""
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
