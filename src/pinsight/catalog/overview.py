@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pinsight.catalog.metrics import METRICS
+from pinsight.catalog.metrics import METRICS, STORED_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,15 @@ POST_PERFORMANCE: tuple[Ranking, ...] = (
 POSTS_PER_RANKING = 3
 
 
-def value_of(metric: OverviewMetric, totals: dict[str, int]) -> int:
-    """A post-stat metric's value from stored-column totals."""
-    return sum(int(totals[METRICS[part].stored_as]) for part in metric.parts)  # type: ignore[index]
+def value_of(metric: OverviewMetric, totals) -> int:
+    """A metric's value from stored-column totals: a mapping by column name, or a sequence
+    in STORED_COLUMNS order."""
+    if isinstance(totals, dict):
+        return sum(int(totals[METRICS[part].stored_as]) for part in metric.parts)  # type: ignore[index]
+    return sum(int(totals[_POSITION[METRICS[part].stored_as]]) for part in metric.parts)  # type: ignore[index]
+
+
+_POSITION = {column: index for index, column in enumerate(STORED_COLUMNS)}
 
 
 def _check() -> None:

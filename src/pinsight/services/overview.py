@@ -21,7 +21,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
-from pinsight.catalog.metrics import evaluate
+from pinsight.catalog.metrics import STORED_COLUMNS, evaluator
 from pinsight.catalog.overview import OVERVIEW_METRICS, POST_PERFORMANCE, POST_STATS, POSTS_PER_RANKING, value_of
 from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.media import thumbnail_url
@@ -109,10 +109,12 @@ def _permalink(pin_id: int) -> str:
     return f"https://www.pinterest.com/pin/{pin_id}/"
 
 
-def _performance(posts, totals: dict[int, dict]) -> dict:
+def _performance(posts, totals: dict[int, list[int]]) -> dict:
+    compute = evaluator(sorted({ranking.metric for ranking in POST_PERFORMANCE}), STORED_COLUMNS)
+    values = {post["id"]: compute(totals[post["id"]]) for post in posts}
     lists = {}
     for ranking in POST_PERFORMANCE:
-        scored = [(evaluate(ranking.metric, totals[post["id"]]), post) for post in posts]
+        scored = [(values[post["id"]][ranking.metric], post) for post in posts]
         sign = -1 if ranking.highest_first else 1
         scored.sort(key=lambda item: (sign * item[0], item[1]["id"]))
         lists[ranking.key] = [

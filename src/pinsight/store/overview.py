@@ -16,13 +16,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.domain.overview_period import split_window
-from pinsight.store.metrics import running_totals_at
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import ingested_events as events
+from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
 from pinsight.store.tables import pins
 
@@ -91,19 +91,16 @@ def _sum_pins(per_pin: dict[int, dict[str, int]]) -> dict[str, int]:
     return summed
 
 
-def pin_totals(conn: Connection, owner_id: int, pin_ids: Sequence[int], start: datetime, end: datetime) -> dict[int, dict[str, int]]:
-    """Per pin, every stored column summed within [start, end) (pins without data: zeros)."""
-    totals = {pin_id: _zero() for pin_id in pin_ids}
+def pin_totals(conn: Connection, owner_id: int, pin_ids: Sequence[int], start: datetime, end: datetime) -> dict[int, list[int]]:
+    """Per pin, every stored column (in STORED_COLUMNS order) summed within [start, end)."""
+    totals = {pin_id: [0] * len(STORED_COLUMNS) for pin_id in pin_ids}
     if not pin_ids:
         return totals
     whole, partial = split_window(start, end)
     if whole is not None:
-        at_end = running_totals_at(conn, pin_ids, whole[1])
-        before = running_totals_at(conn, pin_ids, whole[0], before=True)
-        for pin_id, amounts in at_end.items():
-            earlier = before.get(pin_id)
-            for name in STORED_COLUMNS:
-                totals[pin_id][name] += int(amounts[name]) - (int(earlier[name]) if earlier else 0)
+        for offset in range(0, len(pin_ids), 5000):
+            for pin_id, *values in conn.execute(_whole_days(pin_ids[offset : offset + 5000], *whole)):
+                totals[pin_id] = [int(value) for value in values]
     for day, lo, hi in partial:
         day_totals: dict[int, dict[str, int]] = defaultdict(_zero)
         for offset in range(0, len(pin_ids), 5000):
@@ -115,14 +112,33 @@ def pin_totals(conn: Connection, owner_id: int, pin_ids: Sequence[int], start: d
             for pin_id, *values in conn.execute(query):
                 day_totals[pin_id] = {name: int(value or 0) for name, value in zip(STORED_COLUMNS, values)}
         midnight = datetime.combine(day, time(0))
-        wanted = set(pin_ids)
         logged_day = _logged(conn, owner_id, midnight, midnight + timedelta(days=1))
         logged_in = _logged(conn, owner_id, lo, hi)
-        for pin_id in wanted & (day_totals.keys() | logged_day.keys()):
+        for pin_id in set(pin_ids) & (day_totals.keys() | logged_day.keys()):
             part = _partial_day(day_totals[pin_id], logged_day[pin_id], logged_in[pin_id], day, lo, hi)
-            for name, value in part.items():
-                totals[pin_id][name] += value
+            row = totals[pin_id]
+            for index, name in enumerate(STORED_COLUMNS):
+                row[index] += part[name]
     return totals
+
+
+def _whole_days(pin_ids: Sequence[int], first: date, last: date):
+    """Per pin, its running totals at ``last`` minus those before ``first``: two latest-day
+    seeks and two row reads per pin, whatever the number of days."""
+    at_end, before = running.alias("at_end"), running.alias("before_first")
+
+    def latest(bound):
+        rows = running.alias()
+        return select(func.max(rows.c.day)).where(rows.c.pin_id == pins.c.id, bound(rows)).scalar_subquery()
+
+    joined = pins.join(
+        at_end, and_(at_end.c.pin_id == pins.c.id, at_end.c.day == latest(lambda r: r.c.day <= last))
+    ).outerjoin(before, and_(before.c.pin_id == pins.c.id, before.c.day == latest(lambda r: r.c.day < first)))
+    return (
+        select(pins.c.id, *(at_end.c[name] - func.coalesce(before.c[name], 0) for name in STORED_COLUMNS))
+        .select_from(joined)
+        .where(pins.c.id.in_(list(pin_ids)))
+    )
 
 
 def pins_created(conn: Connection, owner_id: int, start: datetime, end: datetime):

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Latency of the overview API (/api/pinterest/overview and /posts) on a year of data for
+one account, next to a DuckDB floor computing the same aggregates in memory.
+
+One run, per backend (--backends sqlite[,postgresql]):
+
+1. Migrates a fresh database and creates ONE user with --pins pins (default 10,000)
+   whose creation days are spread evenly over the --days (365) days before the fixed
+   "today", each with daily rows from its creation day on (bench_analytics' generator:
+   long-tailed popularity, decay, weekday factor, app types, some paid and video pins),
+   appended in bulk; then builds the derived tables (store.rollups.rebuild), as an
+   archive import would. An API key is made with the service pinsight apikey uses.
+2. Times, over HTTP (one uvicorn server in a child process, as bench_analytics does;
+   --http-requests sequential requests each, p50 / p99) and in-process (the service
+   function, median of --repeats calls):
+   (o) overview, last 90 days, UNCACHED: every request asks for a different 90-day range
+       (the end moves back a day each time), so each one is computed;
+   (c) overview, last 90 days, CACHED: the same request again and again;
+   (p) posts, last 30 days, first page of 25, uncached the same way.
+3. Floor: the rows in an in-memory DuckDB table computing the same aggregates (the six
+   totals for both periods, the post counts, per-post totals of the period's posts with
+   the six rankings; for posts, the period's post totals). Targets: uncached p50 <= 40 ms,
+   cached p50 <= 3 ms, posts p50 <= 40 ms, over HTTP.
+
+A benchmark, not a test: it asserts nothing about timing. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zoneinfo
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(ROOT))
+
+import bench_analytics as ba  # noqa: E402  (the data generator, timers and server helpers)
+import bench_pins  # noqa: E402
+
+HOST = "127.0.0.1"
+TARGETS_MS = {"o": 40.0, "c": 3.0, "p": 40.0}
+LABELS = {"o": "overview last 90 d, uncached", "c": "overview last 90 d, cached", "p": "posts last 30 d, uncached"}
+
+
+def load(engine, user_id: int, board_id: int, pins: int, days: int, today: date, seed: int, csv_path: Path) -> tuple[int, float]:
+    """Pins created across the year, each with rows from its creation on; returns (rows, seconds)."""
+    from sqlalchemy import insert
+
+    from pinsight.catalog.metrics import STORED_COLUMNS
+    from pinsight.domain.ids import new_id
+    from pinsight.store.bulk import bind_value, copy_rows
+    from pinsight.store.tables import pin_daily_metrics
+    from pinsight.store.tables import pins as pins_table
+
+    started = time.perf_counter()
+    specs = ba.pin_specs(0, pins, seed)
+    first_day = today - timedelta(days=days - 1)
+    created_days = [first_day + timedelta(days=(n * days) // pins) for n in range(pins)]
+    ids = [new_id() for _ in range(pins)]
+    values = [{
+        "id": pin_id, "owner_id": user_id, "board_id": board_id, "section_id": None, "title": f"Bench pin {n}",
+        "description": "", "link": None, "alt_text": "", "dominant_color": "#e60023",
+        "creative_type": spec["creative_type"], "source_type": "image_url",
+        "media": '{"media_type": "image", "images": {"1200x": {"url": "https://img.example/b.jpg"}}}',
+        "is_standard": True, "has_been_promoted": spec["promoted"], "parent_pin_id": None,
+        "created_at": datetime.combine(created, datetime.min.time()) + timedelta(hours=n % 24),
+    } for n, (pin_id, spec, created) in enumerate(zip(ids, specs, created_days))]
+    with engine.begin() as conn:
+        for offset in range(0, len(values), 5000):
+            conn.execute(insert(pins_table), values[offset:offset + 5000])
+    keys = ("pin_id", "day", "app_type", "traffic", "owner_id", *STORED_COLUMNS)
+    tables = ba.Tables(seed)
+    postgres = engine.dialect.name == "postgresql"
+    bound: dict = {}
+    batch: list[tuple] = []
+    rows = 0
+    with csv_path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        for n, (pin_id, spec, created) in enumerate(zip(ids, specs, created_days)):
+            for pid, day, app_type, traffic, metrics in ba.rows_for_pin(pin_id, user_id, spec, created, first_day, today,
+                                                                        tables, n * 7919):
+                metrics["repin"] = metrics["save"] * 3 // 5
+                if day not in bound:
+                    with engine.connect() as conn:
+                        bound[day] = day if postgres else bind_value(conn, pin_daily_metrics.c.day, day)
+                row = (pid, bound[day], app_type, traffic, user_id, *(metrics.get(c, 0) for c in STORED_COLUMNS))
+                batch.append(row)
+                writer.writerow((pid, day.isoformat(), app_type, traffic, user_id, *row[5:]))
+            if len(batch) >= ba.BATCH:
+                with engine.begin() as conn:
+                    copy_rows(conn, pin_daily_metrics, keys, batch)
+                rows += len(batch)
+                batch = []
+        if batch:
+            with engine.begin() as conn:
+                copy_rows(conn, pin_daily_metrics, keys, batch)
+            rows += len(batch)
+    with (csv_path.parent / "pins.csv").open("w", newline="") as out:
+        writer = csv.writer(out)
+        for value in values:
+            writer.writerow((value["id"], value["created_at"].isoformat(sep=" ")))
+    return rows, time.perf_counter() - started
+
+
+def duckdb_floor(workdir: Path, today: date, repeats: int) -> dict[str, list[float]]:
+    """The same aggregates over the rows in memory (loading is not timed)."""
+    import duckdb
+
+    from pinsight.catalog.metrics import STORED_COLUMNS
+
+    con = duckdb.connect(":memory:")
+    names = ["pin_id", "day", "app_type", "traffic", "owner_id", *STORED_COLUMNS]
+    types = "{" + ", ".join(f"'{n}': '{'DATE' if n == 'day' else 'VARCHAR' if n in ('app_type', 'traffic') else 'BIGINT'}'"
+                            for n in names) + "}"
+    con.execute(f"CREATE TABLE daily AS SELECT * FROM read_csv('{workdir / 'rows.csv'}', header=false, columns={types})")
+    con.execute(f"CREATE TABLE pins AS SELECT * FROM read_csv('{workdir / 'pins.csv'}', header=false, "
+                "columns={'id': 'BIGINT', 'created_at': 'TIMESTAMP'})")
+    yesterday = today - timedelta(days=1)
+
+    def overview_sql(days: int) -> list[str]:
+        first, before = yesterday - timedelta(days=days - 1), yesterday - timedelta(days=2 * days - 1)
+        totals = ("sum(impression), sum(save), sum(total_comments), sum(repin), sum(pin_click + outbound_click)")
+        period = (f"CASE WHEN day >= DATE '{first}' THEN 'current' ELSE 'last' END")
+        return [
+            f"SELECT {period} AS p, {totals} FROM daily WHERE day BETWEEN DATE '{before}' AND DATE '{yesterday}' GROUP BY p",
+            f"SELECT count(*) FILTER (WHERE created_at >= TIMESTAMP '{first}'), count(*) FILTER (WHERE created_at < "
+            f"TIMESTAMP '{first}') FROM pins WHERE created_at >= TIMESTAMP '{before}' AND created_at < TIMESTAMP '{today}'",
+            f"WITH posts AS (SELECT d.pin_id, sum(impression) AS views, sum(repin) AS repins, "
+            f"CASE WHEN sum(impression) = 0 THEN 0 ELSE (sum(save) + sum(pin_click) + sum(outbound_click)) / sum(impression) END AS rate "
+            f"FROM daily d JOIN pins p ON p.id = d.pin_id WHERE p.created_at >= TIMESTAMP '{first}' AND p.created_at < "
+            f"TIMESTAMP '{today}' AND d.day BETWEEN DATE '{first}' AND DATE '{yesterday}' GROUP BY d.pin_id) "
+            "SELECT * FROM (SELECT 'most_engaging', pin_id FROM posts ORDER BY rate DESC, pin_id LIMIT 3) UNION ALL "
+            "SELECT * FROM (SELECT 'least_engaging', pin_id FROM posts ORDER BY rate, pin_id LIMIT 3) UNION ALL "
+            "SELECT * FROM (SELECT 'most_views', pin_id FROM posts ORDER BY views DESC, pin_id LIMIT 3) UNION ALL "
+            "SELECT * FROM (SELECT 'least_views', pin_id FROM posts ORDER BY views, pin_id LIMIT 3) UNION ALL "
+            "SELECT * FROM (SELECT 'most_repinned', pin_id FROM posts ORDER BY repins DESC, pin_id LIMIT 3) UNION ALL "
+            "SELECT * FROM (SELECT 'least_repinned', pin_id FROM posts ORDER BY repins, pin_id LIMIT 3)",
+        ]
+
+    def posts_sql() -> list[str]:
+        first = yesterday - timedelta(days=29)
+        page = (f"SELECT id FROM pins WHERE created_at >= TIMESTAMP '{first}' AND created_at < TIMESTAMP '{today}' "
+                "ORDER BY created_at DESC, id DESC LIMIT 25")
+        return overview_sql(30)[:2] + [
+            f"SELECT pin_id, sum(impression), sum(save), sum(total_comments), sum(repin), sum(pin_click + outbound_click) "
+            f"FROM daily WHERE pin_id IN ({page}) AND day BETWEEN DATE '{first}' AND DATE '{yesterday}' GROUP BY pin_id"
+        ]
+
+    def run(queries: list[str]):
+        for sql in queries:
+            con.execute(sql).fetchall()
+
+    results = {
+        "o": ba.time_calls(lambda: run(overview_sql(90)), repeats),
+        "p": ba.time_calls(lambda: run(posts_sql()), repeats),
+    }
+    con.close()
+    return results
+
+
+def http_times(db_url: str, today: date, paths: list[str], label: str, workdir: Path) -> tuple[list[float], int]:
+    """One request per path (the first three untimed), on one keep-alive connection."""
+    import httpx
+
+    port = bench_pins.free_port()
+    base = f"http://{HOST}:{port}"
+    env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_TODAY": today.isoformat(),
+           "PINSIGHT_LOG_REQUESTS": "false",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))}
+    log = workdir / f"server-{label}.log"
+    cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", "1"]
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        bench_pins.wait_ready(base, server, log)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            times, size = [], 0
+            for n, path in enumerate(paths):
+                t0 = time.perf_counter()
+                response = client.get(path)
+                elapsed = time.perf_counter() - t0
+                if response.status_code != 200:
+                    raise SystemExit(f"{path[:100]} -> {response.status_code}: {response.text[:300]}")
+                size = len(response.content)
+                if n >= 3:
+                    times.append(elapsed)
+            return times, size
+    finally:
+        bench_pins.stop(server)
+
+
+def run_backend(backend: str, args, workdir: Path) -> dict:
+    from pinsight.api.asgi import tune_garbage_collector
+    from pinsight.services import overview
+    from pinsight.services.api_keys import create_api_key
+
+    today = date.fromisoformat(args.today)
+    pg = None
+    if backend == "sqlite":
+        db_url = f"sqlite:///{workdir / 'overview.sqlite3'}"
+    else:
+        from tests.support.postgres import PostgresServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            print("PostgreSQL binaries not found: skipping postgresql", file=sys.stderr)
+            return {}
+        pg = PostgresServer(bindir)
+        pg.start()
+        db_url = pg.create_database("bench_overview")
+    try:
+        engine, runtime, user_id, board_id, _ = ba.setup_database(db_url, today)
+        print(f"[{backend}] loading {args.pins:,} pins ...", file=sys.stderr, flush=True)
+        rows, load_s = load(engine, user_id, board_id, args.pins, args.days, today, args.seed, workdir / "rows.csv")
+        rollup_s = ba.build_rollups(engine, user_id)
+        print(f"[{backend}] {rows:,} rows in {load_s:.0f}s, derived tables in {rollup_s:.0f}s", file=sys.stderr, flush=True)
+        key = create_api_key(runtime, "bench_analytics")
+        yesterday = today - timedelta(days=1)
+
+        # Uncached requests differ by time zone only: the same preset, the same work (plus
+        # the partial UTC days a zone's midnights create), and a new cache key each time.
+        zones = sorted(zoneinfo.available_timezones())
+
+        def params(preset: str, zone: str, **extra) -> dict:
+            return {"apiKey": key, "social_network_id": str(user_id), "preset": preset, "timezone": zone, **extra}
+
+        def path(kind: str, query: dict) -> str:
+            return f"/api/pinterest/{kind}?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+        tune_garbage_collector()
+        counter = iter(range(10**6))
+        inproc = {
+            "o": ba.time_calls(lambda: overview.overview(runtime, params("last_90_days", zones[next(counter) % len(zones)])),
+                               args.repeats),
+            "c": ba.time_calls(lambda: overview.overview(runtime, params("last_90_days", "UTC")), args.repeats),
+            "p": ba.time_calls(lambda: overview.posts(runtime, params("last_30_days", zones[next(counter) % len(zones)],
+                                                                      per_page=25)), args.repeats),
+        }
+        n = args.http_requests + 3
+        later = zones[len(zones) // 2:]  # zones the in-process run did not ask for (a fresh server anyway)
+        http = {
+            "o": http_times(db_url, today, [path("overview", params("last_90_days", later[i])) for i in range(n)], "o", workdir),
+            "c": http_times(db_url, today, [path("overview", params("last_90_days", "UTC"))] * n, "c", workdir),
+            "p": http_times(db_url, today, [path("posts", params("last_30_days", later[i], per_page=25)) for i in range(n)],
+                            "p", workdir),
+        }
+        print(f"[{backend}] DuckDB floor ...", file=sys.stderr, flush=True)
+        duck = duckdb_floor(workdir, today, args.repeats)
+        engine.dispose()
+        return {"backend": backend, "rows": rows, "load_s": load_s, "rollup_s": rollup_s, "inproc": inproc, "http": http,
+                "duck": duck}
+    finally:
+        if pg is not None:
+            pg.stop()
+
+
+def report(results: list[dict], args) -> None:
+    print("pinsight overview API benchmark")
+    print("=" * 96)
+    print(f"data: ONE account, {args.pins:,} pins created over {args.days} days, rows from each pin's creation; "
+          f"PINSIGHT_TODAY={args.today}")
+    print(f"HTTP: {args.http_requests} sequential requests per line, one keep-alive connection, 1 uvicorn worker")
+    for res in results:
+        if not res:
+            continue
+        b = res["backend"]
+        print(f"\n[{b}] {res['rows']:,} rows appended in {res['load_s']:.0f}s; derived tables rebuilt in {res['rollup_s']:.0f}s")
+        print(f"{'request':<34}{'in-proc ms':>11}{'DuckDB ms':>10}{'HTTP p50':>10}{'p99':>8}  {'target':<18}{'body B':>8}")
+        for key, label in LABELS.items():
+            inproc = statistics.median(res["inproc"][key]) * 1000
+            duck = res["duck"].get("o" if key == "c" else key)
+            duck_ms = f"{statistics.median(duck) * 1000:.2f}" if duck else "-"
+            times, size = res["http"][key]
+            p50, p99 = ba.pct(times, 50) * 1000, ba.pct(times, 99) * 1000
+            verdict = "MET" if p50 <= TARGETS_MS[key] else "NOT MET"
+            print(f"({key}) {label:<30}{inproc:>11.1f}{duck_ms:>10}{p50:>10.1f}{p99:>8.1f}  "
+                  f"{'<= %g ms ' % TARGETS_MS[key] + verdict:<18}{size:>8,}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backends", default="sqlite")
+    parser.add_argument("--pins", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--today", default="2025-06-30")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--http-requests", type=int, default=40)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="pinsight-bench-overview-"))
+    results = []
+    try:
+        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            results.append(run_backend(backend, args, workdir))
+    finally:
+        if args.keep:
+            print(f"kept: {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report(results, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
