@@ -422,3 +422,22 @@ def test_overview_totals_equal_user_account_analytics(runtime, account):
     assert got["impressions"]["value_current_period"] == v5["IMPRESSION"] == 30
     assert got["saves"]["value_current_period"] == v5["SAVE"]
     assert got["clicks"]["value_current_period"] == v5["PIN_CLICK"] + v5["OUTBOUND_CLICK"]
+
+
+def test_the_change_log_forgets_what_no_cached_answer_can_need(runtime, account):
+    from sqlalchemy import func, insert, select
+
+    from pinsight.store.tables import metric_changes
+
+    create_pin(account.user.client, account.board["id"])  # logs a change now
+    old = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=5)
+    with runtime.engine.begin() as conn:
+        conn.execute(insert(metric_changes).values(owner_id=int(account.user.id), first_day=date(2025, 1, 1),
+                                                   last_day=date(2025, 1, 2), changed_at=old))
+    runtime.overview_cache._last_prune = None  # due now
+    assert account.get("/overview", preset="last_7_days", timezone="Europe/Paris").status_code == 200
+    with runtime.engine.connect() as conn:
+        left = conn.execute(select(func.count()).select_from(metric_changes).where(metric_changes.c.changed_at <= old)).scalar()
+        recent = conn.execute(select(func.count()).select_from(metric_changes)
+                              .where(metric_changes.c.owner_id == int(account.user.id))).scalar()
+    assert left == 0 and recent >= 1  # the pin's creation, logged just now, stays

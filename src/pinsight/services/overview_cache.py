@@ -15,13 +15,16 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from pinsight.store import changes
 
 FRESH_SECONDS = 3600
 STALE_SECONDS = 2 * 3600
 MAX_ENTRIES = 2048
+# The change log only matters for answers younger than FRESH + STALE; older rows are
+# deleted (with an hour's margin) at most this often, by whichever worker computes.
+PRUNE_EVERY_SECONDS = 600
 
 
 @dataclass
@@ -37,6 +40,7 @@ class OverviewCache:
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
         self._refreshing: set[tuple] = set()
         self._lock = threading.Lock()
+        self._last_prune: float | None = None
 
     def answer(self, rt, kind: str, params: dict, compute) -> dict:
         from pinsight.services.api_keys import user_for_api_key
@@ -62,6 +66,7 @@ class OverviewCache:
         return value
 
     def _compute(self, conn, key, owner_id, period, extra, compute) -> dict:
+        self._prune_now_and_then(conn)
         change_id = changes.latest_change_id(conn)  # read first: a write during the work invalidates it
         value = compute(conn, owner_id, period, *extra)
         with self._lock:
@@ -70,6 +75,16 @@ class OverviewCache:
             while len(self._entries) > MAX_ENTRIES:
                 self._entries.popitem(last=False)
         return value
+
+    def _prune_now_and_then(self, conn) -> None:
+        now = self._clock()
+        with self._lock:
+            if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY_SECONDS:
+                return
+            self._last_prune = now
+        horizon = timedelta(seconds=FRESH_SECONDS + STALE_SECONDS + 3600)
+        with conn.engine.begin() as writer:
+            changes.prune(writer, datetime.now(UTC).replace(tzinfo=None) - horizon)
 
     def _refresh_later(self, rt, key, owner_id, period, extra, compute) -> None:
         with self._lock:

@@ -44,3 +44,8 @@ def changed_since(conn: Connection, owner_id: int, after_id: int, first: date, l
         .limit(1)
     )
     return conn.execute(query).first() is not None
+
+
+def prune(conn: Connection, older_than: datetime) -> None:
+    """Drop rows logged before ``older_than``: no cached answer is old enough to need them."""
+    conn.execute(changes.delete().where(changes.c.changed_at < older_than))
