@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pinsight.catalog.metrics import METRICS, STORED_COLUMNS
+from pinsight.catalog.metrics import METRICS, base_columns_for
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,15 @@ POST_PERFORMANCE: tuple[Ranking, ...] = (
 )
 POSTS_PER_RANKING = 3
 
-
-def value_of(metric: OverviewMetric, totals) -> int:
-    """A metric's value from stored-column totals: a mapping by column name, or a sequence
-    in STORED_COLUMNS order."""
-    if isinstance(totals, dict):
-        return sum(int(totals[METRICS[part].stored_as]) for part in metric.parts)  # type: ignore[index]
-    return sum(int(totals[_POSITION[METRICS[part].stored_as]]) for part in metric.parts)  # type: ignore[index]
+# The stored columns a post's stats and rankings read.
+POST_COLUMNS: tuple[str, ...] = base_columns_for(
+    [part for metric in POST_STATS for part in metric.parts] + [ranking.metric for ranking in POST_PERFORMANCE]
+)
 
 
-_POSITION = {column: index for index, column in enumerate(STORED_COLUMNS)}
+def value_of(metric: OverviewMetric, totals: dict[str, int]) -> int:
+    """A metric's value from totals by stored column name."""
+    return sum(int(totals[METRICS[part].stored_as]) for part in metric.parts)  # type: ignore[index]
 
 
 def _check() -> None:

@@ -21,8 +21,15 @@ from datetime import UTC
 
 from sqlalchemy import select
 
-from pinsight.catalog.metrics import STORED_COLUMNS, evaluator
-from pinsight.catalog.overview import OVERVIEW_METRICS, POST_PERFORMANCE, POST_STATS, POSTS_PER_RANKING, value_of
+from pinsight.catalog.metrics import evaluator
+from pinsight.catalog.overview import (
+    OVERVIEW_METRICS,
+    POST_COLUMNS,
+    POST_PERFORMANCE,
+    POST_STATS,
+    POSTS_PER_RANKING,
+    value_of,
+)
 from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.media import thumbnail_url
 from pinsight.domain.overview_period import InvalidPeriod, LocalPeriod, parse_period, percentage_change
@@ -109,30 +116,31 @@ def _permalink(pin_id: int) -> str:
     return f"https://www.pinterest.com/pin/{pin_id}/"
 
 
-def _performance(posts, totals: dict[int, list[int]]) -> dict:
-    compute = evaluator(sorted({ranking.metric for ranking in POST_PERFORMANCE}), STORED_COLUMNS)
-    values = {post["id"]: compute(totals[post["id"]]) for post in posts}
-    lists = {}
+def _performance(conn, post_ids: list[int], totals: dict[int, list[int]]) -> dict:
+    compute = evaluator(sorted({ranking.metric for ranking in POST_PERFORMANCE}), POST_COLUMNS)
+    zero = [0] * len(POST_COLUMNS)
+    values = {pin_id: compute(totals.get(pin_id, zero)) for pin_id in post_ids}
+    chosen = {}
     for ranking in POST_PERFORMANCE:
-        scored = [(values[post["id"]][ranking.metric], post) for post in posts]
         sign = -1 if ranking.highest_first else 1
-        scored.sort(key=lambda item: (sign * item[0], item[1]["id"]))
-        lists[ranking.key] = [
-            {"id": str(post["id"]), "text": _text(post), "permalink": _permalink(post["id"]),
-             "media_url": _media(post)[2], "value": value}
-            for value, post in scored[:POSTS_PER_RANKING]
-        ]
-    return lists
+        scored = sorted(post_ids, key=lambda pin_id: (sign * values[pin_id][ranking.metric], pin_id))
+        chosen[ranking.key] = [(pin_id, values[pin_id][ranking.metric]) for pin_id in scored[:POSTS_PER_RANKING]]
+    details = store.pin_details(conn, sorted({pin_id for winners in chosen.values() for pin_id, _ in winners}))
+    return {
+        key: [{"id": str(pin_id), "text": _text(details[pin_id]), "permalink": _permalink(pin_id),
+               "media_url": _media(details[pin_id])[2], "value": value} for pin_id, value in winners]
+        for key, winners in chosen.items()
+    }
 
 
 def compute_overview(conn, owner_id: int, period: LocalPeriod) -> dict:
-    posts = store.pins_created(conn, owner_id, *period.window())
-    totals = store.pin_totals(conn, owner_id, [post["id"] for post in posts], *period.window())
+    post_ids = store.created_pin_ids(conn, owner_id, *period.window())
+    totals = store.created_pin_totals(conn, owner_id, *period.window(), POST_COLUMNS)
     followers = conn.execute(select(users.c.follower_count).where(users.c.id == owner_id)).scalar() or 0
     return {
-        "metrics": _metrics(conn, owner_id, period, len(posts)),
+        "metrics": _metrics(conn, owner_id, period, len(post_ids)),
         "total_followers": int(followers),
-        "post_performance": _performance(posts, totals),
+        "post_performance": _performance(conn, post_ids, totals),
     }
 
 
@@ -159,28 +167,33 @@ def page_numbers(params: dict) -> tuple[int, int]:
 
 def compute_posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page: int) -> dict:
     start, end = period.window()
-    posts = store.pins_created(conn, owner_id, start, end)
-    shown = posts[(page - 1) * per_page : page * per_page]
-    totals = store.pin_totals(conn, owner_id, [post["id"] for post in shown], start, end)
+    post_ids = store.created_pin_ids(conn, owner_id, start, end)
+    shown = post_ids[(page - 1) * per_page : page * per_page]
+    totals = store.pin_totals(conn, owner_id, shown, start, end, POST_COLUMNS)
+    details = store.pin_details(conn, shown)
+    zero = [0] * len(POST_COLUMNS)
     rendered = []
-    for post in shown:
+    for pin_id in shown:
+        post = details[pin_id]
         fmt, media_type, url = _media(post)
         local = post["created_at"].replace(tzinfo=UTC).astimezone(period.zone)
+        sums = dict(zip(POST_COLUMNS, totals.get(pin_id, zero)))
         rendered.append({
-            "id": str(post["id"]),
+            "id": str(pin_id),
             "page_id": str(owner_id),
             "format": fmt,
             "text": _text(post),
-            "permalink": _permalink(post["id"]),
+            "permalink": _permalink(pin_id),
             "media_type": media_type,
             "media_url": url,
-            "stats": {metric.key: value_of(metric, totals[post["id"]]) for metric in POST_STATS},
+            "stats": {metric.key: value_of(metric, sums) for metric in POST_STATS},
             "timestamp": local.strftime("%Y-%m-%d %H:%M:%S"),
         })
     return {
-        "stats": _metrics(conn, owner_id, period, len(posts)),
+        "stats": _metrics(conn, owner_id, period, len(post_ids)),
         "posts": rendered,
-        "pagination": {"page": page, "per_page": per_page, "total": len(posts), "has_more": page * per_page < len(posts)},
+        "pagination": {"page": page, "per_page": per_page, "total": len(post_ids),
+                       "has_more": page * per_page < len(post_ids)},
     }
 
 

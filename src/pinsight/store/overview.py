@@ -91,40 +91,58 @@ def _sum_pins(per_pin: dict[int, dict[str, int]]) -> dict[str, int]:
     return summed
 
 
-def pin_totals(conn: Connection, owner_id: int, pin_ids: Sequence[int], start: datetime, end: datetime) -> dict[int, list[int]]:
-    """Per pin, every stored column (in STORED_COLUMNS order) summed within [start, end)."""
-    totals = {pin_id: [0] * len(STORED_COLUMNS) for pin_id in pin_ids}
+def pin_totals(conn: Connection, owner_id: int, pin_ids: Sequence[int], start: datetime, end: datetime,
+               columns: Sequence[str]) -> dict[int, list[int]]:
+    """Per pin of ``pin_ids``, ``columns`` summed within [start, end), in ``columns`` order."""
     if not pin_ids:
-        return totals
+        return {}
+    return _totals(conn, owner_id, pins.c.id.in_(list(pin_ids)), [int(pin_id) for pin_id in pin_ids], start, end, columns)
+
+
+def created_pin_totals(conn: Connection, owner_id: int, start: datetime, end: datetime,
+                       columns: Sequence[str]) -> dict[int, list[int]]:
+    """The same for every pin the owner created within [start, end): the SQL selects the
+    pins itself, so its size does not grow with their number."""
+    created = and_(pins.c.owner_id == owner_id, pins.c.created_at >= start, pins.c.created_at < end)
+    return _totals(conn, owner_id, created, None, start, end, columns)
+
+
+def _totals(conn: Connection, owner_id: int, which, pin_ids: list[int] | None, start: datetime, end: datetime,
+            columns: Sequence[str]) -> dict[int, list[int]]:
+    width = len(columns)
+    totals: dict[int, list[int]] = {pin_id: [0] * width for pin_id in pin_ids or ()}
     whole, partial = split_window(start, end)
     if whole is not None:
-        for offset in range(0, len(pin_ids), 5000):
-            for pin_id, *values in conn.execute(_whole_days(pin_ids[offset : offset + 5000], *whole)):
-                totals[pin_id] = [int(value) for value in values]
+        for pin_id, *values in conn.execute(_whole_days(which, *whole, columns)):
+            totals[pin_id] = [int(value) for value in values]
     for day, lo, hi in partial:
-        day_totals: dict[int, dict[str, int]] = defaultdict(_zero)
-        for offset in range(0, len(pin_ids), 5000):
-            query = (
-                select(daily.c.pin_id, *(func.sum(daily.c[name]) for name in STORED_COLUMNS))
-                .where(daily.c.pin_id.in_(list(pin_ids[offset : offset + 5000])), daily.c.day == day)
-                .group_by(daily.c.pin_id)
-            )
-            for pin_id, *values in conn.execute(query):
-                day_totals[pin_id] = {name: int(value or 0) for name, value in zip(STORED_COLUMNS, values)}
+        query = (
+            select(daily.c.pin_id, *(func.sum(daily.c[name]) for name in columns))
+            .select_from(daily.join(pins, pins.c.id == daily.c.pin_id))
+            .where(which, daily.c.day == day)
+            .group_by(daily.c.pin_id)
+        )
+        day_totals = {pin_id: dict(zip(columns, values)) for pin_id, *values in conn.execute(query)}
         midnight = datetime.combine(day, time(0))
         logged_day = _logged(conn, owner_id, midnight, midnight + timedelta(days=1))
         logged_in = _logged(conn, owner_id, lo, hi)
-        for pin_id in set(pin_ids) & (day_totals.keys() | logged_day.keys()):
-            part = _partial_day(day_totals[pin_id], logged_day[pin_id], logged_in[pin_id], day, lo, hi)
-            row = totals[pin_id]
-            for index, name in enumerate(STORED_COLUMNS):
-                row[index] += part[name]
+        noon_inside = lo <= datetime.combine(day, NOON) < hi
+        # A logged event always has its daily row (both are written together), so the pins
+        # with rows that day are all the pins this day can add to.
+        for pin_id, stored in day_totals.items():
+            whole_day, inside = logged_day.get(pin_id), logged_in.get(pin_id)
+            row = totals.setdefault(pin_id, [0] * width)
+            for index, name in enumerate(columns):
+                amount = inside[name] if inside else 0
+                if noon_inside:
+                    amount += int(stored[name] or 0) - (whole_day[name] if whole_day else 0)
+                row[index] += amount
     return totals
 
 
-def _whole_days(pin_ids: Sequence[int], first: date, last: date):
-    """Per pin, its running totals at ``last`` minus those before ``first``: two latest-day
-    seeks and two row reads per pin, whatever the number of days."""
+def _whole_days(which, first: date, last: date, columns: Sequence[str]):
+    """Per pin selected by ``which``, its running totals at ``last`` minus those before
+    ``first``: two latest-day seeks and two row reads per pin, whatever the number of days."""
     at_end, before = running.alias("at_end"), running.alias("before_first")
 
     def latest(bound):
@@ -135,20 +153,29 @@ def _whole_days(pin_ids: Sequence[int], first: date, last: date):
         at_end, and_(at_end.c.pin_id == pins.c.id, at_end.c.day == latest(lambda r: r.c.day <= last))
     ).outerjoin(before, and_(before.c.pin_id == pins.c.id, before.c.day == latest(lambda r: r.c.day < first)))
     return (
-        select(pins.c.id, *(at_end.c[name] - func.coalesce(before.c[name], 0) for name in STORED_COLUMNS))
+        select(pins.c.id, *(at_end.c[name] - func.coalesce(before.c[name], 0) for name in columns))
         .select_from(joined)
-        .where(pins.c.id.in_(list(pin_ids)))
+        .where(which)
     )
 
 
-def pins_created(conn: Connection, owner_id: int, start: datetime, end: datetime):
-    """The owner's pins created within [start, end), newest first (ties: larger id first)."""
+def created_pin_ids(conn: Connection, owner_id: int, start: datetime, end: datetime) -> list[int]:
+    """The ids of the owner's pins created within [start, end), newest first (ties: larger id first)."""
     query = (
-        select(pins.c.id, pins.c.title, pins.c.description, pins.c.creative_type, pins.c.media, pins.c.created_at)
+        select(pins.c.id)
         .where(pins.c.owner_id == owner_id, pins.c.created_at >= start, pins.c.created_at < end)
         .order_by(pins.c.created_at.desc(), pins.c.id.desc())
     )
-    return conn.execute(query).mappings().all()
+    return list(conn.execute(query).scalars())
+
+
+def pin_details(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
+    """What a post shows of these pins: text, creative type, media and creation time."""
+    if not pin_ids:
+        return {}
+    query = select(pins.c.id, pins.c.title, pins.c.description, pins.c.creative_type, pins.c.media,
+                   pins.c.created_at).where(pins.c.id.in_(list(pin_ids)))
+    return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
 
 
 def count_pins_created(conn: Connection, owner_id: int, start: datetime, end: datetime) -> int:
