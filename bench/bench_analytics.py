@@ -35,6 +35,7 @@ test: it asserts nothing about timing. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import math
 import os
@@ -413,24 +414,32 @@ def run_backend(backend: str, args, workdir: Path, floor_cache: dict) -> dict:
     first_day = today - timedelta(days=args.days - 1)
     start, end = today - timedelta(days=WINDOW_DAYS - 1), today
     created = datetime.combine(today - timedelta(days=400), datetime.min.time())
-    pg = None
-    if backend == "sqlite":
-        db_url = f"sqlite:///{workdir / 'analytics.sqlite3'}"
-    else:
-        from tests.support.postgres import PostgresServer, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            print("PostgreSQL binaries not found: skipping postgresql", file=sys.stderr)
+    with bench_database(backend, workdir, "bench_analytics") as db_url:
+        if db_url is None:
             return {}
-        pg = PostgresServer(bindir)
-        pg.start()
-        db_url = pg.create_database("bench_analytics")
-    try:
         return _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, start, end, created, authenticate)
+
+
+@contextlib.contextmanager
+def bench_database(backend: str, workdir: Path, name: str):
+    """A fresh database URL: a SQLite file in ``workdir``, or a PostgreSQL server started as
+    the tests start one (None when its binaries are missing), stopped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / (name + '.sqlite3')}"
+        return
+    from tests.support.postgres import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        print("PostgreSQL binaries not found: skipping postgresql", file=sys.stderr)
+        yield None
+        return
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        yield server.create_database(name)
     finally:
-        if pg is not None:
-            pg.stop()
+        server.stop()
 
 
 def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, start, end, created, authenticate):

@@ -206,20 +206,9 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
     from pinsight.services.api_keys import create_api_key
 
     today = date.fromisoformat(args.today)
-    pg = None
-    if backend == "sqlite":
-        db_url = f"sqlite:///{workdir / 'overview.sqlite3'}"
-    else:
-        from tests.support.postgres import PostgresServer, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            print("PostgreSQL binaries not found: skipping postgresql", file=sys.stderr)
+    with ba.bench_database(backend, workdir, "bench_overview") as db_url:
+        if db_url is None:
             return {}
-        pg = PostgresServer(bindir)
-        pg.start()
-        db_url = pg.create_database("bench_overview")
-    try:
         engine, runtime, user_id, board_id, _ = ba.setup_database(db_url, today)
         print(f"[{backend}] loading {args.pins:,} pins ...", file=sys.stderr, flush=True)
         rows, load_s = load(engine, user_id, board_id, args.pins, args.days, today, args.seed, workdir / "rows.csv")
@@ -260,9 +249,6 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
         engine.dispose()
         return {"backend": backend, "rows": rows, "load_s": load_s, "rollup_s": rollup_s, "inproc": inproc, "http": http,
                 "duck": duck}
-    finally:
-        if pg is not None:
-            pg.stop()
 
 
 def report(results: list[dict], args) -> None:
