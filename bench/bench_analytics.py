@@ -353,9 +353,10 @@ def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date
     return results, load_s, n_rows
 
 
-def run_http(db_url: str, today: date, token: str, paths: dict[str, str], n: int, workdir: Path, label: str):
-    import httpx
-
+@contextlib.contextmanager
+def served(db_url: str, today: date, workdir: Path, label: str):
+    """ONE uvicorn server (bench_pins.py's, as `pinsight serve` runs it) on ``db_url`` in a
+    child process, with PINSIGHT_TODAY=today; yields its base URL and stops it after."""
     port = bench_pins.free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_TODAY": today.isoformat(),
@@ -365,9 +366,18 @@ def run_http(db_url: str, today: date, token: str, paths: dict[str, str], n: int
     cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", "1"]
     with log.open("wb") as log_file:
         server = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    out: dict[str, tuple[list[float], int]] = {}
     try:
         bench_pins.wait_ready(base, server, log)
+        yield base
+    finally:
+        bench_pins.stop(server)
+
+
+def run_http(db_url: str, today: date, token: str, paths: dict[str, str], n: int, workdir: Path, label: str):
+    import httpx
+
+    out: dict[str, tuple[list[float], int]] = {}
+    with served(db_url, today, workdir, label) as base:
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
             for key, path in paths.items():
                 for _ in range(3):  # warm-up, and check the answer
@@ -384,8 +394,6 @@ def run_http(db_url: str, today: date, token: str, paths: dict[str, str], n: int
                     if time.perf_counter() > deadline and len(times) >= 20:
                         break
                 out[key] = (times, size)
-    finally:
-        bench_pins.stop(server)
     return out
 
 

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,9 +44,7 @@ sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(ROOT))
 
 import bench_analytics as ba  # noqa: E402  (the data generator, timers and server helpers)
-import bench_pins  # noqa: E402
 
-HOST = "127.0.0.1"
 TARGETS_MS = {"o": 40.0, "c": 3.0, "p": 40.0}
 LABELS = {"o": "overview last 90 d, uncached", "c": "overview last 90 d, cached", "p": "posts last 30 d, uncached"}
 
@@ -173,31 +169,18 @@ def http_times(db_url: str, today: date, paths: list[str], label: str, workdir: 
     """One request per path (the first three untimed), on one keep-alive connection."""
     import httpx
 
-    port = bench_pins.free_port()
-    base = f"http://{HOST}:{port}"
-    env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_TODAY": today.isoformat(),
-           "PINSIGHT_LOG_REQUESTS": "false",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))}
-    log = workdir / f"server-{label}.log"
-    cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", "1"]
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        bench_pins.wait_ready(base, server, log)
-        with httpx.Client(base_url=base, timeout=60) as client:
-            times, size = [], 0
-            for n, path in enumerate(paths):
-                t0 = time.perf_counter()
-                response = client.get(path)
-                elapsed = time.perf_counter() - t0
-                if response.status_code != 200:
-                    raise SystemExit(f"{path[:100]} -> {response.status_code}: {response.text[:300]}")
-                size = len(response.content)
-                if n >= 3:
-                    times.append(elapsed)
-            return times, size
-    finally:
-        bench_pins.stop(server)
+    with ba.served(db_url, today, workdir, label) as base, httpx.Client(base_url=base, timeout=60) as client:
+        times, size = [], 0
+        for n, path in enumerate(paths):
+            t0 = time.perf_counter()
+            response = client.get(path)
+            elapsed = time.perf_counter() - t0
+            if response.status_code != 200:
+                raise SystemExit(f"{path[:100]} -> {response.status_code}: {response.text[:300]}")
+            size = len(response.content)
+            if n >= 3:
+                times.append(elapsed)
+        return times, size
 
 
 def run_backend(backend: str, args, workdir: Path) -> dict:
