@@ -151,16 +151,22 @@ def _pin_conditions(conn: Connection, flt: AccountFilter) -> list:
     return conditions
 
 
-def _conditions(conn: Connection, flt: AccountFilter) -> list:
+def _window(table, flt: AccountFilter) -> list:
+    """The owner, period, app type and traffic conditions, on the daily rows or the rollup."""
     conditions = [
-        daily.c.owner_id == flt.owner_id,
-        daily.c.day >= flt.start,
-        daily.c.day <= flt.end,
-        daily.c.app_type.in_(list(flt.app_types)),
-        daily.c.traffic.in_(list(flt.traffic)),
+        table.c.owner_id == flt.owner_id,
+        table.c.day >= flt.start,
+        table.c.day <= flt.end,
+        table.c.app_type.in_(list(flt.app_types)),
+        table.c.traffic.in_(list(flt.traffic)),
     ]
     if not flt.traffic:
         conditions.append(false())
+    return conditions
+
+
+def _conditions(conn: Connection, flt: AccountFilter) -> list:
+    conditions = _window(daily, flt)
     if flt.pin_format is not None:
         conditions.append(pin_format_expression() == flt.pin_format)
     return conditions + _pin_conditions(conn, flt)
@@ -194,38 +200,25 @@ def _rollup_answers(flt: AccountFilter, split_field: str) -> bool:
 def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], split_field: str):
     """Summed columns per day (and split key, labelled ``split``; None without a split)."""
     if _rollup_answers(flt, split_field):
-        return _sum_rollup_by_day(flt, columns, ROLLUP_SPLITS[split_field], conn)
+        split_column = ROLLUP_SPLITS[split_field]
+        conditions = _window(account, flt)
+        if flt.source is not None:
+            conditions.append(account.c.source == flt.source)
+        if flt.pin_format is not None:
+            conditions.append(account.c.pin_format == flt.pin_format)
+        split = account.c[split_column] if split_column else None
+        return _sum_per_day(conn, account, account, split, conditions, columns)
     split = split_expression(conn, split_field, flt.claimed_host)
-    keys = [daily.c.day] + ([split.label("split")] if split is not None else [])
-    query = (
-        select(*keys, *(func.sum(daily.c[name]).label(name) for name in columns))
-        .select_from(_rows_from(flt, split_field))
-        .where(*_conditions(conn, flt))
-        .group_by(*([daily.c.day] + ([split] if split is not None else [])))
-    )
-    return conn.execute(query).mappings().all()
+    return _sum_per_day(conn, daily, _rows_from(flt, split_field), split, _conditions(conn, flt), columns)
 
 
-def _sum_rollup_by_day(flt: AccountFilter, columns: Sequence[str], split_column: str | None, conn: Connection):
-    split = account.c[split_column] if split_column else None
-    keys = [account.c.day] + ([split.label("split")] if split is not None else [])
-    conditions = [
-        account.c.owner_id == flt.owner_id,
-        account.c.day >= flt.start,
-        account.c.day <= flt.end,
-        account.c.app_type.in_(list(flt.app_types)),
-        account.c.traffic.in_(list(flt.traffic)),
-    ]
-    if not flt.traffic:
-        conditions.append(false())
-    if flt.source is not None:
-        conditions.append(account.c.source == flt.source)
-    if flt.pin_format is not None:
-        conditions.append(account.c.pin_format == flt.pin_format)
+def _sum_per_day(conn: Connection, table, rows, split, conditions: list, columns: Sequence[str]):
+    keys = [table.c.day] + ([split.label("split")] if split is not None else [])
     query = (
-        select(*keys, *(func.sum(account.c[name]).label(name) for name in columns))
+        select(*keys, *(func.sum(table.c[name]).label(name) for name in columns))
+        .select_from(rows)
         .where(*conditions)
-        .group_by(*([account.c.day] + ([split] if split is not None else [])))
+        .group_by(*([table.c.day] + ([split] if split is not None else [])))
     )
     return conn.execute(query).mappings().all()
 
