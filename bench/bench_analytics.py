@@ -252,8 +252,12 @@ def build_rollups(engine, user_id: int) -> float:
     """Rebuild the user's derived tables from the loaded rows; returns seconds."""
     from pinsight.store import rollups
 
+    from pinsight.store.db import writing
+    from pinsight.store.locks import lock_owners
+
     started = time.perf_counter()
-    with engine.begin() as conn:
+    with writing(engine) as conn:
+        lock_owners(conn, [user_id])
         rollups.rebuild(conn, user_id)
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:

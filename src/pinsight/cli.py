@@ -36,13 +36,12 @@ def _open(db: str | None, *, quiet: bool = False):
     """Settings, engine (migrated) and runtime for the chosen database."""
     from pinsight.services.runtime import Runtime
     from pinsight.settings import Settings
-    from pinsight.store.db import make_engine, migrate
+    from pinsight.store.db import migrate
 
     if db:
         os.environ["PINSIGHT_DATABASE_URL"] = db
     settings = Settings()
-    url = settings.resolved_database_url()
-    engine = make_engine(url)
+    engine = settings.engine()
     if quiet:
         migrate(engine)
     else:

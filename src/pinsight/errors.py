@@ -24,6 +24,9 @@ class ApiError(Exception):
     def body(self) -> dict:
         return {"code": self.code, "message": self.message}
 
+    def headers(self) -> dict[str, str] | None:
+        return None
+
 
 class InvalidParameters(ApiError):
     status, code, message = 400, 1, "Invalid parameters."
@@ -83,6 +86,24 @@ class UnsupportedMediaType(ApiError):
 
 class TooManyRequests(ApiError):
     status, code, message = 429, 8, "You have exceeded your rate limit. Try again later."
+
+
+class ServiceBusy(ApiError):
+    """The request could not get the database in time (other writers held it, or a
+    conflict kept recurring): nothing was written; the client should retry."""
+
+    status, code, message = 503, 503, "The service is busy: nothing was applied. Retry after a short wait."
+    retry_after_seconds = 1
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class QueryTimeout(ServiceBusy):
+    """A query ran past the statement time limit (``PINSIGHT_STATEMENT_TIMEOUT_SECONDS``)."""
+
+    code, message = 504, "The request took too long and was stopped: narrow it (fewer days, pins or splits) or retry later."
+    retry_after_seconds = 5
 
 
 class OAuthError(ApiError):

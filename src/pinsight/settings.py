@@ -26,6 +26,21 @@ class Settings(BaseSettings):
     # fixed "today" (YYYY-MM-DD) for reproducible tests and demos.
     analytics_lookback_days: str = "90"
     today: str | None = None
+    # Bounds on one request's database work: a statement running longer is interrupted
+    # (answered 503), and a writer waits at most this long for another writer's lock.
+    statement_timeout_seconds: float = 30.0
+    lock_wait_seconds: float = 20.0
+    # Analytics, ingestion and the overview share this many threads per worker, so that
+    # however many heavy requests arrive, cheap ones keep the rest of the threadpool.
+    heavy_request_threads: int = 2
+
+    def engine(self):
+        """An engine for the configured database, with the configured time limits."""
+        from pinsight.store.db import make_engine
+
+        return make_engine(
+            self.resolved_database_url(), statement_timeout=self.statement_timeout_seconds, lock_wait=self.lock_wait_seconds
+        )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

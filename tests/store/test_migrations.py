@@ -6,6 +6,8 @@ from sqlalchemy import inspect
 
 from pinsight.store.db import make_engine, migrate
 from pinsight.store.tables import metadata
+from pinsight.store.locks import lock_owners
+from tests.support.transactions import rolled_back_write
 
 
 def test_migrated_schema_matches_the_tables(runtime):
@@ -77,12 +79,11 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
             sorted(tuple(row) for row in conn.execute(select(pin_cumulative_metrics))),
         )
 
-    with engine.connect() as conn:
-        transaction = conn.begin()
+    with rolled_back_write(engine) as conn:
         migrated = derived(conn)
+        lock_owners(conn, [owner_id])
         rollups.rebuild(conn, owner_id)
         rebuilt = derived(conn)
-        transaction.rollback()
     engine.dispose()
     assert migrated[0] and migrated[1]
     assert migrated == rebuilt

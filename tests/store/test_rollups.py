@@ -14,16 +14,15 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from pinsight.catalog.metrics import STORED_COLUMNS, TOP_PINS_SORT_BY
 from pinsight.domain.ids import new_id
 from pinsight.store import account_metrics, content, rollups
 from pinsight.store import metrics as metrics_store
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
-from pinsight.store.tables import account_daily_metrics as account
-from pinsight.store.tables import pin_cumulative_metrics as running
-from pinsight.store.tables import pins as pins_table
+from pinsight.store.locks import lock_owners
+from tests.support.rollups import derived_state
+from tests.support.transactions import rolled_back_write
 
 FIRST_DAY = date(2026, 1, 1)
 CREATIVE_TYPES = ("REGULAR", "VIDEO", "SHOPPING", "IDEA")
@@ -82,29 +81,18 @@ def _apply(conn, owner_id: int, board_id: int, slots: list[int], op) -> None:
         metrics_store.upsert_daily_rows(conn, list(rows.values()))
 
 
-def _derived_state(conn, owner_id: int) -> tuple[set, set]:
-    account_rows = {
-        tuple(row) for row in conn.execute(select(account).where(account.c.owner_id == owner_id))
-        if any(row[6:])  # deletions may leave all-zero rows behind; they add nothing
-    }
-    owned = select(pins_table.c.id).where(pins_table.c.owner_id == owner_id)
-    running_rows = {tuple(row) for row in conn.execute(select(running).where(running.c.pin_id.in_(owned)))}
-    return account_rows, running_rows
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(operation, min_size=1, max_size=8))
 def test_incremental_rollups_equal_a_rebuild(runtime, operations):
-    with runtime.engine.connect() as conn:
-        transaction = conn.begin()  # rolled back: each example leaves nothing behind
+    with rolled_back_write(runtime.engine) as conn:  # each example leaves nothing behind
         owner_id, board_id = _make_owner(conn)
+        lock_owners(conn, [owner_id])
         slots = [_make_pin(conn, owner_id, board_id, slot) for slot in range(PIN_SLOTS)]
         for op in operations:
             _apply(conn, owner_id, board_id, slots, op)
-        incremental = _derived_state(conn, owner_id)
+        incremental = derived_state(conn, owner_id)
         rollups.rebuild(conn, owner_id)
-        rebuilt = _derived_state(conn, owner_id)
-        transaction.rollback()
+        rebuilt = derived_state(conn, owner_id)
     assert incremental[0] == rebuilt[0]
     assert incremental[1] == rebuilt[1]
 
@@ -117,9 +105,9 @@ def test_incremental_rollups_equal_a_rebuild(runtime, operations):
     sort_by=st.sampled_from(TOP_PINS_SORT_BY),
 )
 def test_top_pins_from_running_totals_rank_as_the_daily_rows(runtime, operations, start, length, sort_by):
-    with runtime.engine.connect() as conn:
-        transaction = conn.begin()
+    with rolled_back_write(runtime.engine) as conn:
         owner_id, board_id = _make_owner(conn)
+        lock_owners(conn, [owner_id])
         slots = [_make_pin(conn, owner_id, board_id, slot) for slot in range(PIN_SLOTS)]
         for op in operations:
             _apply(conn, owner_id, board_id, slots, op)
@@ -130,6 +118,5 @@ def test_top_pins_from_running_totals_rank_as_the_daily_rows(runtime, operations
         columns = ("impression", "save", "pin_click", "outbound_click")
         from_totals = account_metrics.top_from_running_totals(conn, flt, columns, sort_by, 3)
         from_rows = account_metrics.top_from_daily_rows(conn, flt, columns, sort_by, 3)
-        transaction.rollback()
     as_list = lambda rows: [(row["pin_id"], *(int(row[c]) for c in columns)) for row in rows]  # noqa: E731
     assert as_list(from_totals) == as_list(from_rows)

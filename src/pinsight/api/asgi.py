@@ -7,7 +7,6 @@ import gc
 from pinsight.api.app import create_app
 from pinsight.services.runtime import Runtime
 from pinsight.settings import get_settings
-from pinsight.store.db import make_engine
 
 # Collect the youngest generation after this many new container objects instead of 700:
 # an analytics answer builds tens of thousands of small dicts, and the default made the
@@ -26,6 +25,6 @@ def tune_garbage_collector() -> None:
 
 def build():
     settings = get_settings()
-    app = create_app(Runtime.build(make_engine(settings.resolved_database_url()), settings))
+    app = create_app(Runtime.build(settings.engine(), settings))
     tune_garbage_collector()
     return app

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 
+from pinsight.catalog.scopes import operation
 from pinsight.services.auth import Principal, authenticate, authorize, cached_principal
 from pinsight.services.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from pinsight.services.runtime import Runtime
@@ -30,9 +31,10 @@ class Caller:
 
     runtime: Runtime
     principal: Principal
+    heavy: bool = False
 
     async def call(self, service: Callable[..., T], *args, **kwargs) -> T:
-        return await self.runtime.call(service, self.runtime, self.principal, *args, **kwargs)
+        return await self.runtime.call(service, self.runtime, self.principal, *args, heavy=self.heavy, **kwargs)
 
 
 def authorized(operation_id: str):
@@ -42,13 +44,15 @@ def authorized(operation_id: str):
     FastAPI several microseconds per request on every endpoint.
     """
 
+    heavy = operation(operation_id).heavy
+
     async def dependency(request: Request) -> Caller:
         runtime: Runtime = request.app.state.runtime
         authorization = request.headers.get("authorization")
         principal = cached_principal(runtime, authorization) or await runtime.call(authenticate, runtime, authorization)
         authorize(principal, operation_id)
         request.state.user_id = principal.user_id
-        return Caller(runtime, principal)
+        return Caller(runtime, principal, heavy)
 
     dependency.__name__ = f"authorize_{operation_id.replace('/', '_')}"
     return Depends(dependency)

@@ -38,6 +38,16 @@ class Operation:
     client_credentials: bool
     rate_category: str
 
+    @property
+    def heavy(self) -> bool:
+        """Whether its cost grows with the data it reads or writes (``HEAVY_RATE_CATEGORIES``)."""
+        return self.rate_category in HEAVY_RATE_CATEGORIES
+
+
+# Rate categories whose operations read or write many metric rows per request: they
+# share a few threads per worker (``Runtime.call``), so they cannot crowd out the rest.
+HEAVY_RATE_CATEGORIES = frozenset({"org_analytics", "ads_analytics", "ingest"})
+
 
 def _op(operation_id: str, scopes: str, *, client_credentials: bool, rate: str) -> Operation:
     return Operation(operation_id, frozenset(scopes.split()), client_credentials, rate)
@@ -87,6 +97,11 @@ PINSIGHT_OPERATIONS: dict[str, Operation] = {
         _op("pinsight/ingest_events", "pins:read pins:write", client_credentials=True, rate="ingest"),
     )
 }
+
+def operation(operation_id: str) -> Operation:
+    """The declaration of a Pinterest or pinsight operation."""
+    return OPERATIONS.get(operation_id) or PINSIGHT_OPERATIONS[operation_id]
+
 
 # Extra scopes an operation needs when it touches SECRET content.
 SECRET_READ_SCOPES = {"boards": "boards:read_secret", "pins": "pins:read_secret"}

@@ -21,6 +21,8 @@ from pinsight.store import ads as ads_store
 from pinsight.demo.metrics import DemoPin, daily_rows
 from pinsight.store import content as store
 from pinsight.store import metrics as metrics_store
+from pinsight.store.db import writing
+from pinsight.store.locks import lock_owners
 
 DEMO_USER = "pinsight_demo"
 FRIEND_USER = "pinsight_friend"
@@ -100,7 +102,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42, days: int = 400) ->
         return ids.next_id()
 
     demo_pins: list[DemoPin] = []
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         user_id = at(started)
         friend_id = at(started + timedelta(seconds=1))
         store.insert_user(
@@ -233,6 +235,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42, days: int = 400) ->
         ads_store.grant_role(conn, ad_account_id, friend_id, "ANALYST")
 
         rows = list(daily_rows(demo_pins, now.date(), days, seed))
+        lock_owners(conn, [user_id, friend_id])
         for offset in range(0, len(rows), 5000):
             metrics_store.upsert_daily_rows(conn, rows[offset : offset + 5000])
 

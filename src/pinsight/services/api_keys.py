@@ -17,7 +17,7 @@ class InvalidApiKey(Exception):
 def create_api_key(rt: Runtime, username: str, label: str = "") -> str:
     """A new key for ``username``; the only time the key itself exists outside its holder."""
     key = secrets.mint(secrets.API_KEY_PREFIX)
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         user = content_store.get_user_by_username(conn, username)
         if user is None:
             raise ApiError(f"No user named {username!r}.", status=404)

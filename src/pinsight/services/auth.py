@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS, PINSIGHT_OPERATIONS, parse_scopes, unknown_scopes
+from pinsight.catalog.scopes import ALL_SCOPES, parse_scopes, unknown_scopes
+from pinsight.catalog.scopes import operation as find_operation
 from pinsight.domain import secrets
 from pinsight.domain.ids import new_id
 from pinsight.errors import InvalidParameters, MissingScope, Unauthenticated, UserNotFound
@@ -66,7 +67,7 @@ def authenticate(rt: Runtime, authorization: str | None) -> Principal:
 
 
 def authorize(principal: Principal, operation_id: str) -> None:
-    operation = OPERATIONS.get(operation_id) or PINSIGHT_OPERATIONS[operation_id]
+    operation = find_operation(operation_id)
     if principal.grant == CLIENT_CREDENTIALS and not operation.client_credentials:
         raise MissingScope(f"This operation ({operation_id}) does not accept client_credentials tokens.")
     missing = sorted(operation.scopes - principal.scopes)
@@ -124,7 +125,7 @@ def issue_token(
 
 def create_user_token(rt: Runtime, username: str, scopes: frozenset[str]) -> str:
     """A token for a local user, made from the CLI (no OAuth app involved)."""
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         user = content_store.get_user_by_username(conn, username)
         if user is None:
             raise UserNotFound(f"User '{username}' not found.")

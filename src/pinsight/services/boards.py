@@ -11,6 +11,7 @@ from pinsight.services.auth import Principal
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
+from pinsight.store.locks import lock_owners
 
 PRIVACY_FILTERS = {
     "ALL": ("PUBLIC", "PROTECTED", "SECRET"),
@@ -84,7 +85,7 @@ def create_board(rt: Runtime, principal: Principal, body: BoardCreate, ad_accoun
     name = body.name.strip()
     if not name:
         raise InvalidParameters("Invalid parameters: board 'name' must not be empty.")
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         if body.privacy == "SECRET":
             check_secret(actor, "boards", write=True)
@@ -119,7 +120,7 @@ def update_board(rt: Runtime, principal: Principal, board_id: str, body: BoardUp
         if body.privacy is None:
             raise InvalidParameters("Invalid parameters: board 'privacy' must be PUBLIC or SECRET.")
         changes["privacy"] = body.privacy
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         if changes.get("privacy") == "SECRET":
@@ -132,7 +133,8 @@ def update_board(rt: Runtime, principal: Principal, board_id: str, body: BoardUp
 
 
 def delete_board(rt: Runtime, principal: Principal, board_id: str, ad_account_id) -> None:
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
+        lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
         store.delete_board(conn, board["id"])

@@ -34,6 +34,7 @@ from pinsight.store import content as content_store
 from pinsight.store import events as events_store
 from pinsight.store import metrics as metrics_store
 from pinsight.store import rollups
+from pinsight.store.locks import lock_owners
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
 
 MAX_EVENTS = 50_000
@@ -183,7 +184,8 @@ def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     if len(items) > MAX_EVENTS:
         raise ApiError(f"A batch holds at most {MAX_EVENTS} events; this one has {len(items)}.")
     user_id = principal.user_id
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
+        lock_owners(conn, [user_id])
         pins = content_store.get_pins_brief(conn, _pin_ids(items))
         events, problems = check_events(items, pins, user_id, rt.clock.today())
         if problems:
@@ -212,7 +214,8 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
 
 def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, list[Problem]]:
     """The CLI's chunk of a file: good events are applied (in one transaction), bad ones reported."""
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
+        lock_owners(conn, [user_id])
         pins = content_store.get_pins_brief(conn, _pin_ids(items))
         events, problems = check_events(items, pins, user_id, rt.clock.today())
         applied, _ = _apply(conn, rt, user_id, events, pins)
@@ -221,8 +224,11 @@ def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: i
 
 def record_repin(conn, rt: Runtime, source_pin_id: int, new_pin_id: int) -> None:
     """Someone saved another user's pin (POST /v5/pins/{id}/save): a SAVE and a REPIN on the
-    saved pin, now, counted for its owner as if they had been ingested."""
+    saved pin, now, counted for its owner as if they had been ingested. The caller holds
+    the lock on the source pin owner's metrics (``store.locks``)."""
     pins = content_store.get_pins_brief(conn, [source_pin_id])
+    if source_pin_id not in pins:
+        return  # deleted meanwhile: its metrics went with it
     owner_id = pins[source_pin_id]["owner_id"]
     moment = rt.clock.now().replace(tzinfo=UTC)
     events = {}

@@ -18,6 +18,7 @@ from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
 from pinsight.store import metrics as metrics_store
+from pinsight.store.locks import lock_owners
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
 
 MAX_ROWS = 50_000
@@ -152,7 +153,8 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
         raise ApiError("A batch is a JSON array of rows, or NDJSON.")
     if len(items) > MAX_ROWS:
         raise ApiError(f"A batch holds at most {MAX_ROWS} rows; this one has {len(items)}.")
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
+        lock_owners(conn, [principal.user_id])
         rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today())
         if problems:
             raise BatchRejected(problems, len(items))
@@ -162,7 +164,8 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
 
 def ingest_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, list[Problem]]:
     """The CLI's chunk of a file: good rows are applied (in one transaction), bad ones reported."""
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
+        lock_owners(conn, [user_id])
         rows, problems = check_rows(conn, items, user_id, rt.clock.today(), first_position)
         metrics_store.upsert_daily_rows(conn, rows)
     return len(rows), problems

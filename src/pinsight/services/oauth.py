@@ -30,7 +30,7 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
             raise InvalidParameters(f"Redirect URI '{uri}' must be an http(s) URL.")
     secret = secrets.mint(secrets.APP_SECRET_PREFIX)
     app_id = new_id()
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         owner = content_store.get_user_by_username(conn, owner_username)
         if owner is None:
             raise UserNotFound(f"User '{owner_username}' not found.")
@@ -68,7 +68,7 @@ def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None
     """Record the user's consent; return the redirect URL carrying the code."""
     _, scopes = check_consent_request(rt, client_id, redirect_uri, scope)
     code = secrets.mint(secrets.CODE_PREFIX)
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         user = content_store.get_user_by_username(conn, username)
         if user is None:
             raise UserNotFound(f"User '{username}' not found.")
@@ -128,7 +128,7 @@ def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, gr
 def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
     """The token endpoint: authorization_code, refresh_token and client_credentials grants."""
     grant_type = form.get("grant_type")
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         app = _client_from_basic(conn, authorization)
         if grant_type == "authorization_code":
             code, redirect_uri = form.get("code"), form.get("redirect_uri")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pinsight.store import changes
+from pinsight.store.db import writing
 
 FRESH_SECONDS = 3600
 STALE_SECONDS = 2 * 3600
@@ -83,7 +84,7 @@ class OverviewCache:
                 return
             self._last_prune = now
         horizon = timedelta(seconds=FRESH_SECONDS + STALE_SECONDS + 3600)
-        with conn.engine.begin() as writer:
+        with writing(conn.engine) as writer:
             changes.prune(writer, datetime.now(UTC).replace(tzinfo=None) - horizon)
 
     def _refresh_later(self, rt, key, owner_id, period, extra, compute) -> None:

@@ -18,6 +18,7 @@ from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
 from pinsight.store import metrics as metrics_store
+from pinsight.store.locks import lock_owners
 
 PIN_FILTERS = {
     "exclude_native": {"only_saved": True},
@@ -134,7 +135,7 @@ def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id, pin_m
 
 def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id) -> dict:
     source_type, creative_type, media, is_standard = build_media(body.media_source)
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         parent_id = None
@@ -221,7 +222,7 @@ def list_board_pins(
 
 def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, ad_account_id) -> dict:
     fields = body.model_fields_set
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         pin = _load_own_pin(conn, actor, pin_id)
         changes = {name: getattr(body, name) for name in ("title", "description", "link", "alt_text") if name in fields}
@@ -250,17 +251,21 @@ def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, 
 
 
 def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> None:
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
+        lock_owners(conn, [actor.user_id])
         pin = _load_own_pin(conn, actor, pin_id)
         store.delete_pin(conn, pin["id"])
         store.touch_board(conn, pin["board_id"], rt.clock.now())
 
 
 def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_account_id) -> dict:
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         source = load_visible_pin(conn, actor, pin_id)
+        # The saved pin's owner gets a SAVE and a REPIN: lock their metrics (and the
+        # saver's, all at once and in order) before anything is written.
+        lock_owners(conn, [actor.user_id, source["owner_id"]])
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         content = {name: source[name] for name in _COPIED_ON_SAVE}
         saved = _add_pin(conn, rt, actor, board, section, content, source["id"])

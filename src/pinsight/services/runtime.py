@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
-from anyio import to_thread
-from sqlalchemy import Engine
+from anyio import CapacityLimiter, to_thread
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pinsight.domain.analytics_period import AnalyticsRules, parse_today
 from pinsight.domain.bookmarks import BookmarkCodec
 from pinsight.domain.clock import Clock
+from pinsight.errors import QueryTimeout, ServiceBusy
 from pinsight.settings import Settings
 from pinsight.services.overview_cache import OverviewCache
 from pinsight.store import auth as auth_store
+from pinsight.store import db
+
+# A service call that meets a transient conflict (a deadlock, a serialization failure, a
+# uniqueness race) is run again from the start, at most this many times in all.
+ATTEMPTS = 4
 
 T = TypeVar("T")
 
@@ -28,18 +39,45 @@ class Runtime:
     token_cache: dict = field(default_factory=dict)
     analytics_rules: AnalyticsRules = field(default_factory=AnalyticsRules)
     overview_cache: OverviewCache = field(default_factory=OverviewCache)
+    _heavy_limiter: CapacityLimiter | None = None
 
-    def __post_init__(self) -> None:
-        # SQLite answers from local pages in microseconds: a thread hop would cost more
-        # than the query, so its calls run inline. Database servers wait on the network,
-        # so their calls go to the threadpool and never stall the event loop.
-        self.inline_io = self.engine.dialect.name == "sqlite"
+    def write(self) -> AbstractContextManager[Connection]:
+        """A write transaction (``store.db.writing``)."""
+        return db.writing(self.engine)
 
-    async def call(self, fn: Callable[..., T], *args, **kwargs) -> T:
-        """Run a (blocking) service call the cheapest safe way for this database."""
-        if self.inline_io:
-            return fn(*args, **kwargs)
-        return await to_thread.run_sync(lambda: fn(*args, **kwargs))
+    async def call(self, fn: Callable[..., T], *args, heavy: bool = False, **kwargs) -> T:
+        """Run a blocking service call in a worker thread, never on the event loop, so one
+        slow request cannot hold up the others. ``heavy`` calls (analytics, ingestion)
+        share a few threads of their own and queue for them, leaving the rest of the
+        threadpool to cheap requests."""
+        limiter = None
+        if heavy:
+            if self._heavy_limiter is None:
+                self._heavy_limiter = CapacityLimiter(max(1, self.settings.heavy_request_threads))
+            limiter = self._heavy_limiter
+        return await to_thread.run_sync(partial(self.run, fn, *args, **kwargs), limiter=limiter)
+
+    def run(self, fn: Callable[..., T], *args, **kwargs) -> T:
+        """Call ``fn`` (which opens its own transactions), again from the start when the
+        database reports a transient conflict; a conflict that persists, or a wait for a
+        lock past its limit, answers 503 with nothing written."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return fn(*args, **kwargs)
+            except IntegrityError:
+                # A concurrent request won a uniqueness race; running again sees its row.
+                if attempt >= 2:
+                    raise
+            except DBAPIError as exc:
+                failure = db.failure_kind(exc)
+                if failure is db.Failure.TIMEOUT:
+                    raise QueryTimeout() from exc
+                if failure is db.Failure.BUSY or (failure is db.Failure.CONFLICT and attempt == ATTEMPTS):
+                    raise ServiceBusy() from exc
+                if failure is None:
+                    raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+        raise AssertionError("unreachable")
 
     @classmethod
     def build(cls, engine: Engine, settings: Settings, clock: Clock | None = None) -> Runtime:

@@ -13,6 +13,7 @@ from pinsight.services.pages import paginate
 from pinsight.services.pins import render_pins
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
+from pinsight.store.locks import lock_owners
 
 
 def _load_section(conn, board, section_id: str):
@@ -45,7 +46,7 @@ def list_sections(rt: Runtime, principal: Principal, board_id: str, ad_account_i
 
 def create_section(rt: Runtime, principal: Principal, board_id: str, body: SectionBody, ad_account_id) -> dict:
     name = _clean_name(body)
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         if store.section_name_taken(conn, board["id"], name):
@@ -57,7 +58,7 @@ def create_section(rt: Runtime, principal: Principal, board_id: str, body: Secti
 
 def update_section(rt: Runtime, principal: Principal, board_id: str, section_id: str, body: SectionBody, ad_account_id) -> dict:
     name = _clean_name(body)
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         section = _load_section(conn, board, section_id)
@@ -68,8 +69,9 @@ def update_section(rt: Runtime, principal: Principal, board_id: str, section_id:
 
 
 def delete_section(rt: Runtime, principal: Principal, board_id: str, section_id: str, ad_account_id) -> None:
-    with rt.engine.begin() as conn:
+    with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
+        lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
         section = _load_section(conn, board, section_id)
         store.delete_section(conn, section["id"])

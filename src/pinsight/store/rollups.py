@@ -26,6 +26,7 @@ from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.catalog.pin_formats import pin_format_of, source_of
 from pinsight.store import changes
 from pinsight.store.bulk import bind_value, executemany
+from pinsight.store.locks import require_locked
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
@@ -108,7 +109,10 @@ def apply_deltas(conn: Connection, deltas: Iterable[Delta], pin_attributes: Mapp
 
 
 def apply(conn: Connection, increments: Increments) -> None:
-    """Add collected increments to both derived tables (not to the daily rows)."""
+    """Add collected increments to both derived tables (not to the daily rows). The caller
+    holds the owners' metrics locks (``store.locks``): the running totals are read, then
+    rewritten."""
+    require_locked(conn, {key[0] for key in increments.account})
     add_to_account_rows(conn, increments.account)
     _add_to_running_totals(conn, increments.running)
 
@@ -245,14 +249,16 @@ def forget_pins(conn: Connection, which) -> None:
     """Take the daily rows of the pins selected by ``which`` (a condition on ``pins``) out of
     the account totals. Call it just before deleting those pins: their running totals and
     daily rows go with them (ON DELETE CASCADE)."""
+    owners = conn.execute(select(pins.c.owner_id).where(which).distinct()).scalars().all()
+    require_locked(conn, owners)
     sums = {tuple(row[:6]): [-int(value) for value in row[6:]] for row in conn.execute(_account_sums(which))}
     add_to_account_rows(conn, sums)
-    owners = conn.execute(select(pins.c.owner_id).where(which).distinct()).scalars().all()
     changes.record(conn, ((owner_id, *changes.ALL_DAYS) for owner_id in owners))
 
 
 def rebuild(conn: Connection, owner_id: int) -> None:
     """Recompute this owner's derived rows from their daily rows."""
+    require_locked(conn, [owner_id])
     conn.execute(delete(account).where(account.c.owner_id == owner_id))
     conn.execute(insert(account).from_select([*ACCOUNT_KEYS, *STORED_COLUMNS], _account_sums(daily.c.owner_id == owner_id)))
 

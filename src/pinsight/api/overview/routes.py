@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from pinsight.api.responses import JSON
 from pinsight.domain.overview_period import InvalidPeriod
+from pinsight.errors import ServiceBusy
 from pinsight.services import overview
 from pinsight.services.api_keys import InvalidApiKey
 
@@ -20,12 +21,14 @@ async def _answer(request: Request, service) -> JSON:
     runtime = request.app.state.runtime
     params = dict(request.query_params)
     try:
-        return JSON(await runtime.call(service, runtime, params))
+        return JSON(await runtime.call(service, runtime, params, heavy=True))
     except InvalidApiKey:
         return JSON({"message": INVALID_KEY}, status_code=401)
     except overview.AccountNotFound:
         return JSON({"message": "No Pinterest account with this social_network_id is readable with this API key."},
                     status_code=404)
+    except ServiceBusy as busy:
+        return JSON({"message": busy.message}, status_code=busy.status, headers=busy.headers())
     except InvalidPeriod as invalid:
         return JSON({"message": "The given data was invalid.", "errors": invalid.errors}, status_code=422)
 

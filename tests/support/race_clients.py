@@ -1,0 +1,26 @@
+"""Client processes for the race tests: each sends its share of requests and returns the
+status codes it saw (module-level functions, so a spawned process can run them)."""
+
+from __future__ import annotations
+
+import httpx
+
+
+def send_event_batches(base_url: str, token: str, batches: list[list[dict]]) -> list[int]:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        return [client.post("/api/v1/events", json=batch).status_code for batch in batches]
+
+
+def send_daily_row_batches(base_url: str, token: str, batches: list[list[dict]]) -> list[int]:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        return [client.post("/api/v1/daily_metrics", json=batch).status_code for batch in batches]
+
+
+def delete_pins(base_url: str, token: str, pin_ids: list[str]) -> list[int]:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        return [client.delete(f"/v5/pins/{pin_id}").status_code for pin_id in pin_ids]
+
+
+def save_pins(base_url: str, token: str, board_id: str, pin_ids: list[str]) -> list[int]:
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        return [client.post(f"/v5/pins/{pin_id}/save", json={"board_id": board_id}).status_code for pin_id in pin_ids]

@@ -1,0 +1,33 @@
+"""The oracle for the derived metric tables: their rows as stored, and as a rebuild from
+the daily rows (``store.rollups.rebuild``) would make them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from pinsight.store import rollups
+from pinsight.store.locks import lock_owners
+from pinsight.store.tables import account_daily_metrics as account
+from pinsight.store.tables import pin_cumulative_metrics as running
+from pinsight.store.tables import pins
+from tests.support.transactions import rolled_back_write
+
+
+def derived_state(conn, owner_id: int) -> tuple[set, set]:
+    """The owner's account rollup rows (all-zero rows left by deletions add nothing and are
+    left out) and their pins' running-total rows."""
+    account_rows = {
+        tuple(row) for row in conn.execute(select(account).where(account.c.owner_id == owner_id)) if any(row[6:])
+    }
+    owned = select(pins.c.id).where(pins.c.owner_id == owner_id)
+    running_rows = {tuple(row) for row in conn.execute(select(running).where(running.c.pin_id.in_(owned)))}
+    return account_rows, running_rows
+
+
+def stored_and_rebuilt(engine: Engine, owner_id: int) -> tuple[tuple[set, set], tuple[set, set]]:
+    """The owner's derived rows as stored, and as rebuilt (the rebuild is rolled back)."""
+    with rolled_back_write(engine) as conn:
+        lock_owners(conn, [owner_id])
+        stored = derived_state(conn, owner_id)
+        rollups.rebuild(conn, owner_id)
+        return stored, derived_state(conn, owner_id)
