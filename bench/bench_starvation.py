@@ -146,16 +146,17 @@ def report(phases: list[Phase], args, rows: int, pins: int) -> None:
     print()
     print(f"archive: {pins} pins, {rows} daily rows; cheap read: GET /v5/pins/{{id}} of another user, "
           f"{args.connections} connections, {args.duration:.0f} s per phase; ONE server worker")
-    print(f"{'phase':48} {'reads/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p50 x':>6} {'p99 x':>6} {'rate x':>7}   heavy: n, median s, errors")
+    print(f"{'phase':58} {'reads/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'p50 x':>6} {'p99 x':>6} {'rate x':>7}   heavy: n, median s, errors")
     for phase in phases:
         run = phase.reads
         p50, p99 = percentile_ms(run, 0.5), percentile_ms(run, 0.99)
         base50, base99 = percentile_ms(idle, 0.5), percentile_ms(idle, 0.99)
         heavy = (f"{len(phase.heavy_times)}, {statistics.median(phase.heavy_times):.3f}, {phase.heavy_errors}"
                  if phase.heavy_times else "-")
-        print(f"{phase.name:48} {run.rps:9.0f} {p50:8.1f} {p99:8.1f} {p50 / base50:6.1f} {p99 / base99:6.1f} "
+        print(f"{phase.name:58} {run.rps:9.0f} {p50:8.1f} {p99:8.1f} {p50 / base50:6.1f} {p99 / base99:6.1f} "
               f"{idle.rps / run.rps if run.rps else float('inf'):7.2f}   {heavy}")
-    print("(p50 x, p99 x: the phase's latency over the idle phase's; rate x: idle rate over the phase's rate)")
+    print("(+ X: one more client sends X back to back during the phase; p50 x, p99 x: the phase's latency over the")
+    print(" idle phase's; rate x: idle rate over the phase's rate)")
 
 
 def main() -> int:
@@ -197,7 +198,7 @@ def main() -> int:
         with bench_analytics.served(db_url, today, workdir, "starvation") as base:
             phases.append(measure("idle", base, reader_token, read_path, args, token))
             for name, path in heavy_paths(today, pin_ids[:pins_done]).items():
-                phases.append(measure(f"+ 1 client looping: {name}", base, reader_token, read_path, args, token,
+                phases.append(measure(f"+ {name}", base, reader_token, read_path, args, token,
                                       lambda client, path=path: client.get(path).status_code))
             sent = iter(range(len(batches) * 1000))
 
@@ -205,7 +206,7 @@ def main() -> int:
                 body = batches[next(sent) % len(batches)]
                 return client.post("/api/v1/events", content=body, headers={"Content-Type": "application/json"}).status_code
 
-            phases.append(measure(f"+ 1 client ingesting {args.batch}-event batches", base, reader_token, read_path, args,
+            phases.append(measure(f"+ ingesting {args.batch}-event batches", base, reader_token, read_path, args,
                                   token, ingest))
         report(phases, args, rows, pins_done)
     finally:

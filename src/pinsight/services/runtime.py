@@ -81,7 +81,7 @@ class Runtime:
 
     @classmethod
     def build(cls, engine: Engine, settings: Settings, clock: Clock | None = None) -> Runtime:
-        with engine.begin() as conn:
+        with db.writing(engine) as conn:
             secret = auth_store.server_secret(conn, "bookmarks")
         clock = clock or Clock(today=parse_today(settings.today))
         # Built once, so a bad PINSIGHT_ANALYTICS_LOOKBACK_DAYS stops the server at start.
