@@ -40,6 +40,11 @@ class ServedProcesses:
         self.stop()
         raise RuntimeError("pinsight serve did not start")
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown, no cleanup."""
+        self._process.kill()
+        self._process.wait()
+
     def stop(self) -> None:
         self._process.terminate()
         try:
