@@ -107,11 +107,13 @@ def _epoch(moment) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
-def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, grant_type: str) -> dict:
-    """A new access token and a new refresh token, as the token endpoint returns them."""
-    access, lifetime, _ = issue_token(conn, rt, user_id=user_id, scopes=scopes, grant=grant_type, app_id=app["id"])
+def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, grant_type: str, family_id: int) -> dict:
+    """A new access token and a new refresh token of one family, as the token endpoint returns them."""
+    access, lifetime, _ = issue_token(
+        conn, rt, user_id=user_id, scopes=scopes, grant=grant_type, app_id=app["id"], family_id=family_id
+    )
     refresh, refresh_lifetime, refresh_expiry = issue_token(
-        conn, rt, user_id=user_id, scopes=refresh_scopes, grant=grant_type, kind="refresh", app_id=app["id"]
+        conn, rt, user_id=user_id, scopes=refresh_scopes, grant=grant_type, kind="refresh", app_id=app["id"], family_id=family_id
     )
     return {
         "access_token": access,
@@ -123,6 +125,34 @@ def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, gr
         "refresh_token_expires_at": _epoch(refresh_expiry),
         "scope": " ".join(sorted(scopes)),
     }
+
+
+def _invalid_refresh_token() -> OAuthError:
+    return OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
+
+
+def _rotate_refresh_token(conn, rt: Runtime, app, form: dict[str, str]) -> dict | None:
+    """Spend a refresh token for a new pair of its family; None when it was replayed.
+
+    Rotation (OAuth 2.0 Security BCP): each refresh token works once. A spent one coming
+    back means two parties hold it, and the server cannot tell the thief from the
+    client, so the whole family (from the code exchange on) is revoked.
+    """
+    refresh_token = form.get("refresh_token")
+    if not refresh_token:
+        raise OAuthError("Invalid request: 'refresh_token' is required.")
+    row = auth_store.get_token_by_hash(conn, secrets.digest(refresh_token))
+    if row is None or row["kind"] != "refresh" or row["app_id"] != app["id"] or row["expires_at"] <= rt.clock.now():
+        raise _invalid_refresh_token()
+    granted = frozenset(row["scopes"].split())
+    scopes = check_requested_scopes(form.get("scope"), default=granted)
+    if not scopes <= granted:
+        raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
+    if not auth_store.claim_refresh_token(conn, row["id"]):
+        auth_store.revoke_family(conn, row["family_id"])
+        return None
+    # Continuous refresh: the new refresh token gets a full lifetime of its own.
+    return _token_pair(conn, rt, app, row["user_id"], scopes, granted, "refresh_token", row["family_id"])
 
 
 def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
@@ -140,27 +170,12 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
             if claimed["redirect_uri"] != redirect_uri:
                 raise OAuthError("Invalid grant: redirect_uri does not match the authorization request.", code=283)
             scopes = frozenset(claimed["scopes"].split())
-            return _token_pair(conn, rt, app, claimed["user_id"], scopes, scopes, grant_type)
+            return _token_pair(conn, rt, app, claimed["user_id"], scopes, scopes, grant_type, family_id=new_id())
         if grant_type == "refresh_token":
-            refresh_token = form.get("refresh_token")
-            if not refresh_token:
-                raise OAuthError("Invalid request: 'refresh_token' is required.")
-            row = auth_store.get_token_by_hash(conn, secrets.digest(refresh_token))
-            if (
-                row is None
-                or row["kind"] != "refresh"
-                or row["revoked"]
-                or row["app_id"] != app["id"]
-                or row["expires_at"] <= rt.clock.now()
-            ):
-                raise OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
-            granted = frozenset(row["scopes"].split())
-            scopes = check_requested_scopes(form.get("scope"), default=granted)
-            if not scopes <= granted:
-                raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
-            # Continuous refresh: a new refresh token each time; the old one stays valid to its own expiry.
-            return _token_pair(conn, rt, app, row["user_id"], scopes, granted, grant_type)
-        if grant_type == CLIENT_CREDENTIALS:
+            rotated = _rotate_refresh_token(conn, rt, app, form)
+            if rotated is not None:
+                return rotated
+        elif grant_type == CLIENT_CREDENTIALS:
             if not form.get("scope"):
                 raise OAuthError("Invalid request: 'scope' is required for client_credentials.")
             scopes = check_requested_scopes(form.get("scope"))
@@ -172,4 +187,9 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
                 "expires_in": lifetime,
                 "scope": " ".join(sorted(scopes)),
             }
-    raise OAuthError("Invalid request: 'grant_type' must be authorization_code, refresh_token or client_credentials.")
+        else:
+            raise OAuthError(
+                "Invalid request: 'grant_type' must be authorization_code, refresh_token or client_credentials."
+            )
+    # A replayed refresh token: refused only now, after the block committed the family's revocation.
+    raise _invalid_refresh_token()

@@ -49,6 +49,25 @@ def revoke_token(conn: Connection, token_id: int) -> None:
     conn.execute(update(tokens).where(tokens.c.id == token_id).values(revoked=True))
 
 
+def claim_refresh_token(conn: Connection, token_id: int) -> bool:
+    """Spend a refresh token (mark it revoked); False if it was already spent or revoked.
+
+    The conditional UPDATE makes a refresh token single-use even under concurrent
+    requests: the second one waits for the first's row lock, then matches no row.
+    """
+    result = conn.execute(
+        update(tokens)
+        .where(tokens.c.id == token_id, tokens.c.kind == "refresh", tokens.c.revoked.is_(False))
+        .values(revoked=True)
+    )
+    return result.rowcount == 1
+
+
+def revoke_family(conn: Connection, family_id: int) -> None:
+    """Revoke every access and refresh token descending from one authorization."""
+    conn.execute(update(tokens).where(tokens.c.family_id == family_id, tokens.c.revoked.is_(False)).values(revoked=True))
+
+
 def insert_code(conn: Connection, **values) -> None:
     conn.execute(insert(auth_codes).values(**values))
 
