@@ -11,7 +11,7 @@ from pinsight.domain import secrets
 from pinsight.services.oauth import create_app
 from pinsight.store.tables import apps, tokens
 from tests.support.api import assert_error
-from tests.support.oauth import REDIRECT, authorize, basic, token_request
+from tests.support.oauth import REDIRECT, authorize, basic, consent_form, token_request
 
 
 @pytest.fixture
@@ -95,10 +95,8 @@ def test_consent_page_rejects_unknown_apps_and_redirects(server, oauth_app):
         f"{server.url}/oauth/", params={"client_id": oauth_app.app_id, "redirect_uri": "https://evil.example/", "response_type": "code"}
     )
     assert bad_redirect.status_code == 400 and "redirect_uri" in bad_redirect.text
-    denied = httpx.post(
-        f"{server.url}/oauth/",
-        data={"client_id": oauth_app.app_id, "redirect_uri": REDIRECT, "state": "s1", "decision": "deny", "username": "x"},
-    )
+    form = consent_form(server, oauth_app.app_id, scope="pins:read", state="s1")
+    denied = httpx.post(f"{server.url}/oauth/", data={**form, "decision": "deny", "username": "x"})
     assert denied.status_code == 302 and parse_qs(urlparse(denied.headers["location"]).query) == {"error": ["access_denied"], "state": ["s1"]}
 
 

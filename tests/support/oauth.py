@@ -27,7 +27,7 @@ def consent_form(server, app_id: str, scope: str = SCOPE, state: str | None = "x
     params = {"client_id": app_id, "redirect_uri": redirect_uri, "response_type": "code", "scope": scope}
     if state is not None:
         params["state"] = state
-    page = httpx.get(f"{server.url}/oauth/", params=params)
+    page = httpx.get(f"{server.url}/oauth/", params=params, trust_env=False)
     assert page.status_code == 200, page.text
     return hidden_fields(page.text)
 

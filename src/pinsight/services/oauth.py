@@ -46,8 +46,31 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
     return NewApp(str(app_id), secret, redirect_uris)
 
 
+# The longest value taken for each OAuth request field: far above any real one (ids have
+# at most 19 digits, credentials 48 characters, form tokens 75), so a longer value is refused with a
+# clear 400 before anything parses or stores it.
+FIELD_LIMITS = {
+    "client_id": 32,
+    "redirect_uri": 2048,
+    "response_type": 32,
+    "scope": 1024,
+    "state": 2048,
+    "grant_type": 64,
+    "code": 128,
+    "refresh_token": 128,
+    "username": 64,
+    "decision": 16,
+    "csrf_token": 128,
+}
+TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "refresh_token", "scope")
+_MAX_ID_DIGITS = 19  # BIGINT
+
+
 def _load_app(conn, client_id: str | None):
-    if not client_id or not (client_id.isascii() and client_id.isdigit()) or int(client_id) >= 2**63:
+    # The length check comes first: int() of thousands of digits is slow, and past 4,300 a ValueError.
+    if not client_id or len(client_id) > _MAX_ID_DIGITS or not (client_id.isascii() and client_id.isdigit()):
+        return None
+    if int(client_id) >= 2**63:
         return None
     return auth_store.get_app(conn, int(client_id))
 
@@ -62,6 +85,19 @@ def check_consent_request(rt: Runtime, client_id: str | None, redirect_uri: str 
             raise InvalidParameters("redirect_uri is not registered for this app.")
     scopes = check_requested_scopes(scope)
     return app["name"], scopes
+
+
+def _redirect_with(redirect_uri: str, query: dict[str, str], state: str | None) -> str:
+    if state is not None:
+        query = {**query, "state": state}
+    separator = "&" if "?" in redirect_uri else "?"
+    return f"{redirect_uri}{separator}{urlencode(query)}"
+
+
+def deny(rt: Runtime, client_id: str | None, redirect_uri: str | None, scope: str | None, state: str | None) -> str:
+    """The user said no: return the redirect URL telling the app so."""
+    check_consent_request(rt, client_id, redirect_uri, scope)
+    return _redirect_with(redirect_uri, {"error": "access_denied"}, state)
 
 
 def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None, username: str, state: str | None) -> str:
@@ -82,11 +118,7 @@ def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None
             expires_at=rt.clock.now() + timedelta(seconds=rt.settings.auth_code_ttl_seconds),
             used=False,
         )
-    query = {"code": code}
-    if state is not None:
-        query["state"] = state
-    separator = "&" if "?" in redirect_uri else "?"
-    return f"{redirect_uri}{separator}{urlencode(query)}"
+    return _redirect_with(redirect_uri, {"code": code}, state)
 
 
 def _client_from_basic(conn, authorization: str | None):
@@ -131,7 +163,7 @@ def _invalid_refresh_token() -> OAuthError:
     return OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
 
 
-def _rotate_refresh_token(conn, rt: Runtime, app, form: dict[str, str]) -> dict | None:
+def _rotate_refresh_token(conn, rt: Runtime, app, form: dict[str, str | None]) -> dict | None:
     """Spend a refresh token for a new pair of its family; None when it was replayed.
 
     Rotation (OAuth 2.0 Security BCP): each refresh token works once. A spent one coming
@@ -155,7 +187,7 @@ def _rotate_refresh_token(conn, rt: Runtime, app, form: dict[str, str]) -> dict 
     return _token_pair(conn, rt, app, row["user_id"], scopes, granted, "refresh_token", row["family_id"])
 
 
-def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
+def exchange(rt: Runtime, authorization: str | None, form: dict[str, str | None]) -> dict:
     """The token endpoint: authorization_code, refresh_token and client_credentials grants."""
     grant_type = form.get("grant_type")
     with rt.engine.begin() as conn:

@@ -11,11 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from pinsight.store.tables import apps, auth_codes, server_secrets, tokens, users
 
 
+def find_server_secret(conn: Connection, name: str) -> str | None:
+    """A per-database secret if it was made already (checking a signature needs no new one)."""
+    return conn.execute(select(server_secrets.c.value).where(server_secrets.c.name == name)).scalar()
+
+
 def server_secret(conn: Connection, name: str) -> str:
     """A per-database secret, made on first use (shared by every worker on that database)."""
-    row = conn.execute(select(server_secrets.c.value).where(server_secrets.c.name == name)).first()
-    if row:
-        return row[0]
+    found = find_server_secret(conn, name)
+    if found is not None:
+        return found
     try:
         with conn.begin_nested():
             conn.execute(insert(server_secrets).values(name=name, value=_secrets.token_hex(32)))
