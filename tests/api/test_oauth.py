@@ -1,6 +1,5 @@
 """OAuth: apps, the consent page, and the token endpoint's three grants."""
 
-import base64
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -12,39 +11,12 @@ from pinsight.domain import secrets
 from pinsight.services.oauth import create_app
 from pinsight.store.tables import apps, tokens
 from tests.support.api import assert_error
-
-REDIRECT = "https://client.example/callback"
+from tests.support.oauth import REDIRECT, authorize, basic, consent_form, token_request
 
 
 @pytest.fixture
 def oauth_app(runtime, user):
     return create_app(runtime, "Test scheduler", user.username, [REDIRECT])
-
-
-def basic(app_id: str, secret: str) -> dict:
-    return {"Authorization": "Basic " + base64.b64encode(f"{app_id}:{secret}".encode()).decode()}
-
-
-def authorize(server, oauth_app, username, scope="boards:read,pins:read,user_accounts:read", state="xyz") -> str:
-    page = httpx.get(
-        f"{server.url}/oauth/",
-        params={"client_id": oauth_app.app_id, "redirect_uri": REDIRECT, "response_type": "code", "scope": scope, "state": state},
-    )
-    assert page.status_code == 200 and "Test scheduler" in page.text and "boards:read" in page.text
-    decision = httpx.post(
-        f"{server.url}/oauth/",
-        data={"client_id": oauth_app.app_id, "redirect_uri": REDIRECT, "scope": scope, "state": state, "username": username, "decision": "allow"},
-    )
-    assert decision.status_code == 302
-    location = urlparse(decision.headers["location"])
-    assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
-    query = parse_qs(location.query)
-    assert query["state"] == [state]
-    return query["code"][0]
-
-
-def token_request(server, oauth_app, **form):
-    return httpx.post(f"{server.url}/v5/oauth/token", data=form, headers=basic(oauth_app.app_id, oauth_app.app_secret))
 
 
 def test_authorization_code_then_refresh(server, oauth_app, user):
@@ -70,10 +42,12 @@ def test_authorization_code_then_refresh(server, oauth_app, user):
     assert new["response_type"] == "refresh_token" and new["access_token"] != body["access_token"]
     assert new["refresh_token"] and new["refresh_token_expires_at"] > 0
     assert httpx.get(f"{server.url}/v5/user_account", headers={"Authorization": f"Bearer {new['access_token']}"}).status_code == 200
-    narrowed = token_request(server, oauth_app, grant_type="refresh_token", refresh_token=body["refresh_token"], scope="pins:read")
-    assert narrowed.json()["scope"] == "pins:read"
-    widened = token_request(server, oauth_app, grant_type="refresh_token", refresh_token=body["refresh_token"], scope="ads:write")
+    # A refused request does not spend the refresh token; each refresh hands out the next one.
+    widened = token_request(server, oauth_app, grant_type="refresh_token", refresh_token=new["refresh_token"], scope="ads:write")
     assert_error(widened, 400)
+    narrowed = token_request(server, oauth_app, grant_type="refresh_token", refresh_token=new["refresh_token"], scope="pins:read")
+    assert narrowed.status_code == 200, narrowed.text
+    assert narrowed.json()["scope"] == "pins:read"
     # A refresh token is not an access token.
     assert_error(httpx.get(f"{server.url}/v5/user_account", headers={"Authorization": f"Bearer {body['refresh_token']}"}), 401)
 
@@ -121,10 +95,8 @@ def test_consent_page_rejects_unknown_apps_and_redirects(server, oauth_app):
         f"{server.url}/oauth/", params={"client_id": oauth_app.app_id, "redirect_uri": "https://evil.example/", "response_type": "code"}
     )
     assert bad_redirect.status_code == 400 and "redirect_uri" in bad_redirect.text
-    denied = httpx.post(
-        f"{server.url}/oauth/",
-        data={"client_id": oauth_app.app_id, "redirect_uri": REDIRECT, "state": "s1", "decision": "deny", "username": "x"},
-    )
+    form = consent_form(server, oauth_app.app_id, scope="pins:read", state="s1")
+    denied = httpx.post(f"{server.url}/oauth/", data={**form, "decision": "deny", "username": "x"})
     assert denied.status_code == 302 and parse_qs(urlparse(denied.headers["location"]).query) == {"error": ["access_denied"], "state": ["s1"]}
 
 

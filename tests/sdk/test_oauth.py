@@ -17,6 +17,7 @@ from pinterest.utils.sdk_exceptions import SdkException
 
 from pinsight.services.oauth import create_app
 from tests.sdk.helpers import as_model, unique
+from tests.support.oauth import consent_form
 
 REDIRECT_URI = "http://localhost:8085/callback"
 SCOPES = "boards:read,pins:read,user_accounts:read"
@@ -24,19 +25,8 @@ SCOPES = "boards:read,pins:read,user_accounts:read"
 
 def _authorize(sdk_server, app, username: str) -> str:
     """Approve the app on the consent page as `username`; return the authorization code."""
-    response = httpx.post(
-        f"{sdk_server.url}/oauth/",
-        data={
-            "client_id": app.app_id,
-            "redirect_uri": REDIRECT_URI,
-            "response_type": "code",
-            "scope": SCOPES,
-            "state": "xyz-123",
-            "username": username,
-            "decision": "allow",
-        },
-        trust_env=False,
-    )
+    form = consent_form(sdk_server, app.app_id, scope=SCOPES, state="xyz-123", redirect_uri=REDIRECT_URI)
+    response = httpx.post(f"{sdk_server.url}/oauth/", data={**form, "username": username, "decision": "allow"}, trust_env=False)
     assert response.status_code == 302, response.text
     location = urlsplit(response.headers["location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT_URI

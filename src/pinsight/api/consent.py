@@ -3,16 +3,18 @@ approves an app's authorization request, standing in for pinterest.com/oauth/.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from html import escape
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from pinsight.api.deps import RuntimeDep
-from pinsight.errors import ApiError
-from pinsight.services import oauth
-from pinsight.store import content as content_store
+from pinsight.api.forms import parse_form, read_fields
+from pinsight.errors import ApiError, Forbidden
+from pinsight.services import consent
+from pinsight.services.consent import AUTHORIZATION_FIELDS, AuthorizationRequest
+from pinsight.services.oauth import FIELD_LIMITS
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,48 +35,60 @@ button.deny{{background:#efefef;color:#211922}} li{{font-family:monospace}}</sty
 _ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pinsight: authorization error</title></head>
 <body><h1>Authorization request rejected</h1><p>{message}</p></body></html>"""
 
-_FIELDS = ("client_id", "redirect_uri", "response_type", "scope", "state")
+# On every answer: no other site may frame the page (clickjacking the Allow button), and
+# no cache keeps a form token.
+_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+_FORM_FIELDS = (*AUTHORIZATION_FIELDS, "username", "decision", "csrf_token")
+
+
+def _error_page(error: ApiError) -> HTMLResponse:
+    # A refused forgery is a 403; every other bad request, whatever its API status, a 400.
+    status = 403 if isinstance(error, Forbidden) else 400
+    return HTMLResponse(_ERROR_PAGE.format(message=escape(error.message)), status_code=status, headers=_HEADERS)
+
+
+def _check_same_origin(request: Request) -> None:
+    # Browsers send Origin on cross-site POSTs; a form posted from another site is refused outright.
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if origin is not None and origin.lower() != own.lower():
+        raise Forbidden("This form may only be submitted from this server's own consent page.")
 
 
 @router.get("/oauth/")
 def consent_page(request: Request, rt: RuntimeDep):
-    params = {name: request.query_params.get(name) for name in _FIELDS}
     try:
-        if params["response_type"] not in (None, "code"):
-            raise ApiError("response_type must be 'code'.")
-        app_name, scopes = oauth.check_consent_request(rt, params["client_id"], params["redirect_uri"], params["scope"])
+        authorization = AuthorizationRequest(**read_fields(request.query_params, AUTHORIZATION_FIELDS, FIELD_LIMITS))
+        page = consent.consent_page(rt, authorization)
     except ApiError as error:
-        return HTMLResponse(_ERROR_PAGE.format(message=escape(error.message)), status_code=400)
-    with rt.engine.connect() as conn:
-        usernames = content_store.list_usernames(conn)
-    hidden = "".join(
-        f'<input type="hidden" name="{name}" value="{escape(value)}">' for name, value in params.items() if value is not None
-    )
+        return _error_page(error)
+    hidden = {**asdict(authorization), "csrf_token": page.form_token}
     return HTMLResponse(
         _PAGE.format(
-            app=escape(app_name),
-            scopes="".join(f"<li>{escape(scope)}</li>" for scope in sorted(scopes)),
-            users="".join(f'<option value="{escape(u)}">{escape(u)}</option>' for u in usernames),
-            hidden=hidden,
-        )
+            app=escape(page.app_name),
+            scopes="".join(f"<li>{escape(scope)}</li>" for scope in sorted(page.scopes)),
+            users="".join(f'<option value="{escape(u)}">{escape(u)}</option>' for u in page.usernames),
+            hidden="".join(
+                f'<input type="hidden" name="{name}" value="{escape(value)}">' for name, value in hidden.items() if value is not None
+            ),
+        ),
+        headers=_HEADERS,
     )
 
 
 @router.post("/oauth/")
 async def consent_decision(request: Request, rt: RuntimeDep):
-    form = await request.form()
-    values = {name: form.get(name) for name in (*_FIELDS, "username", "decision")}
     try:
-        if values["decision"] != "allow":
-            oauth.check_consent_request(rt, values["client_id"], values["redirect_uri"], values["scope"])
-            query = {"error": "access_denied"}
-            if values["state"] is not None:
-                query["state"] = values["state"]
-            separator = "&" if "?" in values["redirect_uri"] else "?"
-            return RedirectResponse(f"{values['redirect_uri']}{separator}{urlencode(query)}", status_code=302)
-        location = oauth.grant_code(
-            rt, values["client_id"], values["redirect_uri"], values["scope"], values["username"] or "", values["state"]
+        _check_same_origin(request)
+        values = read_fields(await parse_form(request, max_fields=2 * len(_FORM_FIELDS)), _FORM_FIELDS, FIELD_LIMITS)
+        authorization = AuthorizationRequest(**{name: values[name] for name in AUTHORIZATION_FIELDS})
+        location = await rt.call(
+            consent.answer, rt, authorization, values["csrf_token"], values["username"] or "", values["decision"] == "allow"
         )
     except ApiError as error:
-        return HTMLResponse(_ERROR_PAGE.format(message=escape(error.message)), status_code=400)
-    return RedirectResponse(location, status_code=302)
+        return _error_page(error)
+    return RedirectResponse(location, status_code=302, headers=_HEADERS)

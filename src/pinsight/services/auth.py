@@ -99,17 +99,23 @@ def issue_token(
     grant: str,
     kind: str = "access",
     app_id: int | None = None,
+    family_id: int | None = None,
 ) -> tuple[str, int, object]:
-    """Store a new token's hash; return (token, lifetime in seconds, expiry)."""
+    """Store a new token's hash; return (token, lifetime in seconds, expiry).
+
+    ``family_id`` ties the token to the authorization it descends from; without one the
+    token is a family of its own.
+    """
     if kind == "access":
         token, lifetime = secrets.mint(secrets.ACCESS_PREFIX), rt.settings.access_token_ttl_seconds
     else:
         token, lifetime = secrets.mint(secrets.REFRESH_PREFIX), rt.settings.refresh_token_ttl_seconds
     now = rt.clock.now()
     expires_at = now + timedelta(seconds=lifetime)
+    token_id = new_id()
     auth_store.insert_token(
         conn,
-        id=new_id(),
+        id=token_id,
         token_hash=secrets.digest(token),
         kind=kind,
         grant=grant,
@@ -119,6 +125,7 @@ def issue_token(
         expires_at=expires_at,
         revoked=False,
         created_at=now,
+        family_id=family_id or token_id,
     )
     return token, lifetime, expires_at
 

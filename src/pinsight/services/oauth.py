@@ -46,8 +46,31 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
     return NewApp(str(app_id), secret, redirect_uris)
 
 
+# The longest value taken for each OAuth request field: far above any real one (ids have
+# at most 19 digits, credentials 48 characters, form tokens 75), so a longer value is refused with a
+# clear 400 before anything parses or stores it.
+FIELD_LIMITS = {
+    "client_id": 32,
+    "redirect_uri": 2048,
+    "response_type": 32,
+    "scope": 1024,
+    "state": 2048,
+    "grant_type": 64,
+    "code": 128,
+    "refresh_token": 128,
+    "username": 64,
+    "decision": 16,
+    "csrf_token": 128,
+}
+TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "refresh_token", "scope")
+_MAX_ID_DIGITS = 19  # BIGINT
+
+
 def _load_app(conn, client_id: str | None):
-    if not client_id or not (client_id.isascii() and client_id.isdigit()) or int(client_id) >= 2**63:
+    # The length check comes first: int() of thousands of digits is slow, and past 4,300 a ValueError.
+    if not client_id or len(client_id) > _MAX_ID_DIGITS or not (client_id.isascii() and client_id.isdigit()):
+        return None
+    if int(client_id) >= 2**63:
         return None
     return auth_store.get_app(conn, int(client_id))
 
@@ -62,6 +85,19 @@ def check_consent_request(rt: Runtime, client_id: str | None, redirect_uri: str 
             raise InvalidParameters("redirect_uri is not registered for this app.")
     scopes = check_requested_scopes(scope)
     return app["name"], scopes
+
+
+def _redirect_with(redirect_uri: str, query: dict[str, str], state: str | None) -> str:
+    if state is not None:
+        query = {**query, "state": state}
+    separator = "&" if "?" in redirect_uri else "?"
+    return f"{redirect_uri}{separator}{urlencode(query)}"
+
+
+def deny(rt: Runtime, client_id: str | None, redirect_uri: str | None, scope: str | None, state: str | None) -> str:
+    """The user said no: return the redirect URL telling the app so."""
+    check_consent_request(rt, client_id, redirect_uri, scope)
+    return _redirect_with(redirect_uri, {"error": "access_denied"}, state)
 
 
 def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None, username: str, state: str | None) -> str:
@@ -82,11 +118,7 @@ def grant_code(rt: Runtime, client_id: str, redirect_uri: str, scope: str | None
             expires_at=rt.clock.now() + timedelta(seconds=rt.settings.auth_code_ttl_seconds),
             used=False,
         )
-    query = {"code": code}
-    if state is not None:
-        query["state"] = state
-    separator = "&" if "?" in redirect_uri else "?"
-    return f"{redirect_uri}{separator}{urlencode(query)}"
+    return _redirect_with(redirect_uri, {"code": code}, state)
 
 
 def _client_from_basic(conn, authorization: str | None):
@@ -107,11 +139,13 @@ def _epoch(moment) -> int:
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
-def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, grant_type: str) -> dict:
-    """A new access token and a new refresh token, as the token endpoint returns them."""
-    access, lifetime, _ = issue_token(conn, rt, user_id=user_id, scopes=scopes, grant=grant_type, app_id=app["id"])
+def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, grant_type: str, family_id: int) -> dict:
+    """A new access token and a new refresh token of one family, as the token endpoint returns them."""
+    access, lifetime, _ = issue_token(
+        conn, rt, user_id=user_id, scopes=scopes, grant=grant_type, app_id=app["id"], family_id=family_id
+    )
     refresh, refresh_lifetime, refresh_expiry = issue_token(
-        conn, rt, user_id=user_id, scopes=refresh_scopes, grant=grant_type, kind="refresh", app_id=app["id"]
+        conn, rt, user_id=user_id, scopes=refresh_scopes, grant=grant_type, kind="refresh", app_id=app["id"], family_id=family_id
     )
     return {
         "access_token": access,
@@ -125,7 +159,35 @@ def _token_pair(conn, rt: Runtime, app, user_id: int, scopes, refresh_scopes, gr
     }
 
 
-def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> dict:
+def _invalid_refresh_token() -> OAuthError:
+    return OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
+
+
+def _rotate_refresh_token(conn, rt: Runtime, app, form: dict[str, str | None]) -> dict | None:
+    """Spend a refresh token for a new pair of its family; None when it was replayed.
+
+    Rotation (OAuth 2.0 Security BCP): each refresh token works once. A spent one coming
+    back means two parties hold it, and the server cannot tell the thief from the
+    client, so the whole family (from the code exchange on) is revoked.
+    """
+    refresh_token = form.get("refresh_token")
+    if not refresh_token:
+        raise OAuthError("Invalid request: 'refresh_token' is required.")
+    row = auth_store.get_token_by_hash(conn, secrets.digest(refresh_token))
+    if row is None or row["kind"] != "refresh" or row["app_id"] != app["id"] or row["expires_at"] <= rt.clock.now():
+        raise _invalid_refresh_token()
+    granted = frozenset(row["scopes"].split())
+    scopes = check_requested_scopes(form.get("scope"), default=granted)
+    if not scopes <= granted:
+        raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
+    if not auth_store.claim_refresh_token(conn, row["id"]):
+        auth_store.revoke_family(conn, row["family_id"])
+        return None
+    # Continuous refresh: the new refresh token gets a full lifetime of its own.
+    return _token_pair(conn, rt, app, row["user_id"], scopes, granted, "refresh_token", row["family_id"])
+
+
+def exchange(rt: Runtime, authorization: str | None, form: dict[str, str | None]) -> dict:
     """The token endpoint: authorization_code, refresh_token and client_credentials grants."""
     grant_type = form.get("grant_type")
     with rt.write() as conn:
@@ -140,27 +202,12 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
             if claimed["redirect_uri"] != redirect_uri:
                 raise OAuthError("Invalid grant: redirect_uri does not match the authorization request.", code=283)
             scopes = frozenset(claimed["scopes"].split())
-            return _token_pair(conn, rt, app, claimed["user_id"], scopes, scopes, grant_type)
+            return _token_pair(conn, rt, app, claimed["user_id"], scopes, scopes, grant_type, family_id=new_id())
         if grant_type == "refresh_token":
-            refresh_token = form.get("refresh_token")
-            if not refresh_token:
-                raise OAuthError("Invalid request: 'refresh_token' is required.")
-            row = auth_store.get_token_by_hash(conn, secrets.digest(refresh_token))
-            if (
-                row is None
-                or row["kind"] != "refresh"
-                or row["revoked"]
-                or row["app_id"] != app["id"]
-                or row["expires_at"] <= rt.clock.now()
-            ):
-                raise OAuthError("Invalid grant: the refresh token is invalid, expired or revoked.", code=283)
-            granted = frozenset(row["scopes"].split())
-            scopes = check_requested_scopes(form.get("scope"), default=granted)
-            if not scopes <= granted:
-                raise OAuthError("Invalid scope: a refreshed token cannot gain scopes.", code=283)
-            # Continuous refresh: a new refresh token each time; the old one stays valid to its own expiry.
-            return _token_pair(conn, rt, app, row["user_id"], scopes, granted, grant_type)
-        if grant_type == CLIENT_CREDENTIALS:
+            rotated = _rotate_refresh_token(conn, rt, app, form)
+            if rotated is not None:
+                return rotated
+        elif grant_type == CLIENT_CREDENTIALS:
             if not form.get("scope"):
                 raise OAuthError("Invalid request: 'scope' is required for client_credentials.")
             scopes = check_requested_scopes(form.get("scope"))
@@ -172,4 +219,9 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str]) -> di
                 "expires_in": lifetime,
                 "scope": " ".join(sorted(scopes)),
             }
-    raise OAuthError("Invalid request: 'grant_type' must be authorization_code, refresh_token or client_credentials.")
+        else:
+            raise OAuthError(
+                "Invalid request: 'grant_type' must be authorization_code, refresh_token or client_credentials."
+            )
+    # A replayed refresh token: refused only now, after the block committed the family's revocation.
+    raise _invalid_refresh_token()

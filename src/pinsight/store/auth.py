@@ -11,11 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from pinsight.store.tables import apps, auth_codes, server_secrets, tokens, users
 
 
+def find_server_secret(conn: Connection, name: str) -> str | None:
+    """A per-database secret if it was made already (checking a signature needs no new one)."""
+    return conn.execute(select(server_secrets.c.value).where(server_secrets.c.name == name)).scalar()
+
+
 def server_secret(conn: Connection, name: str) -> str:
     """A per-database secret, made on first use (shared by every worker on that database)."""
-    row = conn.execute(select(server_secrets.c.value).where(server_secrets.c.name == name)).first()
-    if row:
-        return row[0]
+    found = find_server_secret(conn, name)
+    if found is not None:
+        return found
     try:
         with conn.begin_nested():
             conn.execute(insert(server_secrets).values(name=name, value=_secrets.token_hex(32)))
@@ -47,6 +52,25 @@ def get_token_by_hash(conn: Connection, token_hash: str):
 
 def revoke_token(conn: Connection, token_id: int) -> None:
     conn.execute(update(tokens).where(tokens.c.id == token_id).values(revoked=True))
+
+
+def claim_refresh_token(conn: Connection, token_id: int) -> bool:
+    """Spend a refresh token (mark it revoked); False if it was already spent or revoked.
+
+    The conditional UPDATE makes a refresh token single-use even under concurrent
+    requests: the second one waits for the first's row lock, then matches no row.
+    """
+    result = conn.execute(
+        update(tokens)
+        .where(tokens.c.id == token_id, tokens.c.kind == "refresh", tokens.c.revoked.is_(False))
+        .values(revoked=True)
+    )
+    return result.rowcount == 1
+
+
+def revoke_family(conn: Connection, family_id: int) -> None:
+    """Revoke every access and refresh token descending from one authorization."""
+    conn.execute(update(tokens).where(tokens.c.family_id == family_id, tokens.c.revoked.is_(False)).values(revoked=True))
 
 
 def insert_code(conn: Connection, **values) -> None:

@@ -78,7 +78,12 @@ tokens = Table(
     Column("expires_at", DateTime(timezone=False), nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=False), nullable=False),
+    # The tokens descending from one authorization (a code exchange and every refresh after
+    # it) share the id of their family, so a replayed refresh token revokes them all. A token
+    # issued on its own (client_credentials, cli) is a family of one: its own id.
+    Column("family_id", BigInteger, nullable=False),
 )
+Index("ix_tokens_family_id", tokens.c.family_id)
 
 auth_codes = Table(
     "auth_codes",
