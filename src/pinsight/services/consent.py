@@ -57,9 +57,12 @@ def consent_page(rt: Runtime, request: AuthorizationRequest) -> ConsentPage:
     """Validate the request; return what the page shows and its form's token."""
     _check_response_type(request)
     app_name, scopes = oauth.check_consent_request(rt, request.client_id, request.redirect_uri, request.scope)
-    with rt.engine.begin() as conn:  # begin: the form secret is made on first use
-        secret = auth_store.server_secret(conn, FORM_SECRET_NAME)
+    with rt.engine.connect() as conn:
+        secret = auth_store.find_server_secret(conn, FORM_SECRET_NAME)
         usernames = content_store.list_usernames(conn)
+    if secret is None:  # made on first use: only then does a page view write
+        with rt.write() as conn:
+            secret = auth_store.server_secret(conn, FORM_SECRET_NAME)
     return ConsentPage(app_name, scopes, usernames, form_tokens.issue(secret.encode(), astuple(request), _now()))
 
 
