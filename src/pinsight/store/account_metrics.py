@@ -269,16 +269,18 @@ def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_
     return top_from_daily_rows(conn, flt, columns, sort_by, limit, privacies)
 
 
-def _on_boards(flt: AccountFilter, privacies: Sequence[str]) -> list:
-    """No condition when every privacy is allowed; otherwise the owner's pins on boards of ``privacies``."""
+def _on_readable_boards(flt: AccountFilter, privacies: Sequence[str], pin_id) -> list:
+    """Conditions keeping ``pin_id`` to the owner's pins on boards of ``privacies`` (none
+    when every privacy is allowed)."""
     if set(BOARD_PRIVACIES) <= set(privacies):
         return []
-    allowed = (
+    readable = (
         select(pins.c.id)
         .join(boards, boards.c.id == pins.c.board_id)
         .where(pins.c.owner_id == flt.owner_id, boards.c.privacy.in_(list(privacies)))
+        .correlate(None)  # a list of its own, whatever tables the outer query reads
     )
-    return [allowed]
+    return [pin_id.in_(readable)]
 
 
 def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
@@ -287,7 +289,7 @@ def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
         .select_from(_rows_from(flt))
-        .where(*_conditions(conn, flt), *(daily.c.pin_id.in_(allowed) for allowed in _on_boards(flt, privacies)))
+        .where(*_conditions(conn, flt), *_on_readable_boards(flt, privacies, daily.c.pin_id))
         .group_by(daily.c.pin_id)
         .order_by(score.desc(), daily.c.pin_id.asc())
         .limit(limit)
@@ -324,7 +326,7 @@ def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Seque
             *(before[name].label(f"start_{name}") for name in inputs),
         )
         .where(pins.c.owner_id == flt.owner_id, *_pin_conditions(conn, flt),
-               *(pins.c.id.in_(allowed) for allowed in _on_boards(flt, privacies)))
+               *_on_readable_boards(flt, privacies, pins.c.id))
         .subquery()
     )
 
