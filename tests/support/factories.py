@@ -74,3 +74,16 @@ def backdate_pin(runtime: Runtime, pin_id: str, days: int) -> None:
 
     with runtime.engine.begin() as conn:
         conn.execute(update(pins).where(pins.c.id == int(pin_id)).values(created_at=runtime.clock.now() - timedelta(days=days)))
+
+
+def set_role(runtime: Runtime, ad_account_id: str, user: TestUser, role: str | None) -> None:
+    """Give ``user`` exactly ``role`` on the ad account (None: no role at all)."""
+    from sqlalchemy import delete
+
+    from pinsight.store.tables import ad_account_roles
+
+    with runtime.engine.begin() as conn:
+        conn.execute(delete(ad_account_roles).where(ad_account_roles.c.ad_account_id == int(ad_account_id),
+                                                    ad_account_roles.c.user_id == int(user.id)))
+        if role is not None:
+            ads_store.grant_role(conn, int(ad_account_id), int(user.id), role)

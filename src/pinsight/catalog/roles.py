@@ -2,7 +2,8 @@
 
 Pinterest's rule (stated per operation in the spec): for content on public or
 protected boards, Owner, Admin, Analyst or Campaign Manager; for secret content,
-Owner or Admin.
+Owner or Admin. The same rule decides what lists and rankings of the owner's content
+show a delegate (``services.access.readable_privacies``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ ROLES: tuple[str, ...] = (
     "PROFILE_MANAGER",
     "PROFILE_PUBLISHER",
 )
+
+BOARD_PRIVACIES: tuple[str, ...] = ("PUBLIC", "PROTECTED", "SECRET")
 
 CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})

@@ -32,6 +32,10 @@ Responses:
   the days still being counted, READY otherwise. ``date_availability`` says the data is
   not real-time and gives the end (UTC, in epoch milliseconds) of the latest READY day.
 * ``created_in_last_n_days`` (only 30) keeps Pins created in the last 30 days.
+* Privacy: the account totals count every Pin (they are account analytics, which the
+  analytics roles may read), but the top Pins lists rank only the Pins the caller could
+  read one by one (``access.readable_privacies``): a Pin on a secret board takes part
+  only with ``pins:read_secret`` and, through ``ad_account_id``, an Owner or Admin role.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from pinsight.catalog.metrics import (
 from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import data_status, validate_period
 from pinsight.errors import InvalidParameters
-from pinsight.services.access import resolve_actor
+from pinsight.services.access import readable_privacies, resolve_actor
 from pinsight.services.analytics import SeriesPlan, build_series
 from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
@@ -111,7 +115,7 @@ def _filter(conn, rt: Runtime, principal: Principal, ad_account_id, *, start_dat
         creative_types=creative_types,
         created_since=created_since,
     )
-    return flt, period, today, rules
+    return flt, period, today, rules, actor
 
 
 def _split_keys(flt: store.AccountFilter, split_field: str) -> tuple[str, ...]:
@@ -133,7 +137,7 @@ def user_account_analytics(rt: Runtime, principal: Principal, *, start_date, end
     names = parse_metric_types(metric_types or [], USER_ACCOUNT_METRICS) or list(USER_ACCOUNT_METRICS)
     columns = base_columns_for(names)
     with rt.engine.connect() as conn:
-        flt, period, today, rules = _filter(
+        flt, period, today, rules, _actor = _filter(
             conn, rt, principal, ad_account_id, start_date=start_date, end_date=end_date,
             from_claimed_content=from_claimed_content, pin_format=pin_format, app_types=app_types,
             content_type=content_type, source=source,
@@ -165,9 +169,9 @@ def _top(rt: Runtime, principal: Principal, *, sort_by, sort_options, metric_opt
         names.append(sort_by)
     columns = base_columns_for(names)
     with rt.engine.connect() as conn:
-        flt, period, today, rules = _filter(conn, rt, principal, filters.pop("ad_account_id"),
-                                            creative_types=creative_types, **filters)
-        rows = store.top_pins(conn, flt, columns, sort_by, num_of_pins)
+        flt, period, today, rules, actor = _filter(conn, rt, principal, filters.pop("ad_account_id"),
+                                                   creative_types=creative_types, **filters)
+        rows = store.top_pins(conn, flt, columns, sort_by, num_of_pins, readable_privacies(actor))
     status = data_status(period.end, today, None, rules)
     pins = []
     for row in rows:

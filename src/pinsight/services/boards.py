@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pinsight.api.schemas.content import BoardCreate, BoardUpdate
 from pinsight.domain.ids import new_id
-from pinsight.errors import BoardNotFound, Forbidden, InvalidParameters, MissingScope
+from pinsight.errors import BoardNotFound, Forbidden, InvalidParameters
 from pinsight.services import render
-from pinsight.services.access import Actor, can_see, check_secret, parse_id, resolve_actor
+from pinsight.services.access import Actor, can_see, check_secret, may_read_secret, parse_id, resolve_actor
 from pinsight.services.auth import Principal
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
@@ -20,14 +20,6 @@ PRIVACY_FILTERS = {
     "SECRET": ("SECRET",),
     "PUBLIC_AND_SECRET": ("PUBLIC", "SECRET"),
 }
-
-
-def _may_read_secret(actor: Actor, area: str = "boards") -> bool:
-    try:
-        check_secret(actor, area, write=False)
-    except (MissingScope, Forbidden):
-        return False
-    return True
 
 
 def render_boards(conn, rows) -> list[dict]:
@@ -62,7 +54,7 @@ def list_boards(rt: Runtime, principal: Principal, ad_account_id, privacy, bookm
         if "SECRET" in privacies:
             if privacy in ("SECRET", "PUBLIC_AND_SECRET"):
                 check_secret(actor, "boards", write=False)
-            elif not _may_read_secret(actor):
+            elif not may_read_secret(actor, "boards"):
                 privacies = tuple(p for p in privacies if p != "SECRET")
         rows, next_bookmark = paginate(
             rt,

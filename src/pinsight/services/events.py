@@ -16,6 +16,9 @@ content counts once, and with different content is an error.
 A good batch is applied in one transaction: its new event ids are recorded, and its new
 events, summed in Python per daily row (and per derived-table row), are added to the
 stored rows, one upsert per table.
+
+Over the API, events of a pin on a secret board need ``pins:write_secret``
+(``ingest.check_secret_pins``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.errors import ApiError
 from pinsight.services.auth import Principal
-from pinsight.services.ingest import BatchRejected, Problem, parse_batch
+from pinsight.services.ingest import BatchRejected, Problem, check_secret_pins, parse_batch
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
 from pinsight.store import events as events_store
@@ -186,7 +189,9 @@ def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     user_id = principal.user_id
     with rt.write() as conn:
         lock_owners(conn, [user_id])
-        pins = content_store.get_pins_brief(conn, _pin_ids(items))
+        pin_ids = _pin_ids(items)
+        check_secret_pins(conn, principal, pin_ids)
+        pins = content_store.get_pins_brief(conn, pin_ids)
         events, problems = check_events(items, pins, user_id, rt.clock.today())
         if problems:
             raise BatchRejected(problems, len(items))

@@ -4,6 +4,10 @@ A batch is a JSON array or NDJSON. Every row is checked first; one bad row rejec
 whole batch (each problem reported by position, nothing written); a good batch is
 written in one transaction. Rows are keyed by (pin, day, app type, traffic), and a row
 replaces what that key held, so sending a batch again changes nothing.
+
+Metrics of a pin on a secret board are secret content: over the API, a batch that
+touches one needs a token with ``pins:write_secret`` (``check_secret_pins``), or it is
+refused whole (403).
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import json
 from dataclasses import dataclass
 
 from pinsight.catalog.metrics import CATALOGUE
+from pinsight.catalog.scopes import SECRET_WRITE_SCOPES
 from pinsight.domain.analytics_period import parse_day
 from pinsight.errors import ApiError
+from pinsight.services.access import Actor, check_secret
 from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
@@ -146,6 +152,16 @@ def check_rows(conn, items: list, user_id: int, today, first_position: int = 0) 
     return rows, problems
 
 
+def check_secret_pins(conn, principal: Principal, pin_ids: list[int]) -> None:
+    """Refuse (403) a batch that writes metrics of the caller's pins on secret boards
+    without ``pins:write_secret``. Other users' pins are left to the row checks, which
+    report them as not found whatever their board."""
+    if principal.has(SECRET_WRITE_SCOPES["pins"]):
+        return
+    if content_store.pins_on_secret_boards(conn, principal.user_id, pin_ids):
+        check_secret(Actor(principal, principal.user_id), "pins", write=True)
+
+
 def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     """The API's batch: applied whole, or rejected whole with every problem listed."""
     items = parse_batch(raw)
@@ -155,6 +171,7 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
         raise ApiError(f"A batch holds at most {MAX_ROWS} rows; this one has {len(items)}.")
     with rt.write() as conn:
         lock_owners(conn, [principal.user_id])
+        check_secret_pins(conn, principal, _pin_ids(items))
         rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today())
         if problems:
             raise BatchRejected(problems, len(items))

@@ -12,11 +12,23 @@ Metrics are declared in ``catalog.overview``.
 * ``/posts`` lists the period's posts, newest first, ``per_page`` (1 to 100, default 25)
   at a time from ``page`` 1; its ``pagination`` block says whether more follow.
 * Answers are cached (``services.overview_cache``).
+
+Who sees what (``Reader``): the key's user reads their own account whole, and another
+account through a Business Access role on one of its ad accounts (Owner, Admin or Analyst,
+as for the v5 account analytics). Account totals (every metric, ``posts`` included) are
+account analytics and stay whole for every reader. Per-post details (ids, text, links,
+media, rankings) follow the v5 pin reads (``access.readable_privacies``, a key reading as
+a token with every read scope): the owner and Owner or Admin roles see every post,
+Analysts those on public and protected boards. A post the reader may not see is left out
+of ``post_performance`` and of ``/posts`` altogether (never shown without its details:
+its rank and figures would still tell of it), so ``pagination.total`` counts the posts
+the reader may see while ``stats`` counts them all.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC
 
 from sqlalchemy import select
@@ -30,12 +42,13 @@ from pinsight.catalog.overview import (
     POSTS_PER_RANKING,
     value_of,
 )
-from pinsight.catalog.roles import ANALYTICS_ROLES
+from pinsight.catalog.roles import ANALYTICS_ROLES, BOARD_PRIVACIES
 from pinsight.domain.media import thumbnail_url
 from pinsight.domain.overview_period import InvalidPeriod, LocalPeriod, parse_period, percentage_change
+from pinsight.services.access import key_reader, readable_privacies
 from pinsight.services.runtime import Runtime
 from pinsight.store import overview as store
-from pinsight.store.tables import ad_account_roles, ad_accounts, users
+from pinsight.store.tables import users
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -45,25 +58,48 @@ class AccountNotFound(Exception):
     """The social network id names no account this key may read (answered 404)."""
 
 
-def _readable_account(conn, user_id: int, social_network_id: str | None) -> int:
+@dataclass(frozen=True)
+class Reader:
+    """An account as one API key's user reads it: whose it is, and the privacies of the
+    boards whose posts they may see in detail."""
+
+    owner_id: int
+    privacies: tuple[str, ...]
+
+
+def _reader(conn, user_id: int, social_network_id: str | None) -> Reader:
     text = social_network_id or ""
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
         raise AccountNotFound()
-    account_id = int(text)
-    if conn.execute(select(users.c.id).where(users.c.id == account_id)).first() is None:
+    owner_id = int(text)
+    if not store.account_exists(conn, owner_id):
         raise AccountNotFound()
-    if account_id == user_id:
-        return account_id
-    role = (
-        select(ad_account_roles.c.role)
-        .join(ad_accounts, ad_accounts.c.id == ad_account_roles.c.ad_account_id)
-        .where(ad_accounts.c.owner_id == account_id, ad_account_roles.c.user_id == user_id,
-               ad_account_roles.c.role.in_(list(ANALYTICS_ROLES)))
-        .limit(1)
-    )
-    if conn.execute(role).first() is None:
+    roles = frozenset() if owner_id == user_id else store.roles_on_accounts_of(conn, owner_id, user_id)
+    if owner_id != user_id and not roles & ANALYTICS_ROLES:
         raise AccountNotFound()
-    return account_id
+    return Reader(owner_id, readable_privacies(key_reader(user_id, owner_id, roles)))
+
+
+def _shown(reader: Reader, created: list[tuple[int, str]]) -> list[int]:
+    """The ids of the posts the reader may see, in the given order."""
+    return [pin_id for pin_id, privacy in created if privacy in reader.privacies]
+
+
+def still_readable(conn, reader: Reader, answer: dict) -> bool:
+    """Whether every post a cached answer details is still one the reader may see.
+
+    Making a board secret or moving a pin to a secret board writes no metrics, so the
+    change log does not drop the answers that show it: this check does.
+    """
+    if reader.privacies == BOARD_PRIVACIES:
+        return True
+    data = answer["data"]
+    if "posts" in data:
+        ids = [int(post["id"]) for post in data["posts"]]
+    else:
+        ids = [int(post["id"]) for posts in data["post_performance"].values() for post in posts]
+    current = store.board_privacies(conn, ids)
+    return all(current.get(pin_id) in reader.privacies for pin_id in ids)
 
 
 def _comparison(metric, current: int, last: int) -> dict:
@@ -133,14 +169,15 @@ def _performance(conn, post_ids: list[int], totals: dict[int, list[int]]) -> dic
     }
 
 
-def compute_overview(conn, owner_id: int, period: LocalPeriod) -> dict:
-    post_ids = store.created_pin_ids(conn, owner_id, *period.window())
+def compute_overview(conn, reader: Reader, period: LocalPeriod) -> dict:
+    owner_id = reader.owner_id
+    created = store.created_pins(conn, owner_id, *period.window())
     totals = store.created_pin_totals(conn, owner_id, *period.window(), POST_COLUMNS)
     followers = conn.execute(select(users.c.follower_count).where(users.c.id == owner_id)).scalar() or 0
     return {
-        "metrics": _metrics(conn, owner_id, period, len(post_ids)),
+        "metrics": _metrics(conn, owner_id, period, len(created)),
         "total_followers": int(followers),
-        "post_performance": _performance(conn, post_ids, totals),
+        "post_performance": _performance(conn, _shown(reader, created), totals),
     }
 
 
@@ -165,9 +202,11 @@ def page_numbers(params: dict) -> tuple[int, int]:
     return numbers
 
 
-def compute_posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page: int) -> dict:
+def compute_posts(conn, reader: Reader, period: LocalPeriod, page: int, per_page: int) -> dict:
+    owner_id = reader.owner_id
     start, end = period.window()
-    post_ids = store.created_pin_ids(conn, owner_id, start, end)
+    created = store.created_pins(conn, owner_id, start, end)
+    post_ids = _shown(reader, created)
     shown = post_ids[(page - 1) * per_page : page * per_page]
     totals = store.pin_totals(conn, owner_id, shown, start, end, POST_COLUMNS)
     details = store.pin_details(conn, shown)
@@ -190,7 +229,7 @@ def compute_posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page:
             "timestamp": local.strftime("%Y-%m-%d %H:%M:%S"),
         })
     return {
-        "stats": _metrics(conn, owner_id, period, len(post_ids)),
+        "stats": _metrics(conn, owner_id, period, len(created)),
         "posts": rendered,
         "pagination": {"page": page, "per_page": per_page, "total": len(post_ids),
                        "has_more": page * per_page < len(post_ids)},
@@ -205,17 +244,17 @@ def posts(rt: Runtime, params: dict) -> dict:
     return rt.overview_cache.answer(rt, "posts", params, _posts)
 
 
-def resolve(conn, rt: Runtime, user_id: int, params: dict) -> tuple[int, LocalPeriod]:
-    """The account the key's user asks for and the period: (account id, period)."""
-    owner_id = _readable_account(conn, user_id, params.get("social_network_id"))
+def resolve(conn, rt: Runtime, user_id: int, params: dict) -> tuple[Reader, LocalPeriod]:
+    """The account the key's user asks for, as they may read it, and the period."""
+    reader = _reader(conn, user_id, params.get("social_network_id"))
     period = parse_period(params.get("preset"), params.get("start_date"), params.get("end_date"),
                           params.get("timezone"), rt.clock.now())
-    return owner_id, period
+    return reader, period
 
 
-def _overview(conn, owner_id: int, period: LocalPeriod) -> dict:
-    return {"success": True, "data": compute_overview(conn, owner_id, period)}
+def _overview(conn, reader: Reader, period: LocalPeriod) -> dict:
+    return {"success": True, "data": compute_overview(conn, reader, period)}
 
 
-def _posts(conn, owner_id: int, period: LocalPeriod, page: int, per_page: int) -> dict:
-    return {"success": True, "data": compute_posts(conn, owner_id, period, page, per_page)}
+def _posts(conn, reader: Reader, period: LocalPeriod, page: int, per_page: int) -> dict:
+    return {"success": True, "data": compute_posts(conn, reader, period, page, per_page)}

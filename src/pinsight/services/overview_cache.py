@@ -1,12 +1,14 @@
 """Cached overview answers: fresh for an hour, then served stale for up to two more hours
 while one background refresh runs, and dropped as soon as a write touches their days.
 
-An answer is keyed by the API key's user, the account and the normalised parameters. It
-remembers the newest change-log id (``store.changes``) at the time it was computed; a
-request first asks the database whether any later change touched the account's days in
-the answer's periods (widened by a day on each side: the log records UTC days, the
-periods are local days). One indexed query, so a cached answer costs about a
-millisecond, and every worker process sees every write.
+An answer is keyed by the API key's user, the account as they may read it and the
+normalised parameters. It remembers the newest change-log id (``store.changes``) at the
+time it was computed; a request first asks the database whether any later change touched
+the account's days in the answer's periods (widened by a day on each side: the log
+records UTC days, the periods are local days). One indexed query, so a cached answer
+costs about a millisecond, and every worker process sees every write. An answer for a
+reader who may not see every post is also dropped when a post it shows is no longer
+theirs to see (``overview.still_readable``).
 """
 
 from __future__ import annotations
@@ -45,31 +47,34 @@ class OverviewCache:
 
     def answer(self, rt, kind: str, params: dict, compute) -> dict:
         from pinsight.services.api_keys import user_for_api_key
-        from pinsight.services.overview import page_numbers, resolve
+        from pinsight.services.overview import page_numbers, resolve, still_readable
 
         with rt.engine.connect() as conn:
             user_id = user_for_api_key(conn, params.get("apiKey"))
-            owner_id, period = resolve(conn, rt, user_id, params)
+            reader, period = resolve(conn, rt, user_id, params)
             extra = page_numbers(params) if kind == "posts" else ()
-            key = (kind, user_id, owner_id, period.first, period.last, period.zone.key, *extra)
+            # The reader (account and what the user's role lets them see) is part of the key,
+            # so a changed role never serves an answer computed for the old one.
+            key = (kind, user_id, reader, period.first, period.last, period.zone.key, *extra)
             previous = period.previous()
             span = (previous.first - timedelta(days=1), period.last + timedelta(days=1))
             with self._lock:
                 entry = self._entries.get(key)
-            if entry is not None and not changes.changed_since(conn, owner_id, entry.change_id, *span):
+            if (entry is not None and not changes.changed_since(conn, reader.owner_id, entry.change_id, *span)
+                    and still_readable(conn, reader, entry.value)):
                 age = self._clock() - entry.computed_at
                 if age < FRESH_SECONDS:
                     return entry.value
                 if age < FRESH_SECONDS + STALE_SECONDS:
-                    self._refresh_later(rt, key, owner_id, period, extra, compute)
+                    self._refresh_later(rt, key, reader, period, extra, compute)
                     return entry.value
-            value = self._compute(conn, key, owner_id, period, extra, compute)
+            value = self._compute(conn, key, reader, period, extra, compute)
         return value
 
-    def _compute(self, conn, key, owner_id, period, extra, compute) -> dict:
+    def _compute(self, conn, key, reader, period, extra, compute) -> dict:
         self._prune_now_and_then(conn)
         change_id = changes.latest_change_id(conn)  # read first: a write during the work invalidates it
-        value = compute(conn, owner_id, period, *extra)
+        value = compute(conn, reader, period, *extra)
         with self._lock:
             self._entries[key] = Entry(value, self._clock(), change_id)
             self._entries.move_to_end(key)
@@ -87,7 +92,7 @@ class OverviewCache:
         with writing(conn.engine) as writer:
             changes.prune(writer, datetime.now(UTC).replace(tzinfo=None) - horizon)
 
-    def _refresh_later(self, rt, key, owner_id, period, extra, compute) -> None:
+    def _refresh_later(self, rt, key, reader, period, extra, compute) -> None:
         with self._lock:
             if key in self._refreshing:
                 return
@@ -96,7 +101,7 @@ class OverviewCache:
         def refresh() -> None:
             try:
                 with rt.engine.connect() as conn:
-                    self._compute(conn, key, owner_id, period, extra, compute)
+                    self._compute(conn, key, reader, period, extra, compute)
             finally:
                 with self._lock:
                     self._refreshing.discard(key)

@@ -41,7 +41,8 @@ from pinsight.catalog.pin_formats import (
     SOURCES,
     VIDEO_CREATIVE_TYPES,
 )
-from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, pins
+from pinsight.catalog.roles import BOARD_PRIVACIES
+from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, boards, pins
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
@@ -254,24 +255,41 @@ def metric_expression(metric_name: str, total=_summed):
     return case((denominator == 0, literal(0.0, Float)), else_=numerator / cast(denominator, Float))
 
 
-def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
+def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
+             privacies: Sequence[str] = BOARD_PRIVACIES):
     """The ``limit`` pins with the highest ``sort_by`` over the filtered rows, best first.
 
-    Only pins with at least one matching row in the period take part; ties go to the
-    smaller (older) pin id. Without app type, traffic or format filters, the pins' running
-    totals answer (two seeks per pin); otherwise the daily rows are summed.
+    Only pins with at least one matching row in the period, on boards of one of
+    ``privacies``, take part; ties go to the smaller (older) pin id. Without app type,
+    traffic or format filters, the pins' running totals answer (two seeks per pin);
+    otherwise the daily rows are summed.
     """
     if set(flt.app_types) == set(APP_TYPES) and set(flt.traffic) == set(TRAFFIC_KINDS) and flt.pin_format is None:
-        return top_from_running_totals(conn, flt, columns, sort_by, limit)
-    return top_from_daily_rows(conn, flt, columns, sort_by, limit)
+        return top_from_running_totals(conn, flt, columns, sort_by, limit, privacies)
+    return top_from_daily_rows(conn, flt, columns, sort_by, limit, privacies)
 
 
-def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
+def _on_readable_boards(flt: AccountFilter, privacies: Sequence[str], pin_id) -> list:
+    """Conditions keeping ``pin_id`` to the owner's pins on boards of ``privacies`` (none
+    when every privacy is allowed)."""
+    if set(BOARD_PRIVACIES) <= set(privacies):
+        return []
+    readable = (
+        select(pins.c.id)
+        .join(boards, boards.c.id == pins.c.board_id)
+        .where(pins.c.owner_id == flt.owner_id, boards.c.privacy.in_(list(privacies)))
+        .correlate(None)  # a list of its own, whatever tables the outer query reads
+    )
+    return [pin_id.in_(readable)]
+
+
+def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
+                        privacies: Sequence[str] = BOARD_PRIVACIES):
     score = metric_expression(sort_by).label("score")
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
         .select_from(_rows_from(flt))
-        .where(*_conditions(conn, flt))
+        .where(*_conditions(conn, flt), *_on_readable_boards(flt, privacies, daily.c.pin_id))
         .group_by(daily.c.pin_id)
         .order_by(score.desc(), daily.c.pin_id.asc())
         .limit(limit)
@@ -292,7 +310,8 @@ def _latest(name: str, bounds):
     )
 
 
-def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int):
+def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
+                            privacies: Sequence[str] = BOARD_PRIVACIES):
     """Rank every pin by the sort metric from two seeks per input column, then read the
     reported columns for the winners only."""
     from pinsight.store.metrics import running_totals_at
@@ -306,7 +325,8 @@ def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Seque
             *(in_period[name].label(f"end_{name}") for name in inputs),
             *(before[name].label(f"start_{name}") for name in inputs),
         )
-        .where(pins.c.owner_id == flt.owner_id, *_pin_conditions(conn, flt))
+        .where(pins.c.owner_id == flt.owner_id, *_pin_conditions(conn, flt),
+               *_on_readable_boards(flt, privacies, pins.c.id))
         .subquery()
     )
 

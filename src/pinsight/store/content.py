@@ -231,3 +231,17 @@ def get_pins_brief(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
         for row in conn.execute(query).mappings():
             found[row["id"]] = dict(row)
     return found
+
+
+def pins_on_secret_boards(conn: Connection, owner_id: int, pin_ids: Sequence[int]) -> list[int]:
+    """Those of ``pin_ids`` that ``owner_id`` owns and that are on secret boards."""
+    found: list[int] = []
+    for offset in range(0, len(pin_ids), 5000):
+        chunk = list(pin_ids[offset : offset + 5000])
+        query = (
+            select(pins.c.id)
+            .join(boards, boards.c.id == pins.c.board_id)
+            .where(pins.c.id.in_(chunk), pins.c.owner_id == owner_id, boards.c.privacy == "SECRET")
+        )
+        found += conn.execute(query).scalars()
+    return found

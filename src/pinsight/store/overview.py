@@ -1,5 +1,6 @@
 """SQL for the overview API: metric totals over a window of UTC instants, per account and
-per pin, and the pins created in a window.
+per pin, the pins created in a window (with their boards' privacy), and who may read an
+account.
 
 A window rarely starts and ends on UTC midnights (local days in Asia/Tokyo start at
 15:00 UTC). Its whole UTC days are read from the derived tables (the account rollup,
@@ -21,10 +22,10 @@ from sqlalchemy import Connection, and_, func, select
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.domain.overview_period import split_window
 from pinsight.store.tables import account_daily_metrics as account
+from pinsight.store.tables import ad_account_roles, ad_accounts, boards, pins, users
 from pinsight.store.tables import ingested_events as events
 from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
-from pinsight.store.tables import pins
 
 NOON = time(12)
 
@@ -159,14 +160,26 @@ def _whole_days(which, first: date, last: date, columns: Sequence[str]):
     )
 
 
-def created_pin_ids(conn: Connection, owner_id: int, start: datetime, end: datetime) -> list[int]:
-    """The ids of the owner's pins created within [start, end), newest first (ties: larger id first)."""
+def created_pins(conn: Connection, owner_id: int, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """(id, board privacy) of the owner's pins created within [start, end), newest first
+    (ties: larger id first)."""
     query = (
-        select(pins.c.id)
+        select(pins.c.id, boards.c.privacy)
+        .join(boards, boards.c.id == pins.c.board_id)
         .where(pins.c.owner_id == owner_id, pins.c.created_at >= start, pins.c.created_at < end)
         .order_by(pins.c.created_at.desc(), pins.c.id.desc())
     )
-    return list(conn.execute(query).scalars())
+    return [(pin_id, privacy) for pin_id, privacy in conn.execute(query)]
+
+
+def board_privacies(conn: Connection, pin_ids: Sequence[int]) -> dict[int, str]:
+    """The privacy of the board each of these pins is on now (deleted pins are absent)."""
+    if not pin_ids:
+        return {}
+    query = select(pins.c.id, boards.c.privacy).join(boards, boards.c.id == pins.c.board_id).where(
+        pins.c.id.in_(list(pin_ids))
+    )
+    return dict(conn.execute(query).all())
 
 
 def pin_details(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
@@ -176,6 +189,20 @@ def pin_details(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
     query = select(pins.c.id, pins.c.title, pins.c.description, pins.c.creative_type, pins.c.media,
                    pins.c.created_at).where(pins.c.id.in_(list(pin_ids)))
     return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def account_exists(conn: Connection, user_id: int) -> bool:
+    return conn.execute(select(users.c.id).where(users.c.id == user_id)).first() is not None
+
+
+def roles_on_accounts_of(conn: Connection, owner_id: int, user_id: int) -> frozenset[str]:
+    """The Business Access roles ``user_id`` holds on any of ``owner_id``'s ad accounts."""
+    query = (
+        select(ad_account_roles.c.role)
+        .join(ad_accounts, ad_accounts.c.id == ad_account_roles.c.ad_account_id)
+        .where(ad_accounts.c.owner_id == owner_id, ad_account_roles.c.user_id == user_id)
+    )
+    return frozenset(conn.execute(query).scalars())
 
 
 def count_pins_created(conn: Connection, owner_id: int, start: datetime, end: datetime) -> int:
