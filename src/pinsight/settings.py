@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     # fixed "today" (YYYY-MM-DD) for reproducible tests and demos.
     analytics_lookback_days: str = "90"
     today: str | None = None
+    # Request bodies above this many bytes are refused (413) while being read. The largest
+    # batch allowed (50,000 daily rows with every metric, indented) weighs about 34 MiB.
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
 
     def resolved_database_url(self) -> str:
         if self.database_url:
