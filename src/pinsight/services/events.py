@@ -20,6 +20,7 @@ stored rows, one upsert per table.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from pinsight.catalog.events import EVENT_TYPES
@@ -49,6 +50,9 @@ def parse_events(raw: bytes) -> list:
 
 
 _TIMESTAMP_FORMAT = "timestamp must be an RFC 3339 date-time with a time zone, e.g. 2026-11-20T13:45:00Z"
+# RFC 3339's date-time, checked before datetime.fromisoformat: that also takes ISO week
+# dates and basic formats, and CPython's ignores whatever follows a NUL character.
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})")
 
 
 def _utc_moment(text, cache: dict) -> tuple[date, datetime] | str:
@@ -58,12 +62,14 @@ def _utc_moment(text, cache: dict) -> tuple[date, datetime] | str:
         return known
     if not isinstance(text, str) or len(text) > 40:
         return _TIMESTAMP_FORMAT
+    if not _RFC3339.fullmatch(text):
+        if _RFC3339.fullmatch(text + "Z"):
+            return "timestamp must include a time zone (Z or an offset such as +01:00)"
+        return _TIMESTAMP_FORMAT
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError:  # month 13, 25:00, an offset of 24 hours, ...
         return _TIMESTAMP_FORMAT
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return "timestamp must include a time zone (Z or an offset such as +01:00)"
     try:
         moment = moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00:00+05:00 is before year 1 in UTC
