@@ -80,6 +80,10 @@ class MethodNotAllowed(ApiError):
     status, code, message = 405, 405, "Method not allowed."
 
 
+class PayloadTooLarge(ApiError):
+    status, code, message = 413, 413, "The request body is too large."
+
+
 class UnsupportedMediaType(ApiError):
     status, code, message = 415, 415, "Unsupported content type."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     # Analytics, ingestion and the overview share this many threads per worker, so that
     # however many heavy requests arrive, cheap ones keep the rest of the threadpool.
     heavy_request_threads: int = 2
+    # Request bodies above this many bytes are refused (413) while being read. The largest
+    # batch allowed (50,000 daily rows with every metric, indented) weighs about 34 MiB.
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
 
     def engine(self):
         """An engine for the configured database, with the configured time limits."""

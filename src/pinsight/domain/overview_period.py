@@ -14,11 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 PRESETS = {"last_7_days": 7, "last_30_days": 30, "last_90_days": 90}
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 EARLIEST = date(1970, 1, 1)
+# The longest IANA name is 32 characters; anything much longer is not worth a lookup.
+MAX_ZONE_NAME = 64
 
 
 class InvalidPeriod(Exception):
@@ -47,6 +50,23 @@ class LocalPeriod:
         return _utc_midnight(self.first, self.zone), _utc_midnight(self.last + timedelta(days=1), self.zone)
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    # Read once (about 0.1 s): only names of the time zone database reach ZoneInfo, never
+    # a path such as ../../etc/passwd or a directory such as America.
+    return frozenset(available_timezones())
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The time zone with this IANA name, or None when there is no such zone."""
+    if len(name) > MAX_ZONE_NAME or name not in _known_zones():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # the database changed since it was listed
+        return None
+
+
 def _utc_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
@@ -72,10 +92,8 @@ def parse_period(preset: str | None, start_date: str | None, end_date: str | Non
                  now: datetime) -> LocalPeriod:
     """The requested period; ``now`` is the current instant (naive UTC)."""
     errors: dict[str, list[str]] = {}
-    zone = None
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    zone = zone_named(timezone or "UTC")
+    if zone is None:
         errors["timezone"] = ["The timezone must be a valid IANA time zone name, such as UTC or Asia/Tokyo."]
     yesterday = (now.replace(tzinfo=UTC).astimezone(zone).date() if zone else now.date()) - timedelta(days=1)
     first = last = None

@@ -12,13 +12,16 @@ refused whole (403).
 
 from __future__ import annotations
 
-import json
+import codecs
+import re
 from dataclasses import dataclass
+
+import orjson
 
 from pinsight.catalog.metrics import CATALOGUE
 from pinsight.catalog.scopes import SECRET_WRITE_SCOPES
 from pinsight.domain.analytics_period import parse_day
-from pinsight.errors import ApiError
+from pinsight.errors import ApiError, UnsupportedMediaType
 from pinsight.services.access import Actor, check_secret
 from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
@@ -33,6 +36,10 @@ MAX_ROWS = 50_000
 MAX_VALUE = 2**40
 STORED = {metric.name: metric.stored_as for metric in CATALOGUE if metric.is_base}
 _ALLOWED_FIELDS = {"pin_id", "date", "app_type", "traffic", "metrics"}
+# A rejected batch lists at most this many problems, and parsing stops at this many.
+MAX_PROBLEMS = 100
+_NOT_BLANK = re.compile(rb"[^ \t\r\n]")  # JSON's four whitespace characters
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -42,53 +49,108 @@ class Problem:
 
 
 class BatchRejected(ApiError):
+    """A batch refused whole: its problems by position, the first MAX_PROBLEMS of them listed."""
+
     status, code = 400, 1
 
-    def __init__(self, problems: list[Problem], total: int):
-        self.problems = problems
+    def __init__(self, problems: list[Problem], total: int, *, stopped: bool = False):
+        self.problems = problems[:MAX_PROBLEMS]
+        if stopped:
+            summary = f"Checking stopped at the first {len(problems)} problems (in the first {total} items)"
+        else:
+            summary = f"{len(problems)} of {total} items rejected"
+        listed = f" The first {MAX_PROBLEMS} are listed." if len(problems) > MAX_PROBLEMS else ""
         shown = "; ".join(f"#{p.position}: {p.reason}" for p in problems[:5])
-        super().__init__(f"{len(problems)} of {total} rows rejected, nothing was applied. {shown}")
+        super().__init__(f"{summary}, nothing was applied.{listed} {shown}")
 
     def body(self) -> dict:
         return {
             "code": self.code,
             "message": self.message,
-            "errors": [{"position": p.position, "reason": p.reason} for p in self.problems[:1000]],
+            "errors": [{"position": p.position, "reason": p.reason} for p in self.problems],
         }
 
 
-def parse_batch(raw: bytes) -> list:
-    """A JSON array, or one JSON value per line (NDJSON)."""
-    text = raw.decode("utf-8", errors="strict") if raw else ""
-    stripped = text.strip()
-    if not stripped:
-        raise ApiError("Empty batch: send a JSON array or NDJSON rows.")
-    if stripped.startswith("["):
+def parse_batch(raw: bytes, max_items: int = MAX_ROWS, noun: str = "rows") -> list:
+    """A JSON array, or one JSON value per line (NDJSON), of at most ``max_items`` items.
+
+    UTF-8 only (415 otherwise; a UTF-8 byte order mark is ignored). Linear in the body's
+    size: NDJSON lines are found with byte searches, parsing stops at the first
+    MAX_PROBLEMS bad lines or once the batch has more than ``max_items`` items.
+    """
+    body = _without_utf8_bom(raw)
+    first = _NOT_BLANK.search(body)
+    if first is None:
+        raise ApiError(f"Empty batch: send a JSON array or NDJSON {noun}.")
+    if body[first.start()] == ord("["):
         try:
-            items = json.loads(stripped)
-        except ValueError as exc:
-            raise ApiError(f"The body is not valid JSON: {exc}.") from exc
+            items = orjson.loads(body)
+        except orjson.JSONDecodeError as error:
+            _refuse_non_utf8(body)
+            raise ApiError(f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+        if len(items) > max_items:
+            raise ApiError(f"A batch holds at most {max_items:,} {noun}; this one has {len(items):,}.")
         return items
-    items, problems = [], []
-    for number, line in enumerate(stripped.splitlines()):
-        if not line.strip():
-            continue
+    return _parse_lines(body, max_items, noun)
+
+
+def _parse_lines(body: bytes, max_items: int, noun: str) -> list:
+    items: list = []
+    problems: list[Problem] = []
+    line_number, counted_to = 1, 0
+    found = _NOT_BLANK.search(body)
+    while found is not None:
+        start = found.start()
+        end = body.find(b"\n", start)
+        end = len(body) if end < 0 else end
+        line_number += body.count(b"\n", counted_to, start)
+        counted_to = start
+        if len(items) == max_items:
+            raise ApiError(f"A batch holds at most {max_items:,} {noun}; this one has more.")
         try:
-            items.append(json.loads(line))
-        except ValueError as exc:
-            problems.append(Problem(len(items), f"line {number + 1} is not valid JSON ({exc})"))
+            items.append(orjson.loads(body[start:end]))
+        except orjson.JSONDecodeError as error:
+            if not problems:
+                _refuse_non_utf8(body)  # a wrong encoding is the whole body's problem, not one line's
+            problems.append(Problem(len(items), f"line {line_number} is not valid JSON: {error.msg} at column {error.colno}"))
             items.append(None)
+            if len(problems) == MAX_PROBLEMS:
+                raise BatchRejected(problems, len(items), stopped=True) from None
+        found = _NOT_BLANK.search(body, end)
     if problems:
         raise BatchRejected(problems, len(items))
     return items
 
 
+def _without_utf8_bom(raw: bytes) -> bytes:
+    # JSON text starts with an ASCII character, so UTF-16 and UTF-32 show NUL bytes at once.
+    if raw.startswith(_WIDE_BOMS) or b"\x00" in raw[:4]:
+        raise UnsupportedMediaType("The body must be UTF-8; this one is UTF-16 or UTF-32 (a byte order mark or NUL bytes).")
+    return raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+
+
+def _refuse_non_utf8(body: bytes) -> None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UnsupportedMediaType(
+            f"The body must be UTF-8; byte {error.start:,} (0x{body[error.start]:02x}) is not valid UTF-8."
+        ) from None
+
+
+def listed_names(names, limit: int = 5) -> str:
+    """Field names for a message: a few, each cut short."""
+    shown = sorted(str(name)[:40] for name in names)
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
+
+
 def _check_row(position: int, item, pins: dict, today, user_id: int) -> tuple[dict | None, str | None]:
     if not isinstance(item, dict):
         return None, "a row must be a JSON object"
-    unknown = sorted(set(item) - _ALLOWED_FIELDS)
+    unknown = item.keys() - _ALLOWED_FIELDS
     if unknown:
-        return None, f"unknown field(s) {', '.join(unknown)}"
+        return None, f"unknown field(s) {listed_names(unknown)}"
     pin_id = item.get("pin_id")
     if not isinstance(pin_id, str) or not (pin_id.isascii() and pin_id.isdigit()) or len(pin_id) > 19:
         return None, "pin_id must be a numeric string"
