@@ -244,10 +244,10 @@ def test_bad_lines_among_blank_lines_and_carriage_returns_keep_their_line_number
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
-def test_many_bad_items_list_the_first_hundred(sender, path):
+def test_many_bad_items_stop_the_check_at_the_first_hundred(sender, path):
     items = [valid(sender, path, n) for n in range(3)] + [{"unknown": n} for n in range(250)]
     answer = refused_without_writing(sender, path, array(items), 400, list(range(3, 3 + MAX_LISTED)))
-    assert "250 of 253" in answer["message"] and f"first {MAX_LISTED}" in answer["message"]
+    assert f"stopped at the first {MAX_LISTED} problems" in answer["message"]
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
@@ -344,8 +344,11 @@ def _read_response(sock: socket.socket) -> tuple[bytes, bytes]:
 
 
 def test_without_a_token_the_body_is_not_read(small_server):
-    response = httpx.post(f"{small_server.url}{EVENTS}", content=b" " * (SMALL_LIMIT * 2), timeout=60)
+    response = httpx.post(f"{small_server.url}{EVENTS}", content=b" " * SMALL_LIMIT, timeout=60)
     assert_refused(response, 401)
+    # A body declared past the limit is refused before anything else, the token included.
+    response = httpx.post(f"{small_server.url}{EVENTS}", content=b" " * (SMALL_LIMIT * 2), timeout=60)
+    assert_refused(response, 413)
 
 
 # --- the overview API ------------------------------------------------------------------------------------------
@@ -407,3 +410,23 @@ def _field_errors(response: httpx.Response) -> set[str]:
     assert set(body) == {"message", "errors"} and isinstance(body["message"], str) and body["message"]
     assert all(isinstance(m, str) and m and len(m) < 200 for messages in body["errors"].values() for m in messages)
     return set(body["errors"])
+
+
+def test_every_body_taking_route_refuses_a_body_past_the_limit(runtime):
+    """Not only ingestion: a v5 JSON body past PINSIGHT_MAX_BODY_BYTES is a 413 too."""
+    import httpx
+
+    from pinsight.services.runtime import Runtime as _Runtime
+    from pinsight.settings import Settings as _Settings
+    from tests.support.server import LiveServer
+
+    small = _Runtime.build(runtime.engine, _Settings(database_url=runtime.settings.database_url, log_requests=False,
+                                                     max_body_bytes=1000))
+    live = LiveServer(small).start()
+    try:
+        body = {"name": "x" * 2000}
+        response = httpx.post(f"{live.url}/v5/boards", json=body, headers={"Authorization": "Bearer pina_nobody"})
+        assert response.status_code == 413, response.text
+        assert set(response.json()) == {"code", "message"}
+    finally:
+        live.stop()

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from pinsight import __version__
 from pinsight.api import consent
+from pinsight.api.body import BodyLimit
 from pinsight.api.errors import install_error_handlers
 from pinsight.api.logging import AccessLogMiddleware
 from pinsight.api.responses import JSON
@@ -39,6 +40,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         return JSON({"status": "ok", "version": __version__})
 
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
     if runtime.settings.log_requests:
         app.add_middleware(AccessLogMiddleware)
     return app

@@ -30,7 +30,7 @@ from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.errors import ApiError
 from pinsight.services.auth import Principal
-from pinsight.services.ingest import BatchRejected, Problem, check_secret_pins, listed_names, parse_batch
+from pinsight.services.ingest import MAX_PROBLEMS, BatchRejected, Problem, check_secret_pins, listed_names, parse_batch
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
 from pinsight.store import events as events_store
@@ -82,7 +82,9 @@ def _utc_moment(text, cache: dict) -> tuple[date, datetime] | str:
     return known
 
 
-def check_events(items: list, pins: dict, user_id: int, today: date) -> tuple[dict[str, tuple], list[Problem]]:
+def check_events(
+    items: list, pins: dict, user_id: int, today: date, stop_after: int | None = None
+) -> tuple[dict[str, tuple], list[Problem]]:
     """Each distinct event id with its normalised event, and the problems (by position).
 
     A normalised event is ``(pin_id, day, app_type, traffic, column, amount, content)``
@@ -95,6 +97,8 @@ def check_events(items: list, pins: dict, user_id: int, today: date) -> tuple[di
     pin_cache: dict[str, int | str] = {}
 
     for position, item in enumerate(items):
+        if stop_after is not None and len(problems) >= stop_after:
+            break  # the batch is refused anyway: the first problems say what is wrong
         if not isinstance(item, dict):
             problems.append(Problem(position, "an event must be a JSON object"))
             continue
@@ -193,9 +197,9 @@ def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
         pin_ids = _pin_ids(items)
         check_secret_pins(conn, principal, pin_ids)
         pins = content_store.get_pins_brief(conn, pin_ids)
-        events, problems = check_events(items, pins, user_id, rt.clock.today())
+        events, problems = check_events(items, pins, user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:
-            raise BatchRejected(problems, len(items))
+            raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
         applied, already = _apply(conn, rt, user_id, events, pins)
     return {"received": len(items), "applied": applied, "already_applied": already}
 

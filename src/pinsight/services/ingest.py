@@ -194,11 +194,16 @@ def _pin_ids(items: list) -> list[int]:
     return sorted(ids)
 
 
-def check_rows(conn, items: list, user_id: int, today, first_position: int = 0) -> tuple[list[dict], list[Problem]]:
-    """Valid rows ready for storage, and the problems of the others (by position)."""
+def check_rows(
+    conn, items: list, user_id: int, today, first_position: int = 0, stop_after: int | None = None
+) -> tuple[list[dict], list[Problem]]:
+    """Valid rows ready for storage, and the problems of the others (by position); with
+    ``stop_after``, checking stops once that many problems are found."""
     pins = content_store.get_pins_brief(conn, _pin_ids(items))
     rows, problems, seen = [], [], {}
     for offset, item in enumerate(items):
+        if stop_after is not None and len(problems) >= stop_after:
+            break
         position = first_position + offset
         row, reason = _check_row(position, item, pins, today, user_id)
         if row is not None:
@@ -234,9 +239,9 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     with rt.write() as conn:
         lock_owners(conn, [principal.user_id])
         check_secret_pins(conn, principal, _pin_ids(items))
-        rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today())
+        rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:
-            raise BatchRejected(problems, len(items))
+            raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
         metrics_store.upsert_daily_rows(conn, rows)
     return {"received": len(items), "applied": len(rows)}
 
