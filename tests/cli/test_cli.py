@@ -132,6 +132,12 @@ def test_ingest_file_applies_good_rows_and_reports_bad_ones(tmp_path):
     ndjson.write_text(json.dumps(row) + "\n" + json.dumps(row | {"app_type": "TABLET"}) + "\n")
     clean = run("ingest", str(ndjson), "--user", "pinsight_demo", "--db", url)
     assert json.loads(clean.stdout) == {"kind": "daily rows", "read": 2, "applied": 2, "rejected": 0}
+    # Hostile lines (nested 5,000 deep, NaN) are reported like any bad line, not a crash.
+    hostile = tmp_path / "hostile.ndjson"
+    hostile.write_text(json.dumps(row) + "\n" + "[" * 5000 + "]" * 5000 + "\n" + '{"pin_id": NaN}\n')
+    refused = run("ingest", str(hostile), "--user", "pinsight_demo", "--db", url, check=False)
+    assert refused.returncode == 2, refused.stderr
+    assert json.loads(refused.stdout) == {"kind": "daily rows", "read": 3, "applied": 1, "rejected": 2}
 
 
 def test_ingest_events_file_counts_each_event_once(tmp_path):

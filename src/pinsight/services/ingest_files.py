@@ -6,9 +6,10 @@ A file holds one kind: events carry ``type`` and ``timestamp``, daily rows do no
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
+
+import orjson
 
 from pinsight.services.ingest import STORED
 
@@ -49,8 +50,8 @@ def file_kind(path: Path) -> str:
         else:
             first = next((line for line in handle if line.strip()), "{}")
             try:
-                record = json.loads(first)
-            except ValueError:
+                record = orjson.loads(first)
+            except orjson.JSONDecodeError:  # also nesting past 1,024 levels, NaN, lone surrogates
                 record = {}
             fields = set(record) if isinstance(record, dict) else set()
     return EVENTS if _EVENT_MARKERS <= fields else DAILY_ROWS
@@ -69,6 +70,8 @@ def read_items(path: Path) -> Iterator[object]:
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
-            except ValueError:
+                # orjson, as the API parses: a line the API would refuse is refused here too,
+                # never a RecursionError on deep nesting.
+                yield orjson.loads(line)
+            except orjson.JSONDecodeError:
                 yield line.strip()[:80]
