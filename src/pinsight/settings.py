@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pinsight.catalog import rate_limits as rate_limit_catalog
+
 DEFAULT_DATA_DIR = Path("data")
 
 
@@ -26,6 +28,12 @@ class Settings(BaseSettings):
     # fixed "today" (YYYY-MM-DD) for reproducible tests and demos.
     analytics_lookback_days: str = "90"
     today: str | None = None
+    # Rate limits (catalog.rate_limits has the defaults): on unless benchmarking; per
+    # category overrides in requests per minute, as JSON ('{"org_read": 500}').
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, int] = {}
+    rate_limit_per_second: int = rate_limit_catalog.UNIVERSAL_PER_SECOND
+    auth_failure_limit: int = rate_limit_catalog.AUTH_FAILURES_PER_MINUTE
 
     def resolved_database_url(self) -> str:
         if self.database_url:
