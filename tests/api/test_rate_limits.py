@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -293,6 +294,26 @@ def test_ended_windows_are_pruned(limited):
         assert conn.execute(ended).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(rate_limit_counters)).scalar_one() > 0
     counters.dispose()
+
+
+def test_on_sqlite_counting_never_waits_for_the_main_file_writer(limited, backend):
+    if backend != "sqlite":
+        pytest.skip("the side file is SQLite's; PostgreSQL keeps the counters in an UNLOGGED table")
+    user = limited.user()
+    main_file = limited.runtime.engine.url.database
+    writer = sqlite3.connect(main_file, isolation_level=None)
+    # Hold the main file's write lock, as a large ingestion batch does: reads go on (WAL),
+    # and the counters are written elsewhere, so the request is answered at once.
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        response = user.client.get("/user_account")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 200 and limit_headers(response)[:2] == (PER_MINUTE, PER_MINUTE - 1)
+    with limited.runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(rate_limit_counters)).scalar_one() == 0
+    assert os.path.exists(main_file.replace(".sqlite3", ".ratelimits.sqlite3"))
 
 
 # --- one budget across processes ---------------------------------------------------------------

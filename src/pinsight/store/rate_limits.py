@@ -8,13 +8,16 @@ write lock, which a large ingestion batch can hold for seconds. Losing the side 
 loses at most the current windows' counts; it may be deleted at any time.
 
 The upsert runs on every limited request, so it skips what a one-statement write does
-not need: it is sent as plain SQL on a pooled driver connection in autocommit mode (no
+not need: it is sent as plain SQL on a driver connection in autocommit mode (no
 statement compiling, no BEGIN and COMMIT round trips, no liveness ping per checkout).
+SQLite connections are kept per thread (a pool checkout costs more than the upsert);
+PostgreSQL ones in a small pool of their own.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +48,9 @@ class Counters:
         self.engine = _counters_engine(main)
         # sqlite3 takes qmark parameters, psycopg format ones.
         self._marker = "?" if self.engine.dialect.name == "sqlite" else "%s"
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._side_file = database if database and database != ":memory:" else None
+        self._per_thread = threading.local()
 
     def add(self, counts: Sequence[tuple[str, int, int]]) -> dict[str, int]:
         """Add each ``(bucket, hits, expires_at)``'s hits to its counter (made on first use);
@@ -57,9 +63,16 @@ class Counters:
         self._run(f"DELETE FROM rate_limit_counters WHERE expires_at <= {self._marker}", [now])
 
     def dispose(self) -> None:
+        """Close the pool, and this thread's side file connection (other threads' close with them)."""
+        connection = getattr(self._per_thread, "connection", None)
+        if connection is not None:
+            connection.close()
+            del self._per_thread.connection
         self.engine.dispose()
 
     def _run(self, sql: str, params: list) -> list:
+        if self._side_file is not None:
+            return self._side_file_connection().execute(sql, params).fetchall()
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -73,6 +86,15 @@ class Counters:
         finally:
             connection.close()
         return rows
+
+
+    def _side_file_connection(self) -> sqlite3.Connection:
+        connection = getattr(self._per_thread, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._side_file, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            _side_file_pragmas(connection, None)
+            self._per_thread.connection = connection
+        return connection
 
 
 @lru_cache(maxsize=16)
