@@ -133,10 +133,11 @@ def _counters_engine(main: Engine) -> Engine:
 
 
 def _create_table(engine: Engine) -> None:
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         conn.execute(CreateTable(rate_limit_counters, if_not_exists=True))
         for index in rate_limit_counters.indexes:
             conn.execute(CreateIndex(index, if_not_exists=True))
+        conn.commit()
 
 
 def _side_file_pragmas(dbapi_connection, _record) -> None:
