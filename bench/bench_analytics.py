@@ -364,7 +364,7 @@ def served(db_url: str, today: date, workdir: Path, label: str):
     port = bench_pins.free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_TODAY": today.isoformat(),
-           "PINSIGHT_LOG_REQUESTS": "false",
+           "PINSIGHT_LOG_REQUESTS": "false", **bench_pins.rate_limit_env(),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))}
     log = workdir / f"server-{label}.log"
     cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", "1"]

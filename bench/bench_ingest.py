@@ -32,7 +32,7 @@ import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pins import free_port, stop, wait_ready  # noqa: E402  (shared server helpers)
+from bench_pins import free_port, rate_limit_env, stop, wait_ready  # noqa: E402  (shared server helpers)
 
 HOST = "127.0.0.1"  # loopback only
 EVENT_TYPES = ("IMPRESSION", "IMPRESSION", "IMPRESSION", "SAVE", "PIN_CLICK", "OUTBOUND_CLICK", "CLOSEUP",
@@ -125,7 +125,7 @@ def main() -> int:
     _, token = seed(db_url)
     port = free_port()
     base = f"http://{HOST}:{port}"
-    env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_LOG_REQUESTS": "false"}
+    env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_LOG_REQUESTS": "false", **rate_limit_env()}
     log = workdir / "server.log"
     with log.open("wb") as log_file:
         server = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve-port", str(port)], env=env,

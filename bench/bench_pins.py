@@ -341,6 +341,16 @@ def check_responses(base: str, token: str, targets: list[Target]) -> dict[str, i
 # ---- main -------------------------------------------------------------------------
 
 
+def rate_limit_env(on: bool = False) -> dict[str, str]:
+    """Rate limits off for benchmarks (one token at thousands of requests a second), or on
+    with limits no run reaches, to measure what counting costs."""
+    if not on:
+        return {"PINSIGHT_RATE_LIMITS_ENABLED": "false"}
+    huge = str(10**12)
+    return {"PINSIGHT_RATE_LIMITS_ENABLED": "true", "PINSIGHT_RATE_LIMIT_PER_SECOND": huge,
+            "PINSIGHT_RATE_LIMITS": json.dumps({"org_read": int(huge), "org_write": int(huge)})}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=32)
@@ -350,6 +360,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds per target (default 2)")
     parser.add_argument("--db", help="database URL (default: a fresh SQLite file in a temp dir); must be empty or demo-only")
     parser.add_argument("--access-log", action="store_true", help="turn pinsight's JSON access log ON for all targets (default OFF)")
+    parser.add_argument("--rate-limits", action="store_true",
+                        help="serve with rate limits ON, raised so that nothing is refused: measures the check's cost (default OFF)")
     parser.add_argument("--python-load", action="store_true", help="use the pure-Python load generator even if wrk is present")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (DB, server log)")
@@ -385,6 +397,7 @@ def main() -> int:
         **os.environ,
         "PINSIGHT_DATABASE_URL": db_url,
         "PINSIGHT_LOG_REQUESTS": "true" if args.access_log else "false",
+        **rate_limit_env(args.rate_limits),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")])),
     }
     log = workdir / "server.log"
@@ -433,6 +446,8 @@ def main() -> int:
           f"http=auto (httptools), FastAPI {fastapi.__version__}; app = bench/bench_app.py:build "
           "(pinsight app + floor route)")
     print(f"access log   : {'ON' if args.access_log else 'OFF'} for all targets (PINSIGHT_LOG_REQUESTS, uvicorn access_log=False)")
+    print(f"rate limits  : {'ON (raised: every request counted, none refused)' if args.rate_limits else 'OFF'} "
+          "(PINSIGHT_RATE_LIMITS_ENABLED)")
     print(f"database     : {db_url.split('://')[0]} ({'temp file' if not args.db else 'given'}); demo user has "
           f"{before} public pins before seeding, {created} created via POST /v5/pins")
     print(f"load         : {loadgen.describe()}")

@@ -57,7 +57,9 @@ def runtime(backend, request, tmp_path_factory) -> Runtime:
     url = _database_url(backend, request, tmp_path_factory, "pinsight_main")
     engine = make_engine(url)
     migrate(engine)
-    settings = Settings(database_url=url, log_requests=False, token_cache_seconds=0)
+    # Rate limits off: the whole suite shares a few users and one client address
+    # (tests/api/test_rate_limits.py runs its own servers with limits on).
+    settings = Settings(database_url=url, log_requests=False, token_cache_seconds=0, rate_limits_enabled=False)
     rt = Runtime.build(engine, settings)
     yield rt
     engine.dispose()

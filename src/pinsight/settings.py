@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pinsight.catalog import rate_limits as rate_limit_catalog
+
 DEFAULT_DATA_DIR = Path("data")
 
 
@@ -37,6 +39,13 @@ class Settings(BaseSettings):
     # Request bodies above this many bytes are refused (413) while being read. The largest
     # batch allowed (50,000 daily rows with every metric, indented) weighs about 34 MiB.
     max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+
+    # Rate limits (catalog.rate_limits has the defaults): on unless benchmarking; per
+    # category overrides in requests per minute, as JSON ('{"org_read": 500}').
+    rate_limits_enabled: bool = True
+    rate_limits: dict[str, int] = {}
+    rate_limit_per_second: int = rate_limit_catalog.UNIVERSAL_PER_SECOND
+    auth_failure_limit: int = rate_limit_catalog.AUTH_FAILURES_PER_MINUTE
 
     def engine(self):
         """An engine for the configured database, with the configured time limits."""

@@ -20,11 +20,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, runtime: Runtime, port: int | None = None):
+    def __init__(self, runtime: Runtime, port: int | None = None, **app_options):
+        """``app_options`` go to ``create_app`` (e.g. ``rate_limit_clock``)."""
         self.runtime = runtime
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
+        config = uvicorn.Config(create_app(runtime, **app_options), host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

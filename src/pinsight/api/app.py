@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
 from pinsight import __version__
@@ -9,14 +12,17 @@ from pinsight.api import consent
 from pinsight.api.body import BodyLimit
 from pinsight.api.errors import install_error_handlers
 from pinsight.api.logging import AccessLogMiddleware
+from pinsight.api.rate_limits import RateLimitHeaders
 from pinsight.api.responses import JSON
 from pinsight.api.ingest import routes as ingest_routes
 from pinsight.api.overview import routes as overview_routes
 from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, oauth, pins, sections, user_account
+from pinsight.services.rate_limits import RateLimiter
 from pinsight.services.runtime import Runtime
 
 
-def create_app(runtime: Runtime) -> FastAPI:
+def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.time) -> FastAPI:
+    """The app over ``runtime``; ``rate_limit_clock`` (seconds since the epoch) places requests in rate limit windows."""
     app = FastAPI(
         title="pinsight",
         version=__version__,
@@ -24,6 +30,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         default_response_class=JSON,
     )
     app.state.runtime = runtime
+    app.state.rate_limiter = RateLimiter.build(runtime, rate_limit_clock)
 
     # Routes join the app's own router rather than include_router(): in this FastAPI an
     # included router is matched lazily, twice per request, which cost ~10% of a pin read.
@@ -41,6 +48,8 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
+    if app.state.rate_limiter is not None:
+        app.add_middleware(RateLimitHeaders)
     if runtime.settings.log_requests:
         app.add_middleware(AccessLogMiddleware)
     return app

@@ -8,7 +8,9 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 
+from pinsight.api import rate_limits
 from pinsight.catalog.scopes import operation
+from pinsight.errors import Unauthenticated
 from pinsight.services.auth import Principal, authenticate, authorize, cached_principal
 from pinsight.services.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from pinsight.services.runtime import Runtime
@@ -38,18 +40,25 @@ class Caller:
 
 
 def authorized(operation_id: str):
-    """A dependency that authenticates the bearer token and checks the operation's scopes.
+    """A dependency that authenticates the bearer token, counts the request against the
+    rate limits and checks the operation's scopes.
 
     One dependency yields both the runtime and the principal: each extra dependency costs
     FastAPI several microseconds per request on every endpoint.
     """
+    category = operation(operation_id).rate_category
 
     heavy = operation(operation_id).heavy
 
     async def dependency(request: Request) -> Caller:
         runtime: Runtime = request.app.state.runtime
         authorization = request.headers.get("authorization")
-        principal = cached_principal(runtime, authorization) or await runtime.call(authenticate, runtime, authorization)
+        try:
+            principal = cached_principal(runtime, authorization) or await runtime.call(authenticate, runtime, authorization)
+        except Unauthenticated:
+            await rate_limits.count_failed_authentication(request)
+            raise
+        await rate_limits.count_request(request, category, principal.user_id, principal.app_id)
         authorize(principal, operation_id)
         request.state.user_id = principal.user_id
         return Caller(runtime, principal, heavy)

@@ -89,12 +89,15 @@ OPERATIONS: dict[str, Operation] = {
     )
 }
 
-# pinsight's own developer operations (outside /v5, not in Pinterest's spec).
+# pinsight's own operations (outside /v5, not in Pinterest's spec). The overview API
+# takes API keys, not OAuth tokens: it needs no scopes, only its rate category.
 PINSIGHT_OPERATIONS: dict[str, Operation] = {
     op.operation_id: op
     for op in (
         _op("pinsight/ingest_daily_metrics", "pins:read pins:write", client_credentials=True, rate="ingest"),
         _op("pinsight/ingest_events", "pins:read pins:write", client_credentials=True, rate="ingest"),
+        _op("pinsight/overview", "", client_credentials=False, rate="overview"),
+        _op("pinsight/posts", "", client_credentials=False, rate="overview"),
     )
 }
 

@@ -26,6 +26,12 @@ def create_api_key(rt: Runtime, username: str, label: str = "") -> str:
     return key
 
 
+def key_holder(rt: Runtime, key: str | None) -> int:
+    """The id of the user a key belongs to, read on its own (the rate limits need it first)."""
+    with rt.engine.connect() as conn:
+        return user_for_api_key(conn, key)
+
+
 def user_for_api_key(conn, key: str | None) -> int:
     """The id of the user a key belongs to."""
     if not key or not isinstance(key, str) or len(key) > 200:

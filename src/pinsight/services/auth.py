@@ -26,6 +26,8 @@ class Principal:
     username: str
     scopes: frozenset[str]
     grant: str
+    # The OAuth app the token was issued to; None for tokens minted by the CLI.
+    app_id: int | None = None
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes
@@ -58,7 +60,7 @@ def authenticate(rt: Runtime, authorization: str | None) -> Principal:
         raise Unauthenticated("Authentication failed: the access token is invalid or has been revoked.")
     if row["expires_at"] <= rt.clock.now():
         raise Unauthenticated("Authentication failed: the access token has expired.")
-    principal = Principal(row["user_id"], row["username"], parse_scopes(row["scopes"]), row["grant"])
+    principal = Principal(row["user_id"], row["username"], parse_scopes(row["scopes"]), row["grant"], row["app_id"])
     if rt.settings.token_cache_seconds > 0:
         if len(rt.token_cache) > 10_000:
             rt.token_cache.clear()

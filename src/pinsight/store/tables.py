@@ -278,3 +278,18 @@ pin_cumulative_metrics = Table(
     *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
     sqlite_with_rowid=False,
 )
+
+# ---- rate limit counters -------------------------------------------------------------
+# One row per limited key and window (services.rate_limits, store.rate_limits). The rows
+# are disposable, so on PostgreSQL the migration makes the table UNLOGGED (no WAL writes;
+# a crash empties it). On SQLite the counters live in a side file beside the database,
+# so a request never queues behind the main file's writers: this table stays empty there.
+rate_limit_counters = Table(
+    "rate_limit_counters",
+    metadata,
+    Column("bucket", String(200), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    # The end of the bucket's window, in seconds since the epoch: rows past it are pruned.
+    Column("expires_at", BigInteger, nullable=False),
+)
+Index("ix_rate_limit_counters_expires_at", rate_limit_counters.c.expires_at)

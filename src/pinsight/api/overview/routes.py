@@ -6,22 +6,41 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from pinsight.api import rate_limits
 from pinsight.api.responses import JSON
+from pinsight.catalog.scopes import PINSIGHT_OPERATIONS
 from pinsight.domain.overview_period import InvalidPeriod
-from pinsight.errors import ServiceBusy
+from pinsight.errors import ServiceBusy, TooManyRequests
 from pinsight.services import overview
-from pinsight.services.api_keys import InvalidApiKey
+from pinsight.services.api_keys import InvalidApiKey, key_holder
 
 router = APIRouter(prefix="/api/pinterest", tags=["overview"])
 
 INVALID_KEY = "Please provide a valid API key"
 
 
-async def _answer(request: Request, service) -> JSON:
+async def _count(request: Request, operation_id: str, key: str | None) -> None:
+    """Count the request against the key holder's rate limits, or the address's failures."""
+    if rate_limits.limiter_of(request) is None:
+        return
+    runtime = request.app.state.runtime
+    try:
+        user_id = await runtime.call(key_holder, runtime, key)
+    except InvalidApiKey:
+        await rate_limits.count_failed_authentication(request)
+        raise
+    # An API key belongs to its user alone: like a CLI token, it has no app.
+    await rate_limits.count_request(request, PINSIGHT_OPERATIONS[operation_id].rate_category, user_id, None)
+
+
+async def _answer(request: Request, operation_id: str, service) -> JSON:
     runtime = request.app.state.runtime
     params = dict(request.query_params)
     try:
+        await _count(request, operation_id, params.get("apiKey"))
         return JSON(await runtime.call(service, runtime, params, heavy=True))
+    except TooManyRequests as refused:
+        return JSON({"message": refused.message}, status_code=refused.status, headers=refused.headers())
     except InvalidApiKey:
         return JSON({"message": INVALID_KEY}, status_code=401)
     except overview.AccountNotFound:
@@ -35,9 +54,9 @@ async def _answer(request: Request, service) -> JSON:
 
 @router.get("/overview", operation_id="pinsight/overview")
 async def get_overview(request: Request):
-    return await _answer(request, overview.overview)
+    return await _answer(request, "pinsight/overview", overview.overview)
 
 
 @router.get("/posts", operation_id="pinsight/posts")
 async def get_posts(request: Request):
-    return await _answer(request, overview.posts)
+    return await _answer(request, "pinsight/posts", overview.posts)
