@@ -119,15 +119,14 @@ def source_expression():
     return case((pins.c.parent_pin_id.is_(None), "YOUR_PINS"), else_="OTHER_PINS")
 
 
-def pin_format_expression():
+def pin_format_expression(creative_type=pins.c.creative_type):
     """``pin_formats.pin_format_of`` of the daily row's traffic and its pin's creative type."""
-    kind = pins.c.creative_type
     whens = []
     for traffic, rules in FORMAT_RULES.items():
         for name, creative_types in rules:
             condition = daily.c.traffic == traffic
             if creative_types is not None:
-                condition = and_(condition, kind.in_(creative_types))
+                condition = and_(condition, creative_type.in_(creative_types))
             whens.append((condition, name))
     return case(*whens[:-1], else_=whens[-1][1])
 

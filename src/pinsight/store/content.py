@@ -37,13 +37,10 @@ def set_website_url(conn: Connection, user_id: int, url: str) -> None:
     their new class: a cost that grows with those pins' daily rows. Hold the user's
     metrics lock (``store.locks``)."""
     require_locked(conn, [user_id])
-    before = rollups.owned_content_classes(conn, owned_pin_ids(conn, user_id))
+    pin_ids = list(conn.execute(select(pins.c.id).where(pins.c.owner_id == user_id)).scalars())
+    before = rollups.owned_content_classes(conn, pin_ids)
     conn.execute(update(users).where(users.c.id == user_id).values(website_url=url))
     rollups.reclassify_pins(conn, before)
-
-
-def owned_pin_ids(conn: Connection, user_id: int) -> list[int]:
-    return list(conn.execute(select(pins.c.id).where(pins.c.owner_id == user_id)).scalars())
 
 
 def count_user_content(conn: Connection, user_id: int) -> tuple[int, int]:

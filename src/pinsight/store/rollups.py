@@ -20,10 +20,13 @@ loads use it, and the tests use it as the oracle the incremental path must match
 
 from __future__ import annotations
 
+import sqlite3
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import add
 
 from sqlalchemy import Connection, String, Table, and_, delete, func, insert, literal, select, true, type_coerce, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -182,20 +185,54 @@ def add_to_account_rows(conn: Connection, sums: Mapping[tuple, Sequence[int]]) -
 
 
 def _add_to_running_totals(conn: Connection, kind: RunningTotals, per_series: Mapping[tuple, Mapping[date, Sequence[int]]]) -> None:
-    # Series are read in groups sharing their first delta day, so each read fetches exactly
-    # the rows that change (those from that day on) plus the one row before them.
-    by_first_day: dict[date, list[tuple]] = defaultdict(list)
-    for key, days in per_series.items():
-        by_first_day[min(days)].append(key)
     writes: list[tuple] = []
-    for first_day, keys in by_first_day.items():
-        for offset in range(0, len(keys), CHUNK):
-            chunk = keys[offset : offset + CHUNK]
-            before = latest_totals(conn, kind, chunk, first_day, strictly_before=True)
-            stored = _totals_from(conn, kind, chunk, first_day)
-            for key in chunk:
-                writes.extend(_merge(key, per_series[key], before.get(key), stored.get(key, ())))
+    bound_days: dict[date, object] = {}
+
+    def bind_day(day: date):
+        bound = bound_days.get(day)
+        if bound is None:
+            bound = bound_days[day] = bind_value(conn, kind.table.c.day, day)
+        return bound
+
+    for keys, start in _read_groups(per_series):
+        before = latest_totals(conn, kind, keys, start, strictly_before=True)
+        stored = _totals_from(conn, kind, keys, start)
+        for key in keys:
+            deltas = per_series[key]
+            rows = stored.get(key, [])
+            # The rows before this series' first delta day only give the total it starts from.
+            first = bisect_left(rows, min(deltas), key=_day_of)
+            start_from = rows[first - 1][1] if first else before.get(key)
+            writes.extend(_merge(key, deltas, start_from, rows[first:], bind_day))
     _write_running_totals(conn, kind, writes)
+
+
+def _day_of(row: tuple) -> date:
+    return row[0]
+
+
+# Series whose first delta days lie this close together are read together: two queries
+# for the lot, at the price of reading up to this many days too many of some series.
+READ_GROUP_DAYS = 31
+
+
+def _read_groups(per_series: Mapping[tuple, Mapping[date, Sequence[int]]]):
+    """The series in groups read together (at most CHUNK series each), with the earliest
+    first delta day of each group: events arrive spread over recent days, so most writes
+    read their series with one pair of queries; a backfill far in the past is read apart
+    and does not make the others read their whole history."""
+    by_first_day = sorted((min(days), key) for key, days in per_series.items())
+    group: list[tuple] = []
+    start = None
+    for first_day, key in by_first_day:
+        if group and ((first_day - start).days > READ_GROUP_DAYS or len(group) >= CHUNK):
+            yield group, start
+            group = []
+        if not group:
+            start = first_day
+        group.append(key)
+    if group:
+        yield group, start
 
 
 def latest_totals(conn: Connection, kind: RunningTotals, keys: Sequence[tuple], day: date, *,
@@ -231,11 +268,12 @@ def latest_totals(conn: Connection, kind: RunningTotals, keys: Sequence[tuple], 
         .select_from(source.join(table, and_(table.c.pin_id == pins.c.id, *matches, table.c.day == latest)))
         .where(pins.c.id.in_(sorted({key[0] for key in keys})))
     )
-    return {tuple(row[:width]): tuple(row[width:]) for row in conn.execute(query)}
+    return {tuple(row[:width]): tuple(row[width:]) for row in conn.execute(query).all()}
 
 
 def _totals_from(conn: Connection, kind: RunningTotals, keys: Sequence[tuple], day: date) -> dict[tuple, list[tuple]]:
-    """Per series, its stored (day, running totals) from ``day`` on, in day order."""
+    """Per series (and maybe others of the same pins), its stored (day, running totals)
+    from ``day`` on, in day order."""
     table = kind.table
     raw_day = type_coerce(table.c.day, String) if conn.dialect.name == "sqlite" else table.c.day
     conditions = [table.c.pin_id.in_(sorted({key[0] for key in keys}))]
@@ -249,16 +287,21 @@ def _totals_from(conn: Connection, kind: RunningTotals, keys: Sequence[tuple], d
     )
     found: dict[tuple, list[tuple]] = defaultdict(list)
     days: dict = {}
-    for row in conn.execute(query):
+    for row in conn.execute(query).all():  # one fetch: iterating fetches row by row
         stored_day = row[width]
         if not isinstance(stored_day, date):  # SQLite's text, parsed once per distinct day
             stored_day = days.get(stored_day) or days.setdefault(stored_day, date.fromisoformat(stored_day))
-        found[tuple(row[:width])].append((stored_day, row[width + 1 :]))
+        found[row[0] if width == 1 else row[:width]].append((stored_day, row[width + 1 :]))
+    if width == 1:
+        return {(pin_id,): rows for pin_id, rows in found.items()}
     return found
 
 
-def _merge(key: tuple, deltas: Mapping[date, Sequence[int]], before: tuple | None, stored: Sequence[tuple]) -> list[tuple]:
-    """The series' new running-total rows from its first delta day on: (*key, day, *totals)."""
+def _merge(key: tuple, deltas: Mapping[date, Sequence[int]], before: tuple | None, stored: Sequence[tuple],
+           bind_day) -> list[tuple]:
+    """The series' new running-total rows from its first delta day on, ready for the driver:
+    (*key, bind_day(day), *totals). ``stored`` holds its rows from that day on, ``before``
+    the total in force before it."""
     stored_on = dict(stored)
     previous = before or (0,) * _WIDTH  # the old running total in force on the day at hand
     added = [0] * _WIDTH
@@ -271,30 +314,20 @@ def _merge(key: tuple, deltas: Mapping[date, Sequence[int]], before: tuple | Non
             previous = old
         delta = deltas.get(day)
         if delta is not None:
-            added = [a + d for a, d in zip(added, delta)]
-        rows.append((*key, day, *(o + a for o, a in zip(old, added))))
+            added = list(map(add, added, delta))
+        rows.append((*key, bind_day(day), *map(add, old, added)))
     return rows
 
 
 def _write_running_totals(conn: Connection, kind: RunningTotals, rows: Sequence[tuple]) -> None:
     if not rows:
         return
-    table = kind.table
-    statement = _dialect(conn).insert(table)
+    statement = _dialect(conn).insert(kind.table)
     statement = statement.on_conflict_do_update(
         index_elements=[*kind.series_key, "day"],
         set_={name: statement.excluded[name] for name in STORED_COLUMNS},
     )
-    width = len(kind.series_key)
-    days: dict = {}
-    values = []
-    for row in rows:
-        day = row[width]
-        bound = days.get(day)
-        if bound is None:
-            bound = days[day] = bind_value(conn, table.c.day, day)
-        values.append((*row[:width], bound, *row[width + 1 :]))
-    executemany(conn, statement, (*kind.series_key, "day", *STORED_COLUMNS), values)
+    executemany(conn, statement, (*kind.series_key, "day", *STORED_COLUMNS), rows)
 
 
 # ---- claimed content --------------------------------------------------------------------------
@@ -341,25 +374,34 @@ def _claimed_host(conn: Connection, owner_id: int) -> str | None:
     return website_host(conn.execute(select(users.c.website_url).where(users.c.id == owner_id)).scalar())
 
 
-def _account_sums(conn: Connection, where, claimed_host: str | None):
-    """The daily rows matching ``where`` (one owner's), summed per account rollup key (in
-    ACCOUNT_KEYS order); ``claimed_host`` is the owner's website host.
+def _account_sums(conn: Connection, which, claimed_host: str | None):
+    """The daily rows of the pins selected by ``which`` (a condition on ``pins``; one owner's
+    pins), summed per account rollup key (in ACCOUNT_KEYS order); ``claimed_host`` is the
+    owner's website host.
 
-    The classes are computed per row in a subquery and grouped outside it: grouping by
-    the CASE expressions directly would bind their literals twice, which PostgreSQL
-    treats as two different expressions.
+    Each pin is classified once, in a materialized CTE: the claimed-content expression
+    is dozens of string operations, too many to repeat for every daily row. The pin
+    format, which also depends on the row's traffic, is computed per row in a subquery
+    and grouped outside it: grouping by the CASE expression directly would bind its
+    literals twice, which PostgreSQL treats as two different expressions.
     """
     from pinsight.store.account_metrics import owned_expression, pin_format_expression, source_expression
 
+    classes = (
+        select(pins.c.id, pins.c.creative_type, source_expression().label("source"),
+               owned_expression(conn, claimed_host).label("owned_content"))
+        .where(which)
+        .cte("pin_classes")
+    )
+    if conn.dialect.name == "postgresql" or sqlite3.sqlite_version_info >= (3, 35):
+        classes = classes.prefix_with("MATERIALIZED")
     classified = (
         select(
             daily.c.owner_id, daily.c.day, daily.c.app_type, daily.c.traffic,
-            pin_format_expression().label("pin_format"), source_expression().label("source"),
-            owned_expression(conn, claimed_host).label("owned_content"),
+            pin_format_expression(classes.c.creative_type).label("pin_format"), classes.c.source, classes.c.owned_content,
             *(daily.c[name] for name in STORED_COLUMNS),
         )
-        .select_from(daily.join(pins, pins.c.id == daily.c.pin_id))
-        .where(where)
+        .select_from(classes.join(daily, daily.c.pin_id == classes.c.id))
         .subquery()
     )
     keys = [classified.c[name] for name in ACCOUNT_KEYS]
@@ -384,7 +426,7 @@ def rebuild(conn: Connection, owner_id: int) -> None:
     """Recompute this owner's derived rows from their daily rows."""
     require_locked(conn, [owner_id])
     conn.execute(delete(account).where(account.c.owner_id == owner_id))
-    sums = _account_sums(conn, daily.c.owner_id == owner_id, _claimed_host(conn, owner_id))
+    sums = _account_sums(conn, pins.c.owner_id == owner_id, _claimed_host(conn, owner_id))
     conn.execute(insert(account).from_select([*ACCOUNT_KEYS, *STORED_COLUMNS], sums))
 
     owned_pins = select(pins.c.id).where(pins.c.owner_id == owner_id)

@@ -13,6 +13,7 @@ Create Date: 2026-11-24 10:00:00
 An existing database answers the same after the upgrade. The metric columns are read
 from the database itself, so columns added by earlier revisions are carried over.
 """
+import sqlite3
 from urllib.parse import urlsplit
 
 from alembic import op
@@ -20,6 +21,8 @@ import sqlalchemy as sa
 
 
 revision = '0009'
+# 0007 and 0008 are written on other branches: until they are merged this revision sits
+# on 0006. Re-point it to '0008' when merging.
 down_revision = '0006'
 branch_labels = None
 depends_on = None
@@ -113,16 +116,18 @@ def _recreate_account_table(keys) -> list[str]:
     return metrics
 
 
+def _materialized() -> str:
+    """The CTE hint that keeps a per-pin classification from being recomputed per daily row."""
+    bind = op.get_bind()
+    if bind.dialect.name == 'postgresql' or sqlite3.sqlite_version_info >= (3, 35):
+        return 'MATERIALIZED '
+    return ''
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     metrics = _recreate_account_table(ACCOUNT_KEYS)
     columns = ', '.join(metrics)
-    classified = (
-        f"SELECT d.owner_id AS owner_id, d.day AS day, d.app_type AS app_type, d.traffic AS traffic, "
-        f"{PIN_FORMAT_SQL} AS pin_format, {SOURCE_SQL} AS source, {{owned}} AS owned_content, "
-        + ', '.join(f'd.{name} AS {name}' for name in metrics)
-        + " FROM pin_daily_metrics d JOIN pins p ON p.id = d.pin_id WHERE d.owner_id = :owner_id"
-    )
     keys = ', '.join(f'c.{name}' for name in ACCOUNT_KEYS)
     sums = ', '.join(f'SUM(c.{name})' for name in metrics)
     owners = bind.execute(sa.text(
@@ -130,15 +135,24 @@ def upgrade() -> None:
     )).all()
     for owner_id, website_url in owners:
         host = _website_host(website_url)
-        # Classified in a subquery, grouped outside it: PostgreSQL would not match a GROUP
-        # BY expression holding bound parameters with the same expression in the SELECT.
-        inner = classified.format(owned=_owned_sql(bind.dialect.name, host) if host else "'OTHER'")
+        # Each pin is classified once (the CTE), each row then in a subquery, grouped
+        # outside it: PostgreSQL would not match a GROUP BY expression holding bound
+        # parameters with the same expression in the SELECT.
+        owned = _owned_sql(bind.dialect.name, host) if host else "'OTHER'"
         params = {'owner_id': owner_id}
         if host:
             params.update(host=host, suffix='.' + host)
         bind.execute(sa.text(
             f"INSERT INTO account_daily_metrics ({', '.join(ACCOUNT_KEYS)}, {columns}) "
-            f"SELECT {keys}, {sums} FROM ({inner}) c GROUP BY {keys}"
+            f"WITH pin_classes AS {_materialized()}("
+            f"SELECT p.id AS id, p.creative_type AS creative_type, p.parent_pin_id AS parent_pin_id, {owned} AS owned_content "
+            "FROM pins p WHERE p.owner_id = :owner_id) "
+            f"SELECT {keys}, {sums} FROM ("
+            f"SELECT d.owner_id AS owner_id, d.day AS day, d.app_type AS app_type, d.traffic AS traffic, "
+            f"{PIN_FORMAT_SQL} AS pin_format, {SOURCE_SQL} AS source, p.owned_content AS owned_content, "
+            + ', '.join(f'd.{name} AS {name}' for name in metrics)
+            + " FROM pin_classes p JOIN pin_daily_metrics d ON d.pin_id = p.id"
+            f") c GROUP BY {keys}"
         ), params)
 
     running_metrics = _metric_columns('pin_daily_metrics', DAILY_KEYS)
