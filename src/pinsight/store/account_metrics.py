@@ -360,6 +360,9 @@ def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Seque
             *(starts[key].label(f"start_{key[0]}_{key[1]}") for key in starts),
         )
         .where(pins.c.owner_id == flt.owner_id, *series.pin_conditions)
+        # OFFSET 0 keeps both databases from merging this subquery into the ranking,
+        # which would run a seek again wherever the score uses its result.
+        .offset(0)
         .subquery()
     )
 
