@@ -16,7 +16,9 @@ for with --backends sqlite,postgresql):
    at --load-budget seconds (the pins reached are reported).
 2. Measures (a) multi-pin analytics (100 pins x 90 days, IMPRESSION, SAVE, SAVE_RATE,
    PIN_CLICK, OUTBOUND_CLICK), (b) user account analytics 90 days NO_SPLIT, (c) the same
-   split by APP_TYPE, (d) top 50 pins by SAVE over 90 days:
+   split by APP_TYPE, (d) top 50 pins by SAVE over 90 days, (e) account analytics split
+   by OWNED_CONTENT (claimed content: a third of the pins link elsewhere), (f) top 50 pins
+   by SAVE with app_types=WEB:
    - in-process: the service functions called with a Runtime and the Principal from
      pinsight.services.auth.authenticate (median of --repeats calls after a warm-up);
    - over HTTP: ONE uvicorn server in a child process (bench_pins.py's server, the same
@@ -73,6 +75,8 @@ ENDPOINTS = [
     ("b", "account analytics 90 d NO_SPLIT"),
     ("c", "account analytics 90 d APP_TYPE"),
     ("d", "top 50 pins by SAVE, 90 d"),
+    ("e", "account analytics 90 d OWNED_CONTENT"),
+    ("f", "top 50 pins by SAVE, 90 d, WEB"),
 ]
 
 
@@ -172,6 +176,16 @@ def setup_database(db_url: str, today: date):
     return engine, runtime, user_id, board_id, token
 
 
+def pin_link(n: int) -> str:
+    """Two pins in three link to the user's website (https://bench.example): CLAIMED."""
+    return f"https://bench.example/p/{n}" if n % 3 else f"https://other.example/{n}"
+
+
+def owned_content(pin_ids: list[int]) -> dict[int, str]:
+    """Each pin's claimed-content class, as ``pin_link`` made it (for the DuckDB floor)."""
+    return {pin_id: "CLAIMED" if n % 3 else "OTHER" for n, pin_id in enumerate(pin_ids)}
+
+
 def insert_pins(engine, user_id: int, board_id: int, specs: list[dict], created: datetime) -> list[int]:
     from sqlalchemy import insert
 
@@ -185,7 +199,7 @@ def insert_pins(engine, user_id: int, board_id: int, specs: list[dict], created:
         ids.append(pin_id)
         values.append({
             "id": pin_id, "owner_id": user_id, "board_id": board_id, "section_id": None, "title": f"Bench pin {n}",
-            "description": "", "link": f"https://bench.example/p/{n}" if n % 3 else f"https://other.example/{n}",
+            "description": "", "link": pin_link(n),
             "alt_text": "", "dominant_color": "#e60023", "creative_type": spec["creative_type"], "source_type": "image_url",
             "media": '{"media_type": "image"}', "is_standard": True, "has_been_promoted": spec["promoted"],
             "parent_pin_id": None, "created_at": created + timedelta(seconds=n),
@@ -281,6 +295,9 @@ def calls(runtime, principal, multi_ids: list[int], start: date, end: date):
         "c": lambda: account_analytics.user_account_analytics(runtime, principal, split_field="APP_TYPE", **account),
         "d": lambda: account_analytics.top_pins(runtime, principal, sort_by="SAVE", num_of_pins=TOP_N,
                                                 created_in_last_n_days=None, **account),
+        "e": lambda: account_analytics.user_account_analytics(runtime, principal, split_field="OWNED_CONTENT", **account),
+        "f": lambda: account_analytics.top_pins(runtime, principal, sort_by="SAVE", num_of_pins=TOP_N,
+                                                created_in_last_n_days=None, **{**account, "app_types": "WEB"}),
     }
 
 
@@ -292,6 +309,8 @@ def http_paths(multi_ids: list[int], start: date, end: date) -> dict[str, str]:
         "b": f"/v5/user_account/analytics?{period}",
         "c": f"/v5/user_account/analytics?{period}&split_field=APP_TYPE",
         "d": f"/v5/user_account/analytics/top_pins?{period}&sort_by=SAVE&num_of_pins={TOP_N}",
+        "e": f"/v5/user_account/analytics?{period}&split_field=OWNED_CONTENT",
+        "f": f"/v5/user_account/analytics/top_pins?{period}&sort_by=SAVE&num_of_pins={TOP_N}&app_types=WEB",
     }
 
 
@@ -314,8 +333,10 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
-def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date, end: date, repeats: int):
-    """Load the CSV into an in-memory DuckDB table, then time only the aggregate queries."""
+def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date, end: date, repeats: int,
+                 owned: dict[int, str], endpoints: str):
+    """Load the CSV into an in-memory DuckDB table (and the pins' claimed-content classes
+    into another), then time only the aggregate queries."""
     import duckdb
 
     from pinsight.catalog.metrics import STORED_COLUMNS, TOP_PINS_METRICS, USER_ACCOUNT_METRICS, base_columns_for
@@ -330,6 +351,8 @@ def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date
     con.execute(f"INSERT INTO daily SELECT * FROM read_csv('{csv_path}', header=false, columns={types})")
     load_s = time.perf_counter() - t0
     n_rows = con.execute("SELECT count(*) FROM daily").fetchone()[0]
+    con.execute("CREATE TABLE pin_class (pin_id BIGINT PRIMARY KEY, owned VARCHAR)")
+    con.executemany("INSERT INTO pin_class VALUES (?, ?)", list(owned.items()))
 
     def sums(cols):
         return ", ".join(f"sum({c}) AS {c}" for c in cols)
@@ -349,9 +372,15 @@ def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date
              "AND traffic IN ('ORGANIC','PAID') GROUP BY day, app_type",
         "d": f"SELECT pin_id, sum(save) AS score, {sums(top_cols)} FROM daily WHERE owner_id = {user_id} AND {window} "
              f"AND {apps} AND traffic IN ('ORGANIC','PAID') GROUP BY pin_id ORDER BY score DESC, pin_id LIMIT {TOP_N}",
+        "e": f"SELECT day, c.owned, {sums(account_cols)} FROM daily JOIN pin_class c USING (pin_id) "
+             f"WHERE owner_id = {user_id} AND {window} AND {apps} AND traffic IN ('ORGANIC','PAID') GROUP BY day, c.owned",
+        "f": f"SELECT pin_id, sum(save) AS score, {sums(top_cols)} FROM daily WHERE owner_id = {user_id} AND {window} "
+             f"AND app_type = 'WEB' AND traffic IN ('ORGANIC','PAID') GROUP BY pin_id ORDER BY score DESC, pin_id LIMIT {TOP_N}",
     }
     results = {}
     for key, sql in queries.items():
+        if key not in endpoints:
+            continue
         results[key] = time_calls(lambda sql=sql: con.execute(sql).fetchall(), repeats)
     con.close()
     return results, load_s, n_rows
@@ -479,23 +508,25 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, 
     fns = calls(runtime, principal, multi_ids, start, end)
     sizes = {}
     res["inproc"] = {}
-    for key, _ in ENDPOINTS:
+    for key in args.endpoints:
         sizes[key] = len(str(fns[key]()))
         res["inproc"][key] = time_calls(fns[key], args.repeats)
         print(f"[{backend}] in-process ({key}) median {statistics.median(res['inproc'][key]) * 1000:.1f} ms", file=sys.stderr, flush=True)
     cache_key = (pins_done, rows)
     if cache_key not in floor_cache:
         print(f"[{backend}] DuckDB floor ...", file=sys.stderr, flush=True)
-        floor_cache[cache_key] = duckdb_floor(csv_path, user_id, multi_ids, start, end, args.repeats)
+        floor_cache[cache_key] = duckdb_floor(csv_path, user_id, multi_ids, start, end, args.repeats,
+                                              owned_content(pin_ids), args.endpoints)
     res["duck"], res["duck_load_s"], res["duck_rows"] = floor_cache[cache_key]
     if args.http_requests > 0:
         print(f"[{backend}] HTTP ...", file=sys.stderr, flush=True)
-        res["http"] = run_http(db_url, today, token, http_paths(multi_ids, start, end), args.http_requests, workdir, backend)
+        paths = {key: path for key, path in http_paths(multi_ids, start, end).items() if key in args.endpoints}
+        res["http"] = run_http(db_url, today, token, paths, args.http_requests, workdir, backend)
     if args.profile:
         profile_calls(fns, args.profile)
     # ---- scale: more pins, window rows only, top pins again
     res["scale"] = []
-    if args.scale_pins and args.scale_pins > pins_done:
+    if args.scale_pins and args.scale_pins > pins_done and "d" in args.endpoints:
         top = fns["d"]
         res["scale"].append((pins_done, rows, statistics.median(res["inproc"]["d"]), statistics.median(res["duck"]["d"])))
         extra = args.scale_pins - len(pin_ids)
@@ -509,7 +540,8 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, 
                                    args.load_budget, scale_csv, pin_offset=args.pins)
             res["scale_rollup_s"] = build_rollups(engine, user_id)
             times = time_calls(top, args.repeats)
-            duck, _, _ = duckdb_floor(scale_csv, user_id, multi_ids, start, end, args.repeats)
+            duck, _, _ = duckdb_floor(scale_csv, user_id, multi_ids, start, end, args.repeats,
+                                      owned_content(pin_ids) | owned_content(more_ids), "d")
             res["scale"].append((pins_done + p2, rows + r2, statistics.median(times), statistics.median(duck["d"])))
             res["scale_load"] = (p2, r2, s2)
             scale_csv.unlink(missing_ok=True)
@@ -550,6 +582,8 @@ def report(results: list[dict], args, wall: float) -> None:
         print(f"{'endpoint':<40}{'in-proc ms':>11}{'DuckDB ms':>10}{'ratio':>8}  {'<=3x':<8}"
               f"{'HTTP p50':>9}{'p99':>8}  {'<=50ms':<8}{'body B':>9}")
         for key, label in ENDPOINTS:
+            if key not in args.endpoints:
+                continue
             inproc = statistics.median(res["inproc"][key]) * 1000
             duck = statistics.median(res["duck"][key]) * 1000
             ratio = inproc / duck if duck else float("inf")
@@ -587,6 +621,8 @@ def main() -> int:
     parser.add_argument("--load-budget", type=float, default=420, help="seconds of loading per backend before stopping")
     parser.add_argument("--scale-pins", type=int, default=0, help="re-time top pins at this many pins (0: off)")
     parser.add_argument("--profile", default="", help="cProfile these endpoints in-process, e.g. 'abcd'")
+    parser.add_argument("--endpoints", default="".join(key for key, _ in ENDPOINTS),
+                        help="which endpoints to time, e.g. 'ef' (default: all)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
 
     args = parser.parse_args()
@@ -594,6 +630,8 @@ def main() -> int:
         parser.error(f"--days must be >= {WINDOW_DAYS}")
     if not 1 <= args.pins or args.pins < MULTI_PINS:
         parser.error(f"--pins must be >= {MULTI_PINS}")
+    if not args.endpoints or set(args.endpoints) - set(dict(ENDPOINTS)):
+        parser.error(f"--endpoints takes letters among {''.join(dict(ENDPOINTS))}")
 
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="pinsight-bench-analytics-"))

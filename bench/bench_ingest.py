@@ -6,12 +6,12 @@ One run: migrates a fresh temporary SQLite database, seeds one user with a board
 accepted), starts ONE uvicorn server the same way as `pinsight serve` (uvloop,
 httptools, access log off, 1 worker) on 127.0.0.1 in a child process, then posts 10
 batches of 10,000 random events (random pin, type, app type, traffic and time within
-the last 30 days; fresh ids) one after another on one keep-alive connection, and prints
-the wall-clock events/s over the 10 POSTs (JSON encoding of the batches is done before
-timing). Finally it re-sends one batch (all ids known, nothing applied) and prints that
+the last --spread-days days, 29 by default; fresh ids) one after another on one
+keep-alive connection, and prints the wall-clock events/s over the 10 POSTs (JSON
+encoding of the batches is done before timing). Finally it re-sends one batch (all ids known, nothing applied) and prints that
 rate too. A benchmark, not a test: it asserts nothing about timing.
 
-    .venv/bin/python bench/bench_ingest.py [--batches 10] [--size 10000] [--db URL] [--keep]
+    .venv/bin/python bench/bench_ingest.py [--batches 10] [--size 10000] [--spread-days 29] [--db URL] [--keep]
 """
 
 from __future__ import annotations
@@ -91,12 +91,12 @@ def make_pins(client: httpx.Client, db_url: str, count: int) -> list[str]:
     return ids
 
 
-def make_batch(rng: random.Random, pin_ids: list[str], size: int, prefix: str) -> bytes:
+def make_batch(rng: random.Random, pin_ids: list[str], size: int, prefix: str, spread_days: int = 29) -> bytes:
     now = datetime.now(UTC).replace(microsecond=0)
     events = []
     for n in range(size):
         kind = rng.choice(EVENT_TYPES)
-        moment = now - timedelta(seconds=rng.randrange(29 * 86_400))
+        moment = now - timedelta(seconds=rng.randrange(spread_days * 86_400))
         event = {"id": f"{prefix}-{n}", "pin_id": rng.choice(pin_ids), "type": kind,
                  "timestamp": moment.isoformat().replace("+00:00", "Z"), "app_type": rng.choice(("MOBILE", "TABLET", "WEB"))}
         if rng.random() < 0.2:
@@ -112,10 +112,15 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--size", type=int, default=10_000, help="events per batch (at most 50,000)")
     parser.add_argument("--pins", type=int, default=100)
+    parser.add_argument("--spread-days", type=int, default=29,
+                        help="events fall within this many days before now (1 to 29; 1: live traffic, "
+                             "more: late events that rewrite later running totals)")
     parser.add_argument("--db", help="an empty database URL (default: a fresh SQLite file in a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (database, server log)")
     parser.add_argument("--serve-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not 1 <= args.spread_days <= 29:
+        parser.error("--spread-days must be 1 to 29 (pins are created 30 days back)")
     if args.serve_port:
         serve_main(args.serve_port)
         return 0
@@ -136,7 +141,7 @@ def main() -> int:
             pin_ids = make_pins(client, db_url, args.pins)
             rng = random.Random(1)
             run = uuid.uuid4().hex[:8]
-            bodies = [make_batch(rng, pin_ids, args.size, f"{run}-{b}") for b in range(args.batches)]
+            bodies = [make_batch(rng, pin_ids, args.size, f"{run}-{b}", args.spread_days) for b in range(args.batches)]
             headers = {"Content-Type": "application/json"}
             # Warm-up: one small batch (imports, statement caches), not timed.
             client.post("/api/v1/events", content=make_batch(rng, pin_ids, 100, f"{run}-warm"), headers=headers).raise_for_status()
@@ -154,7 +159,8 @@ def main() -> int:
         total = args.batches * args.size
         print(f"database     : {db_url.split('://')[0]} ({'temp file' if not args.db else 'given'}), {args.pins} pins")
         print("server       : one uvicorn process, 1 worker, started as `pinsight serve` does (HTTP on 127.0.0.1)")
-        print(f"batches      : {args.batches} x {args.size:,} events, sequential, one keep-alive connection")
+        print(f"batches      : {args.batches} x {args.size:,} events over the last {args.spread_days} days, sequential, "
+              "one keep-alive connection")
         print(f"per batch    : min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
         print(f"throughput   : {total / sum(times):,.0f} events/s ({total:,} new events in {sum(times):.2f} s)")
         print(f"re-send      : {args.size / resend:,.0f} events/s (one batch of already applied events, {again.json()['applied']} applied)")

@@ -316,6 +316,57 @@ def test_top_pins_filters(runtime, user, account):
     assert [(p["pin_id"], p["metrics"]["PIN_CLICK"]) for p in claimed["pins"]] == ranked(rows, "PIN_CLICK", keep)
 
 
+TOP_FILTERS = [
+    ({"app_types": "WEB"}, lambda row: row["app_type"] == "WEB"),
+    ({"content_type": "PAID"}, lambda row: row["traffic"] == "PAID"),
+    ({"pin_format": "ORGANIC_VIDEO"}, lambda row: format_of(row["name"], row["traffic"]) == "ORGANIC_VIDEO"),
+    ({"pin_format": "ADS_STANDARD", "app_types": "TABLET"},
+     lambda row: format_of(row["name"], row["traffic"]) == "ADS_STANDARD" and row["app_type"] == "TABLET"),
+    ({"app_types": "MOBILE", "content_type": "ORGANIC", "source": "YOUR_PINS", "from_claimed_content": "OTHER"},
+     lambda row: row["app_type"] == "MOBILE" and row["traffic"] == "ORGANIC" and row["name"] in ("product", "lookalike")),
+]
+
+
+@pytest.mark.parametrize("params, keep", TOP_FILTERS, ids=[",".join(f"{k}={v}" for k, v in p.items()) for p, _ in TOP_FILTERS])
+def test_filtered_top_pins_rank_and_sum_the_matching_rows(runtime, user, account, params, keep):
+    """Top pins filtered by app type, traffic or format (read from the running totals per
+    app type and traffic) rank and report exactly what the matching rows add up to."""
+    _, rows = account
+    today = runtime.clock.today()
+    start = today - timedelta(days=20)
+    chosen = [row for row in rows if in_period(start, today)(row) and keep(row)]
+    assert chosen
+    for sort_by in ("IMPRESSION", "ENGAGEMENT"):
+        response = get(user.client, "/user_account/analytics/top_pins", start, today, sort_by=sort_by, **params)
+        assert response.status_code == 200, response.text
+        pins = response.json()["pins"]
+        assert [pin["pin_id"] for pin in pins] == [pin_id for pin_id, _ in ranked(chosen, sort_by)]
+        for pin in pins:
+            assert pin["metrics"] == expected_metrics(totals(chosen, lambda row, p=pin["pin_id"]: row["pin_id"] == p))
+
+
+def test_filtered_top_video_pins(runtime, user, account):
+    _, rows = account
+    today = runtime.clock.today()
+    start = today - timedelta(days=29)
+    keep = lambda row: row["name"] in ("video", "max_video") and row["app_type"] == "WEB" and row["traffic"] == "PAID"  # noqa: E731
+    body = get(user.client, "/user_account/analytics/top_video_pins", start, today, sort_by="VIDEO_AVG_WATCH_TIME",
+               app_types="WEB", content_type="PAID").json()
+    assert [p["pin_id"] for p in body["pins"]] == [pin_id for pin_id, _ in ranked(rows, "VIDEO_AVG_WATCH_TIME", keep)]
+    assert len(body["pins"]) == 2
+    for pin in body["pins"]:
+        mine = totals(rows, lambda row, p=pin["pin_id"]: keep(row) and row["pin_id"] == p)
+        assert pin["metrics"]["VIDEO_AVG_WATCH_TIME"] == expected_metrics(mine, ("VIDEO_AVG_WATCH_TIME",))["VIDEO_AVG_WATCH_TIME"]
+
+
+def test_top_pins_with_a_format_its_traffic_excludes_is_empty(runtime, user, account):
+    today = runtime.clock.today()
+    body = get(user.client, "/user_account/analytics/top_pins", today - timedelta(days=29), today, sort_by="SAVE",
+               pin_format="ADS_VIDEO", content_type="ORGANIC")
+    assert body.status_code == 200, body.text
+    assert body.json()["pins"] == []
+
+
 def test_top_pins_created_in_last_30_days(runtime, user, account):
     ids, rows = account
     board = create_board(user.client)
@@ -418,10 +469,52 @@ def test_responses_match_the_spec(runtime, user, account, spec):
         assert validator.errors(validator.response_schema(path, "get", 200), body) == [], path
 
 
+def test_a_link_edit_moves_the_pin_between_claimed_and_other(runtime, user, account):
+    """PATCH /v5/pins/{id} with a new link moves the pin's metrics, every day of them,
+    between CLAIMED and OTHER in splits, filters and top pins; a link edited back moves
+    them back."""
+    ids, rows = account
+    today = runtime.clock.today()
+    start = today - timedelta(days=29)
+
+    def check(owned):
+        split = account_analytics(user.client, start, today, split_field="OWNED_CONTENT")
+        for key in ("CLAIMED", "OTHER"):
+            mine = [row for row in rows if owned(row["name"]) == key]
+            assert split[key]["summary_metrics"] == expected_metrics(totals(mine))
+            for entry in split[key]["daily_metrics"]:
+                assert entry["metrics"] == expected_metrics(totals(mine, lambda row, d=entry["date"]: row["date"] == d))
+            only = account_analytics(user.client, start, today, from_claimed_content=key)["all"]
+            assert only["summary_metrics"] == expected_metrics(totals(mine))
+            top = get(user.client, "/user_account/analytics/top_pins", start, today, sort_by="SAVE",
+                      from_claimed_content=key, app_types="WEB").json()
+            web = [row for row in mine if row["app_type"] == "WEB"]
+            assert [pin["pin_id"] for pin in top["pins"]] == [pin_id for pin_id, _ in ranked(web, "SAVE")]
+
+    def patch(name: str, link: str | None):
+        response = user.client.patch(f"/pins/{ids[name]}", json={"link": link})
+        assert response.status_code == 200, response.text
+        assert response.json()["link"] == link
+
+    check(owned_of)
+    patch("image", "https://elsewhere.example/a")        # CLAIMED -> OTHER
+    patch("product", "http://SHOP.example:8080/ours")    # OTHER -> CLAIMED
+    patch("idea", "https://www.shop.example/idea")       # OTHER (no link) -> CLAIMED (subdomain)
+    patch("video", "https://blog.shop.example/other")    # CLAIMED -> CLAIMED: nothing moves
+    moved = {"image": "OTHER", "product": "CLAIMED", "idea": "CLAIMED"}
+    check(lambda name: moved.get(name) or owned_of(name))
+    patch("image", "https://shop.example/back")
+    patch("product", None)
+    patch("idea", "shop.example/no-scheme")              # no scheme: OTHER again
+    check(owned_of)
+    # Edits that leave the link alone move nothing.
+    assert user.client.patch(f"/pins/{ids['image']}", json={"title": "Renamed"}).status_code == 200
+    check(owned_of)
+
+
 def test_deleted_pins_leave_the_account_totals(runtime, user, account):
-    """Deleting a pin, or a board with its pins, takes their rows out of every account answer:
-    the rollup-backed ones (no split, SOURCE, top pins) and the ones read from daily rows
-    (OWNED_CONTENT)."""
+    """Deleting a pin, or a board with its pins, takes their rows out of every account answer
+    (no split, SOURCE, OWNED_CONTENT, top pins)."""
     ids, rows = account
     today = runtime.clock.today()
     start = today - timedelta(days=29)

@@ -34,6 +34,7 @@ from tests.support.processes import ServedProcesses
 from tests.support.rollups import stored_and_rebuilt
 
 CLIENTS = 6
+NO_RATE_LIMITS = {"PINSIGHT_RATE_LIMITS_ENABLED": "false"}
 APP_TYPES = ("MOBILE", "TABLET", "WEB")
 CREATIVE_TYPES = ("REGULAR", "VIDEO", "IDEA")
 
@@ -55,14 +56,26 @@ class Served:
         return make_account(self.runtime, pins)
 
 
+WEBSITE = "https://race.example"
+
+
+def claimed_link(n: int) -> str:
+    return f"https://race.example/p/{n}"
+
+
+def other_link(n: int) -> str:
+    return f"https://elsewhere.example/p/{n}"
+
+
 def make_account(runtime: Runtime, pins: int) -> Account:
-    """A user with a public board and ``pins`` pins created 30 days ago."""
+    """A user with a website, a public board and ``pins`` pins created 30 days ago, every
+    other one linking to the website (claimed content)."""
     user_id, board_id = new_id(), new_id()
     created = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=30)
     username = f"race_{uuid.uuid4().hex[:10]}"
     with writing(runtime.engine) as conn:
         content.insert_user(conn, id=user_id, username=username, account_type="BUSINESS", business_name=None, about="",
-                            website_url="", profile_image="", follower_count=0, following_count=0, monthly_views=0,
+                            website_url=WEBSITE, profile_image="", follower_count=0, following_count=0, monthly_views=0,
                             created_at=created)
         content.insert_board(conn, id=board_id, owner_id=user_id, name="Races", description="", privacy="PUBLIC",
                              is_ads_only=False, follower_count=0, collaborator_count=0, created_at=created,
@@ -71,7 +84,8 @@ def make_account(runtime: Runtime, pins: int) -> Account:
         for n in range(pins):
             pin_id = new_id()
             content.insert_pin(conn, id=pin_id, owner_id=user_id, board_id=board_id, creative_type=CREATIVE_TYPES[n % 3],
-                               source_type="image_url", media="{}", created_at=created)
+                               source_type="image_url", media="{}", link=claimed_link(n) if n % 2 else other_link(n),
+                               created_at=created)
             pin_ids.append(pin_id)
     token = create_user_token(runtime, username, frozenset(ALL_SCOPES))
     return Account(user_id, token, board_id, pin_ids)
@@ -86,7 +100,8 @@ def served(request, tmp_path_factory):
     engine = make_engine(url)
     migrate(engine)
     runtime = Runtime.build(engine, Settings(database_url=url, log_requests=False))
-    processes = ServedProcesses(url, workers=2).start()
+    # Rate limits off: these clients send thousands of requests a minute on purpose.
+    processes = ServedProcesses(url, workers=2, env=NO_RATE_LIMITS).start()
     yield Served(runtime, processes.url)
     processes.stop()
     engine.dispose()
@@ -113,10 +128,18 @@ def analytics_totals(served: Served, account: Account, pin_ids: list[int], metri
         assert whole.status_code == 200, whole.text
         by_app = client.get("/user_account/analytics", params={**period, "metric_types": metric, "split_field": "APP_TYPE"})
         assert by_app.status_code == 200, by_app.text
-        top = client.get("/user_account/analytics/top_pins",
-                         params={**period, "sort_by": "IMPRESSION" if metric == "IMPRESSION" else "SAVE",
-                                 "metric_types": metric, "num_of_pins": 50})
+        by_owned = client.get("/user_account/analytics",
+                              params={**period, "metric_types": metric, "split_field": "OWNED_CONTENT"})
+        assert by_owned.status_code == 200, by_owned.text
+        top_params = {**period, "sort_by": "IMPRESSION" if metric == "IMPRESSION" else "SAVE", "metric_types": metric,
+                      "num_of_pins": 50}
+        top = client.get("/user_account/analytics/top_pins", params=top_params)
         assert top.status_code == 200, top.text
+        top_by_app = 0
+        for app_type in APP_TYPES:
+            answer = client.get("/user_account/analytics/top_pins", params={**top_params, "app_types": app_type})
+            assert answer.status_code == 200, answer.text
+            top_by_app += sum(pin["metrics"][metric] for pin in answer.json()["pins"])
         per_pin = 0
         for offset in range(0, len(pin_ids), 100):
             chunk = pin_ids[offset : offset + 100]
@@ -127,7 +150,9 @@ def analytics_totals(served: Served, account: Account, pin_ids: list[int], metri
     return {
         "account": whole.json()["all"]["summary_metrics"][metric],
         "account by app type": sum(split["summary_metrics"][metric] for split in by_app.json().values()),
+        "account by claimed content": sum(split["summary_metrics"][metric] for split in by_owned.json().values()),
         "top pins": sum(pin["metrics"][metric] for pin in top.json()["pins"]),
+        "top pins by app type": top_by_app,
         "pins": per_pin,
     }
 
@@ -138,8 +163,10 @@ def _summary(pin_answer: dict, metric: str) -> int:
 
 def assert_derived_tables_equal_a_rebuild(served: Served, account: Account) -> None:
     stored, rebuilt = stored_and_rebuilt(served.runtime.engine, account.user_id)
-    assert stored[0] == rebuilt[0], "account rollup differs from a rebuild"
-    assert stored[1] == rebuilt[1], "running totals differ from a rebuild"
+    assert stored.account == rebuilt.account, "account rollup differs from a rebuild"
+    assert stored.running == rebuilt.running, "running totals differ from a rebuild"
+    assert stored.running_by_app_traffic == rebuilt.running_by_app_traffic, \
+        "running totals per app type and traffic differ from a rebuild"
 
 
 def event_batches(pin_id: int, prefix: str, batches: int, size: int, event_type: str = "SAVE") -> list[list[dict]]:
@@ -229,3 +256,35 @@ def test_saves_by_others_while_the_owner_ingests(served):
     totals = analytics_totals(served, owner, owner.pin_ids, "SAVE")
     assert set(totals.values()) == {events + len(save_statuses)}, totals
     assert_derived_tables_equal_a_rebuild(served, owner)
+
+
+def test_link_edits_while_the_owner_ingests(served):
+    """PATCHes moving pins between claimed and other content, concurrent with events for
+    those pins: every event lands in the class of the link its pin ends with."""
+    account = served.account(pins=6)
+    rounds = 6
+    # Each pin flips class every round, ending where it started (an even number of flips).
+    edits = [(str(pin_id), claimed_link(n) if (n % 2 == 1) != (r % 2 == 0) else other_link(n))
+             for r in range(rounds) for n, pin_id in enumerate(account.pin_ids)]
+    ingest = [(served.url, account.token, [batch for pin_id in account.pin_ids
+                                           for batch in event_batches(pin_id, f"l{c}-{pin_id}", batches=2, size=30)])
+              for c in range(CLIENTS - 1)]
+    with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+        edited = pool.apply_async(race_clients.set_links, (served.url, account.token, edits))
+        ingested = pool.starmap_async(race_clients.send_event_batches, ingest)
+        edit_statuses = edited.get(timeout=600)
+        ingest_statuses = list(itertools.chain.from_iterable(ingested.get(timeout=600)))
+    assert edit_statuses == [200] * len(edits)
+    assert ingest_statuses == [200] * len(ingest_statuses)
+    per_pin = (CLIENTS - 1) * 2 * 30
+    totals = analytics_totals(served, account, account.pin_ids, "SAVE")
+    assert set(totals.values()) == {per_pin * len(account.pin_ids)}, totals
+    end = today().date()
+    with httpx.Client(base_url=f"{served.url}/v5", headers={"Authorization": f"Bearer {account.token}"}, timeout=60) as client:
+        split = client.get("/user_account/analytics", params={"start_date": (end - timedelta(days=29)).isoformat(),
+                                                              "end_date": end.isoformat(), "metric_types": "SAVE",
+                                                              "split_field": "OWNED_CONTENT"}).json()
+    claimed = sum(1 for n in range(len(account.pin_ids)) if n % 2)
+    assert split["CLAIMED"]["summary_metrics"]["SAVE"] == per_pin * claimed
+    assert split["OTHER"]["summary_metrics"]["SAVE"] == per_pin * (len(account.pin_ids) - claimed)
+    assert_derived_tables_equal_a_rebuild(served, account)

@@ -15,7 +15,7 @@ from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
 from pinsight.store.db import make_engine, migrate
 from pinsight.store.tables import pin_daily_metrics
-from tests.race.test_concurrent_writes import event_batches, make_account
+from tests.race.test_concurrent_writes import NO_RATE_LIMITS, event_batches, make_account
 from tests.support.processes import ServedProcesses
 from tests.support.rollups import stored_and_rebuilt
 
@@ -46,7 +46,7 @@ def test_killed_mid_ingest_each_batch_is_whole_or_absent(database):
     account = make_account(runtime, pins=KILLS)
     acknowledged = {}
     for round_, pin_id in enumerate(account.pin_ids):
-        server = ServedProcesses(url, workers=1).start()
+        server = ServedProcesses(url, workers=1, env=NO_RATE_LIMITS).start()
         batch = event_batches(pin_id, f"crash{round_}", batches=1, size=BATCH)[0]
         answers: list = []
 
@@ -71,7 +71,7 @@ def test_killed_mid_ingest_each_batch_is_whole_or_absent(database):
     stored, rebuilt = stored_and_rebuilt(runtime.engine, account.user_id)
     assert stored == rebuilt
     # The database is healthy afterwards: a new server takes the same batches whole.
-    server = ServedProcesses(url, workers=1).start()
+    server = ServedProcesses(url, workers=1, env=NO_RATE_LIMITS).start()
     try:
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {account.token}"}, timeout=120) as client:
             for round_, pin_id in enumerate(account.pin_ids):

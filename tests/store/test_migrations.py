@@ -32,7 +32,9 @@ ERA_0003_METRICS = (
 
 
 def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, request, tmp_path_factory):
-    """A database that already holds daily rows answers the same after migration 0004."""
+    """A database that already holds daily rows answers the same after migrations 0004 (the
+    account rollup, per-pin running totals) and 0009 (claimed content in the rollup, running
+    totals per app type and traffic): the derived tables equal a rebuild."""
     from alembic import command
     from sqlalchemy import select
 
@@ -40,7 +42,8 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
 
     from pinsight.store import rollups
     from pinsight.store.db import alembic_config
-    from pinsight.store.tables import account_daily_metrics, pin_cumulative_metrics
+    from pinsight.store.tables import account_daily_metrics, pin_cumulative_metrics, pin_cumulative_metrics_by_app_traffic
+    from pinsight.store.tables import users
     from tests.conftest import _database_url
     from pinsight.catalog.metrics import STORED_COLUMNS
     from datetime import datetime
@@ -54,13 +57,15 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
     rows = []
     with engine.begin() as conn:
         owner_id, board_id = _make_owner(conn)
+        conn.execute(sa.update(users).where(users.c.id == owner_id).values(website_url="Shop.Example/about"))
+        links = ("https://shop.example/a", "http://BLOG.shop.example:80/", None, "https://notshop.example/")
         # Pins straight into the table: today's insert_pin also writes the (later) change log.
         pin_ids = []
         for slot in range(4):
             pin_ids.append(new_id())
             conn.execute(sa.insert(pins).values(id=pin_ids[-1], owner_id=owner_id, board_id=board_id,
                                                 creative_type=("REGULAR", "VIDEO")[slot % 2], source_type="image_url",
-                                                media="{}", parent_pin_id=(7 if slot == 3 else None),
+                                                media="{}", parent_pin_id=(7 if slot == 3 else None), link=links[slot],
                                                 created_at=datetime(2025, 12, 1)))
         for n, pin_id in enumerate(pin_ids):
             for day in range(0, 30, n + 1):
@@ -74,9 +79,9 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
     command.upgrade(alembic_config(engine), "head")
 
     def derived(conn):
-        return (
-            sorted(tuple(row) for row in conn.execute(select(account_daily_metrics))),
-            sorted(tuple(row) for row in conn.execute(select(pin_cumulative_metrics))),
+        return tuple(
+            sorted(tuple(row) for row in conn.execute(select(table)))
+            for table in (account_daily_metrics, pin_cumulative_metrics, pin_cumulative_metrics_by_app_traffic)
         )
 
     with rolled_back_write(engine) as conn:
@@ -85,6 +90,7 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
         rollups.rebuild(conn, owner_id)
         rebuilt = derived(conn)
     engine.dispose()
-    assert migrated[0] and migrated[1]
+    assert all(migrated)
+    assert {row[6] for row in migrated[0]} == {"CLAIMED", "OTHER"}  # owned_content
     assert migrated == rebuilt
     assert FIRST_DAY in {row[1] for row in migrated[1]}

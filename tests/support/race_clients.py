@@ -24,3 +24,9 @@ def delete_pins(base_url: str, token: str, pin_ids: list[str]) -> list[int]:
 def save_pins(base_url: str, token: str, board_id: str, pin_ids: list[str]) -> list[int]:
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
         return [client.post(f"/v5/pins/{pin_id}/save", json={"board_id": board_id}).status_code for pin_id in pin_ids]
+
+
+def set_links(base_url: str, token: str, edits: list[tuple[str, str]]) -> list[int]:
+    """PATCH each (pin id, link) in turn."""
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        return [client.patch(f"/v5/pins/{pin_id}", json={"link": link}).status_code for pin_id, link in edits]

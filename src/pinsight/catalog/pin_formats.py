@@ -1,18 +1,39 @@
 """How a pin's fixed attributes classify its metrics for the account filters and splits.
 
-Declared once: the rollup writer (Python) and the fallback queries (SQL) both read these.
+Declared once: the rollup writer (Python) and the SQL queries both read these.
 
 * PIN_FORMAT: organic rows are ORGANIC_VIDEO (VIDEO, MAX_VIDEO creative types),
   ORGANIC_PRODUCT (SHOPPING, SHOP_THE_PIN, COLLECTION) or ORGANIC_IMAGE (the rest);
   paid rows are ADS_VIDEO, ADS_PRODUCT, ADS_IDEA (IDEA) or ADS_STANDARD (the rest).
+  A format is thus one traffic kind plus a condition on the pin's creative type.
 * SOURCE: YOUR_PINS are pins the user created, OTHER_PINS pins saved from someone else.
+
+(Claimed content depends on the pin's editable link: ``pinsight.domain.claimed_content``.)
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 VIDEO_CREATIVE_TYPES = ("VIDEO", "MAX_VIDEO")
 PRODUCT_CREATIVE_TYPES = ("SHOPPING", "SHOP_THE_PIN", "COLLECTION")
 IDEA_CREATIVE_TYPES = ("IDEA",)
+
+# Per traffic kind, its formats in the order they are tried: the first whose creative
+# types include the pin's wins; the last (None) takes every creative type left.
+FORMAT_RULES: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
+    "ORGANIC": (
+        ("ORGANIC_VIDEO", VIDEO_CREATIVE_TYPES),
+        ("ORGANIC_PRODUCT", PRODUCT_CREATIVE_TYPES),
+        ("ORGANIC_IMAGE", None),
+    ),
+    "PAID": (
+        ("ADS_VIDEO", VIDEO_CREATIVE_TYPES),
+        ("ADS_PRODUCT", PRODUCT_CREATIVE_TYPES),
+        ("ADS_IDEA", IDEA_CREATIVE_TYPES),
+        ("ADS_STANDARD", None),
+    ),
+}
 
 ORGANIC_FORMATS = ("ORGANIC_IMAGE", "ORGANIC_PRODUCT", "ORGANIC_VIDEO")
 PAID_FORMATS = ("ADS_STANDARD", "ADS_PRODUCT", "ADS_VIDEO", "ADS_IDEA")
@@ -20,20 +41,31 @@ PIN_FORMATS = ORGANIC_FORMATS + PAID_FORMATS
 SOURCES = ("YOUR_PINS", "OTHER_PINS")
 
 
+@dataclass(frozen=True)
+class FormatSelection:
+    """The rows of one pin format: those of ``traffic`` whose pin's creative type is in
+    ``creative_types`` (None: any) and not in ``excluded``."""
+
+    traffic: str
+    creative_types: tuple[str, ...] | None
+    excluded: tuple[str, ...]
+
+
+def format_selection(pin_format: str) -> FormatSelection:
+    for traffic, rules in FORMAT_RULES.items():
+        taken: tuple[str, ...] = ()
+        for name, creative_types in rules:
+            if name == pin_format:
+                return FormatSelection(traffic, creative_types, () if creative_types is not None else taken)
+            taken += creative_types or ()
+    raise KeyError(pin_format)
+
+
 def pin_format_of(creative_type: str, traffic: str) -> str:
-    if traffic == "ORGANIC":
-        if creative_type in VIDEO_CREATIVE_TYPES:
-            return "ORGANIC_VIDEO"
-        if creative_type in PRODUCT_CREATIVE_TYPES:
-            return "ORGANIC_PRODUCT"
-        return "ORGANIC_IMAGE"
-    if creative_type in VIDEO_CREATIVE_TYPES:
-        return "ADS_VIDEO"
-    if creative_type in PRODUCT_CREATIVE_TYPES:
-        return "ADS_PRODUCT"
-    if creative_type in IDEA_CREATIVE_TYPES:
-        return "ADS_IDEA"
-    return "ADS_STANDARD"
+    for name, creative_types in FORMAT_RULES[traffic]:
+        if creative_types is None or creative_type in creative_types:
+            return name
+    raise AssertionError("every traffic kind ends with a catch-all format")
 
 
 def source_of(parent_pin_id: int | None) -> str:

@@ -7,9 +7,10 @@ Filters and splits (the SQL is in ``pinsight.store.account_metrics``):
   ``parent_pin_id``), ``OTHER_PINS`` = Pins the user saved from others (a
   ``parent_pin_id``).
 * ``from_claimed_content`` / split OWNED_CONTENT: ``CLAIMED`` = the Pin's link host is
-  the host of the user's ``website_url`` or a subdomain of it; ``OTHER`` otherwise.
-  The website host is taken literally (``www.example.com`` claims
-  ``www.example.com`` and its subdomains, not ``shop.example.com``).
+  the host of the user's ``website_url`` or a subdomain of it; ``OTHER`` otherwise
+  (``pinsight.domain.claimed_content``). The website host is taken literally
+  (``www.example.com`` claims ``www.example.com`` and its subdomains, not
+  ``shop.example.com``).
 * ``content_type``: ``PAID`` / ``ORGANIC`` select rows by their traffic kind.
 * ``pin_format`` / split PIN_FORMAT: organic rows are ORGANIC_VIDEO (VIDEO,
   MAX_VIDEO), ORGANIC_PRODUCT (SHOPPING, SHOP_THE_PIN, COLLECTION) or ORGANIC_IMAGE;
@@ -42,7 +43,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -58,6 +58,7 @@ from pinsight.catalog.metrics import (
 )
 from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import data_status, validate_period
+from pinsight.domain.claimed_content import OWNED_CONTENT, website_host
 from pinsight.errors import InvalidParameters
 from pinsight.services.access import readable_privacies, resolve_actor
 from pinsight.services.analytics import SeriesPlan, build_series
@@ -70,21 +71,6 @@ ALL = "all"
 MAX_TOP_PINS = 50
 CREATED_IN_LAST_N_DAYS = (30,)
 VIDEO_CREATIVE_TYPES = store.VIDEO_CREATIVE_TYPES
-
-
-def website_host(url: str | None) -> str | None:
-    """The lower-case host of a profile's website, or None when it has none."""
-    text = (url or "").strip()
-    if not text:
-        return None
-    if "://" not in text:
-        text = "//" + text
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    host = (host or "").rstrip(".").lower()
-    return host or None
 
 
 def _one(value: str, all_value: str) -> str | None:
@@ -122,7 +108,7 @@ def _split_keys(flt: store.AccountFilter, split_field: str) -> tuple[str, ...]:
     if split_field == "APP_TYPE":
         return flt.app_types
     if split_field == "OWNED_CONTENT":
-        return (flt.owned,) if flt.owned else store.OWNED
+        return (flt.owned,) if flt.owned else OWNED_CONTENT
     if split_field == "SOURCE":
         return (flt.source,) if flt.source else store.SOURCES
     if split_field == "PIN_FORMAT":

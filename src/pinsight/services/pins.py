@@ -224,6 +224,11 @@ def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, 
     fields = body.model_fields_set
     with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
+        if "link" in fields:
+            # The link decides whether the pin's metrics are claimed content: its rollup
+            # amounts may move (store.update_pin), so the owner's metrics are locked
+            # before the pin is read.
+            lock_owners(conn, [actor.user_id])
         pin = _load_own_pin(conn, actor, pin_id)
         changes = {name: getattr(body, name) for name in ("title", "description", "link", "alt_text") if name in fields}
         if "board_id" in fields or "board_section_id" in fields:

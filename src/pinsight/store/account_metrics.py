@@ -1,53 +1,57 @@
 """SQL for account-wide organic analytics (``user_account/analytics`` and its top Pins lists).
 
-Where it can, a request reads the derived tables (``pinsight.store.rollups``): the
-account rollup answers every filter and split except the claimed-content ones and the
-top video pins' creative types; the pins' running totals answer top pins unless app
-type, traffic or format filters apply. Otherwise daily rows (``pin_daily_metrics``, read
-through its ``owner_id, day`` index) are joined with ``pins`` for what the filters and
-splits need: the creative type, whether the Pin was saved from someone else
-(``parent_pin_id``) and its destination link. Every filter and every split is an SQL
-expression, so grouping and filtering happen in the database.
+Requests read the derived tables (``pinsight.store.rollups``), so their cost follows the
+period and the pin count, never the archive's length:
+
+* ``sum_by_day`` reads the account rollup, which holds every filter and split of
+  ``user_account/analytics`` as a column (app type, traffic, pin format, source,
+  claimed content);
+* ``top_pins`` ranks from running totals: each pin's series, or, with app type, traffic
+  or format filters, the pin's series per app type and traffic that the filters allow.
+  The pin filters (source, claimed content, creative types of top video pins, creation
+  date) are conditions on ``pins`` itself.
+
+The daily rows (``pin_daily_metrics``) joined with ``pins`` remain the definition:
+``rollups.rebuild`` builds the rollup from them with the expressions below, ``sum_by_day``
+falls back to them for pin filters the rollup has no column for (creative types,
+creation date: no ``user_account/analytics`` parameter sets them), and
+``top_from_daily_rows`` sums them as the oracle the running totals are tested against.
 
 Definitions (the service layer documents the same; they live here as SQL):
 
 * SOURCE: ``YOUR_PINS`` are Pins the user created (``parent_pin_id IS NULL``),
   ``OTHER_PINS`` Pins the user saved from someone else (``parent_pin_id IS NOT NULL``).
-* OWNED_CONTENT (``from_claimed_content``): ``CLAIMED`` when the host of the Pin's link
-  equals the host of the user's ``website_url`` or is a subdomain of it, ``OTHER``
-  otherwise (no link, no ``scheme://`` in it, or no website on the profile).
+* OWNED_CONTENT (``from_claimed_content``): ``pinsight.domain.claimed_content`` (the
+  rule in Python); ``owned_expression`` is the same rule in SQL.
 * content type: ``PAID`` / ``ORGANIC`` is the row's ``traffic``.
-* PIN_FORMAT: organic rows are ``ORGANIC_VIDEO`` (VIDEO, MAX_VIDEO creative types),
-  ``ORGANIC_PRODUCT`` (SHOPPING, SHOP_THE_PIN, COLLECTION) or ``ORGANIC_IMAGE``
-  (everything else); paid rows are ``ADS_VIDEO``, ``ADS_PRODUCT``, ``ADS_IDEA`` (IDEA)
-  or ``ADS_STANDARD`` (everything else).
+* PIN_FORMAT: ``pinsight.catalog.pin_formats.FORMAT_RULES``.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Connection, Float, String, and_, case, cast, false, func, literal, or_, select
 
-from pinsight.catalog.metrics import METRICS, Ratio, Sum
+from pinsight.catalog.metrics import METRICS, STORED_COLUMNS, Ratio, Sum
 from pinsight.catalog.pin_formats import (
-    IDEA_CREATIVE_TYPES,
+    FORMAT_RULES,
     ORGANIC_FORMATS,
     PAID_FORMATS,
     PIN_FORMATS,
-    PRODUCT_CREATIVE_TYPES,
     SOURCES,
     VIDEO_CREATIVE_TYPES,
+    format_selection,
 )
 from pinsight.catalog.roles import BOARD_PRIVACIES
+from pinsight.domain.claimed_content import CLAIMED, OTHER
+from pinsight.store import rollups
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, boards, pins
 from pinsight.store.tables import account_daily_metrics as account
-from pinsight.store.tables import pin_cumulative_metrics as running
 from pinsight.store.tables import pin_daily_metrics as daily
-
-OWNED = ("CLAIMED", "OTHER")
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,18 @@ def _find(conn: Connection, text, needle: str):
     return func.instr(text, needle)
 
 
-def link_host(conn: Connection):
-    """The lower-case host of ``pins.link`` (NULL without a ``scheme://``).
+def _ascii_lower(conn: Connection, text):
+    """``text`` with A-Z lower-cased and every other character kept, on either backend
+    (``claimed_content.ascii_lower``): SQLite's ``lower()`` does exactly that, while
+    PostgreSQL's follows the database's locale."""
+    if conn.dialect.name == "postgresql":
+        return func.translate(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", type_=String)
+    return func.lower(text, type_=String)
 
-    The part after ``://`` is cut at its first ``/``, ``?``, ``#`` or ``:`` (a port).
-    """
-    lowered = func.lower(pins.c.link, type_=String)
+
+def link_host(conn: Connection):
+    """``claimed_content.link_host`` of ``pins.link``, in SQL (NULL without a ``scheme://``)."""
+    lowered = _ascii_lower(conn, pins.c.link)
     separator = _find(conn, lowered, "://")
     rest = func.substr(lowered, separator + 3, type_=String)
     for mark in ("?", "#", ":"):
@@ -94,33 +104,40 @@ def link_host(conn: Connection):
 
 
 def owned_expression(conn: Connection, claimed_host: str | None):
+    """``claimed_content.owned_content_of`` of ``pins.link``, in SQL."""
     if not claimed_host:
-        return literal("OTHER", String)
+        return literal(OTHER, String)
     host = link_host(conn)
     suffix = "." + claimed_host
     claimed = or_(
         host == claimed_host,
         and_(func.length(host) > len(suffix), func.substr(host, func.length(host) - len(suffix) + 1) == suffix),
     )
-    return case((claimed, "CLAIMED"), else_="OTHER")
+    return case((claimed, CLAIMED), else_=OTHER)
 
 
 def source_expression():
     return case((pins.c.parent_pin_id.is_(None), "YOUR_PINS"), else_="OTHER_PINS")
 
 
-def pin_format_expression():
-    organic = daily.c.traffic == "ORGANIC"
-    kind = pins.c.creative_type
-    return case(
-        (and_(organic, kind.in_(VIDEO_CREATIVE_TYPES)), "ORGANIC_VIDEO"),
-        (and_(organic, kind.in_(PRODUCT_CREATIVE_TYPES)), "ORGANIC_PRODUCT"),
-        (organic, "ORGANIC_IMAGE"),
-        (kind.in_(VIDEO_CREATIVE_TYPES), "ADS_VIDEO"),
-        (kind.in_(PRODUCT_CREATIVE_TYPES), "ADS_PRODUCT"),
-        (kind.in_(IDEA_CREATIVE_TYPES), "ADS_IDEA"),
-        else_="ADS_STANDARD",
-    )
+def pin_format_expression(creative_type=pins.c.creative_type):
+    """``pin_formats.pin_format_of`` of the daily row's traffic and its pin's creative type."""
+    whens = []
+    for traffic, rules in FORMAT_RULES.items():
+        for name, creative_types in rules:
+            condition = daily.c.traffic == traffic
+            if creative_types is not None:
+                condition = and_(condition, creative_type.in_(creative_types))
+            whens.append((condition, name))
+    return case(*whens[:-1], else_=whens[-1][1])
+
+
+def _creative_type_condition(pin_format: str):
+    """The pin condition of a pin format (its traffic kind is the rest of it)."""
+    selection = format_selection(pin_format)
+    if selection.creative_types is not None:
+        return pins.c.creative_type.in_(selection.creative_types)
+    return pins.c.creative_type.not_in(selection.excluded)
 
 
 def split_expression(conn: Connection, split_field: str, claimed_host: str | None):
@@ -179,9 +196,7 @@ PIN_ATTRIBUTE_SPLITS = ("OWNED_CONTENT", "SOURCE", "PIN_FORMAT")
 def _rows_from(flt: AccountFilter, split_field: str | None = None):
     """The daily rows, joined to pins only when a filter or split reads a pin attribute.
 
-    Most requests filter on the daily rows alone; skipping the join keeps them on the
-    (owner_id, day) index. Rows never outlive their pin (ON DELETE CASCADE), so the join
-    removes nothing by itself.
+    Rows never outlive their pin (ON DELETE CASCADE), so the join removes nothing by itself.
     """
     needs_pins = split_field in PIN_ATTRIBUTE_SPLITS or any(
         value is not None for value in (flt.source, flt.owned, flt.pin_format, flt.creative_types, flt.created_since)
@@ -189,17 +204,22 @@ def _rows_from(flt: AccountFilter, split_field: str | None = None):
     return daily.join(pins, pins.c.id == daily.c.pin_id) if needs_pins else daily
 
 
-# Splits the account rollup holds as columns; OWNED_CONTENT depends on the pin's link and
-# the profile's website, both editable, so it is computed from the daily rows.
-ROLLUP_SPLITS = {"NO_SPLIT": None, "APP_TYPE": "app_type", "SOURCE": "source", "PIN_FORMAT": "pin_format"}
+# Each split's column in the account rollup.
+ROLLUP_SPLITS = {
+    "NO_SPLIT": None, "APP_TYPE": "app_type", "SOURCE": "source", "PIN_FORMAT": "pin_format",
+    "OWNED_CONTENT": "owned_content",
+}
 
 
 def _rollup_answers(flt: AccountFilter, split_field: str) -> bool:
-    return split_field in ROLLUP_SPLITS and flt.owned is None and flt.creative_types is None and flt.created_since is None
+    return split_field in ROLLUP_SPLITS and flt.creative_types is None and flt.created_since is None
 
 
 def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], split_field: str):
-    """Summed columns per day (and split key, labelled ``split``; None without a split)."""
+    """Summed columns per day (and split key, labelled ``split``; None without a split).
+
+    The account rollup answers every ``user_account/analytics`` request: a few dozen rows
+    per day. Only creative-type or creation-date filters read the daily rows."""
     if _rollup_answers(flt, split_field):
         split_column = ROLLUP_SPLITS[split_field]
         conditions = _window(account, flt)
@@ -207,6 +227,8 @@ def sum_by_day(conn: Connection, flt: AccountFilter, columns: Sequence[str], spl
             conditions.append(account.c.source == flt.source)
         if flt.pin_format is not None:
             conditions.append(account.c.pin_format == flt.pin_format)
+        if flt.owned is not None:
+            conditions.append(account.c.owned_content == flt.owned)
         split = account.c[split_column] if split_column else None
         return _sum_per_day(conn, account, account, split, conditions, columns)
     split = split_expression(conn, split_field, flt.claimed_host)
@@ -255,18 +277,18 @@ def metric_expression(metric_name: str, total=_summed):
     return case((denominator == 0, literal(0.0, Float)), else_=numerator / cast(denominator, Float))
 
 
+# ---- top pins ------------------------------------------------------------------------------------
+
+
 def top_pins(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
              privacies: Sequence[str] = BOARD_PRIVACIES):
-    """The ``limit`` pins with the highest ``sort_by`` over the filtered rows, best first.
+    """The ``limit`` pins with the highest ``sort_by`` over the filtered rows, best first,
+    ranked from running totals (``top_from_running_totals``).
 
     Only pins with at least one matching row in the period, on boards of one of
-    ``privacies``, take part; ties go to the smaller (older) pin id. Without app type,
-    traffic or format filters, the pins' running totals answer (two seeks per pin);
-    otherwise the daily rows are summed.
+    ``privacies``, take part; ties go to the smaller (older) pin id.
     """
-    if set(flt.app_types) == set(APP_TYPES) and set(flt.traffic) == set(TRAFFIC_KINDS) and flt.pin_format is None:
-        return top_from_running_totals(conn, flt, columns, sort_by, limit, privacies)
-    return top_from_daily_rows(conn, flt, columns, sort_by, limit, privacies)
+    return top_from_running_totals(conn, flt, columns, sort_by, limit, privacies)
 
 
 def _on_readable_boards(flt: AccountFilter, privacies: Sequence[str], pin_id) -> list:
@@ -285,6 +307,7 @@ def _on_readable_boards(flt: AccountFilter, privacies: Sequence[str], pin_id) ->
 
 def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
                         privacies: Sequence[str] = BOARD_PRIVACIES):
+    """``top_pins`` summed from the daily rows: the definition the running totals must match."""
     score = metric_expression(sort_by).label("score")
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
@@ -297,13 +320,37 @@ def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[
     return conn.execute(query).mappings().all()
 
 
-def _latest(name: str, bounds):
-    """The pin's running total of ``name`` on its latest day within ``bounds`` (NULL if none):
-    one backward index seek."""
-    rows = running.alias()
+@dataclass(frozen=True)
+class _Series:
+    """Which running totals add up to a filter's rows: ``kind``'s series of every pin with
+    these parts (each a mapping of part column to value; one empty mapping for the per-pin
+    series), for the pins meeting ``pin_conditions``."""
+
+    kind: rollups.RunningTotals
+    parts: tuple[dict, ...]
+    pin_conditions: tuple
+
+
+def _series_for(conn: Connection, flt: AccountFilter) -> _Series:
+    traffic = flt.traffic
+    conditions = _pin_conditions(conn, flt)
+    if flt.pin_format is not None:
+        # A format is one traffic kind plus a condition on the pin's creative type.
+        traffic = tuple(kind for kind in traffic if kind == format_selection(flt.pin_format).traffic)
+        conditions.append(_creative_type_condition(flt.pin_format))
+    if set(flt.app_types) == set(APP_TYPES) and set(traffic) == set(TRAFFIC_KINDS):
+        return _Series(rollups.PER_PIN, ({},), tuple(conditions))
+    parts = tuple({"app_type": app_type, "traffic": kind} for app_type in flt.app_types for kind in traffic)
+    return _Series(rollups.PER_APP_TRAFFIC, parts, tuple(conditions))
+
+
+def _latest(series: _Series, part: dict, name: str, bounds):
+    """The running total of ``name`` in one series of the pin, on its latest day within
+    ``bounds`` (NULL if none): one backward index seek."""
+    rows = series.kind.table.alias()
     return (
         select(rows.c[name])
-        .where(rows.c.pin_id == pins.c.id, *bounds(rows))
+        .where(rows.c.pin_id == pins.c.id, *(rows.c[column] == value for column, value in part.items()), *bounds(rows))
         .order_by(rows.c.day.desc())
         .limit(1)
         .scalar_subquery()
@@ -312,36 +359,64 @@ def _latest(name: str, bounds):
 
 def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
                             privacies: Sequence[str] = BOARD_PRIVACIES):
-    """Rank every pin by the sort metric from two seeks per input column, then read the
-    reported columns for the winners only."""
-    from pinsight.store.metrics import running_totals_at
-
+    """Rank every pin by the sort metric from two seeks per input column and series (the
+    total at the period's end minus the one before its start), then read the reported
+    columns for the winners only."""
+    series = _series_for(conn, flt)
+    if not series.parts:
+        return []  # e.g. an ADS_ format with content_type=ORGANIC: no row can match
     inputs = [METRICS[name].stored_as for name in METRICS[sort_by].inputs]
-    in_period = {name: _latest(name, lambda r: (r.c.day >= flt.start, r.c.day <= flt.end)) for name in inputs}
-    before = {name: func.coalesce(_latest(name, lambda r: (r.c.day < flt.start,)), 0) for name in inputs}
+    ends, starts = {}, {}
+    for n, part in enumerate(series.parts):
+        for name in inputs:
+            ends[name, n] = _latest(series, part, name, lambda r: (r.c.day >= flt.start, r.c.day <= flt.end))
+            starts[name, n] = func.coalesce(_latest(series, part, name, lambda r: (r.c.day < flt.start,)), 0)
     per_pin = (
         select(
             pins.c.id.label("pin_id"),
-            *(in_period[name].label(f"end_{name}") for name in inputs),
-            *(before[name].label(f"start_{name}") for name in inputs),
+            *(ends[key].label(f"end_{key[0]}_{key[1]}") for key in ends),
+            *(starts[key].label(f"start_{key[0]}_{key[1]}") for key in starts),
         )
-        .where(pins.c.owner_id == flt.owner_id, *_pin_conditions(conn, flt),
+        .where(pins.c.owner_id == flt.owner_id, *series.pin_conditions,
                *_on_readable_boards(flt, privacies, pins.c.id))
+        # OFFSET 0 keeps both databases from merging this subquery into the ranking,
+        # which would run a seek again wherever the score uses its result.
+        .offset(0)
         .subquery()
     )
 
     def total(name: str):
-        return per_pin.c[f"end_{name}"] - per_pin.c[f"start_{name}"]
+        # A series without a row in the period adds nothing (its end total is NULL).
+        added = [func.coalesce(per_pin.c[f"end_{name}_{n}"] - per_pin.c[f"start_{name}_{n}"], 0)
+                 for n in range(len(series.parts))]
+        return sum(added[1:], added[0])
 
-    score = metric_expression(sort_by, total).label("score")
-    # A pin takes part when it has a row in the period, as with the daily rows: otherwise
-    # its score is NULL (sorted last, then dropped), which spares a separate test.
+    # A pin takes part when one of its series has a row in the period, as with the daily
+    # rows: otherwise its score is NULL (sorted last, then dropped).
+    in_period = or_(*(per_pin.c[f"end_{inputs[0]}_{n}"].is_not(None) for n in range(len(series.parts))))
+    score = case((in_period, metric_expression(sort_by, total)), else_=None).label("score")
     ranked = select(per_pin.c.pin_id, score).order_by(score.desc().nulls_last(), per_pin.c.pin_id.asc()).limit(limit)
     winners = [row[0] for row in conn.execute(ranked) if row[1] is not None]
-    at_end = running_totals_at(conn, winners, flt.end)
-    at_start = running_totals_at(conn, winners, flt.start, before=True)
+    at_end = _winner_totals(conn, series, winners, flt.end, strictly_before=False)
+    at_start = _winner_totals(conn, series, winners, flt.start, strictly_before=True)
     rows = []
     for pin_id in winners:
-        end, start = at_end[pin_id], at_start.get(pin_id)
-        rows.append({"pin_id": pin_id, **{name: end[name] - (start[name] if start else 0) for name in columns}})
+        end, start = at_end[pin_id], at_start[pin_id]
+        rows.append({"pin_id": pin_id, **{name: end[name] - start[name] for name in columns}})
     return rows
+
+
+def _winner_totals(conn: Connection, series: _Series, pin_ids: Sequence[int], day: date, *,
+                   strictly_before: bool) -> dict[int, dict[str, int]]:
+    """Per pin, every stored column summed over its life up to ``day`` (or the day before)
+    across the filter's series."""
+    keys = [(pin_id, *part.values()) for pin_id in pin_ids for part in series.parts]
+    wanted = set(keys)
+    found = rollups.latest_totals(conn, series.kind, keys, day, strictly_before=strictly_before)
+    totals: dict[int, list[int]] = defaultdict(lambda: [0] * len(STORED_COLUMNS))
+    for key, amounts in found.items():
+        if key in wanted:
+            summed = totals[key[0]]
+            for index, amount in enumerate(amounts):
+                summed[index] += amount
+    return {pin_id: dict(zip(STORED_COLUMNS, totals[pin_id])) for pin_id in pin_ids}

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from pinsight.domain.claimed_content import website_host
 from pinsight.store import changes, rollups
+from pinsight.store.locks import require_locked
 from pinsight.store.tables import boards, pins, sections, users
 
 # ---- users -------------------------------------------------------------------------
@@ -27,6 +29,18 @@ def get_user_by_username(conn: Connection, username: str):
 
 def list_usernames(conn: Connection) -> list[str]:
     return list(conn.execute(select(users.c.username).order_by(users.c.id)).scalars())
+
+
+def set_website_url(conn: Connection, user_id: int, url: str) -> None:
+    """Change a profile's website (not editable through the API). Which of the user's pins
+    are claimed content may change with it, so their account rollup amounts move to
+    their new class: a cost that grows with those pins' daily rows. Hold the user's
+    metrics lock (``store.locks``)."""
+    require_locked(conn, [user_id])
+    pin_ids = list(conn.execute(select(pins.c.id).where(pins.c.owner_id == user_id)).scalars())
+    before = rollups.owned_content_classes(conn, pin_ids)
+    conn.execute(update(users).where(users.c.id == user_id).values(website_url=url))
+    rollups.reclassify_pins(conn, before)
 
 
 def count_user_content(conn: Connection, user_id: int) -> tuple[int, int]:
@@ -212,7 +226,13 @@ def list_pins(
 
 
 def update_pin(conn: Connection, pin_id: int, **values) -> None:
+    """Change a pin's columns. A new ``link`` may change whether the pin's metrics are
+    claimed content, moving its account rollup amounts (``rollups.reclassify_pins``): the
+    caller then holds the owner's metrics lock, taken before the pin was read."""
+    before = rollups.owned_content_classes(conn, [pin_id]) if "link" in values else {}
     conn.execute(update(pins).where(pins.c.id == pin_id).values(**values))
+    if before:
+        rollups.reclassify_pins(conn, before)
 
 
 def delete_pin(conn: Connection, pin_id: int) -> None:
@@ -221,15 +241,26 @@ def delete_pin(conn: Connection, pin_id: int) -> None:
 
 
 def get_pins_brief(conn: Connection, pin_ids: Sequence[int]) -> dict[int, dict]:
-    """Owner, creation time, creative type and parent of each of these pins that exists."""
+    """Owner, creation time and what classifies the pin's metrics (``rollups.Increments``):
+    creative type, parent, link and the owner's ``website_host``, for each of these pins
+    that exists."""
     found: dict[int, dict] = {}
+    hosts: dict[str, str | None] = {}
     for offset in range(0, len(pin_ids), 5000):
         chunk = list(pin_ids[offset : offset + 5000])
-        query = select(
-            pins.c.id, pins.c.owner_id, pins.c.created_at, pins.c.creative_type, pins.c.parent_pin_id
-        ).where(pins.c.id.in_(chunk))
+        query = (
+            select(pins.c.id, pins.c.owner_id, pins.c.created_at, pins.c.creative_type, pins.c.parent_pin_id,
+                   pins.c.link, users.c.website_url)
+            .join(users, users.c.id == pins.c.owner_id)
+            .where(pins.c.id.in_(chunk))
+        )
         for row in conn.execute(query).mappings():
-            found[row["id"]] = dict(row)
+            pin = dict(row)
+            website = pin.pop("website_url")
+            if website not in hosts:
+                hosts[website] = website_host(website)
+            pin["website_host"] = hosts[website]
+            found[pin["id"]] = pin
     return found
 
 

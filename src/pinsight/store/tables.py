@@ -246,13 +246,17 @@ metric_changes = Table(
 Index("ix_metric_changes_owner_id_id", metric_changes.c.owner_id, metric_changes.c.id)
 
 # ---- derived tables: kept in step with pin_daily_metrics ------------------------------
-# Both are pure functions of pin_daily_metrics and the pins' fixed attributes, updated in
-# the same transaction as the daily rows (pinsight.store.rollups), so range aggregates
-# read a few rows per day or per pin however long the history grows.
+# All are pure functions of pin_daily_metrics, the pins' attributes and their owners'
+# websites, updated in the same transaction as the daily rows (pinsight.store.rollups),
+# so range aggregates read a few rows per day or per pin however long the history grows.
 
-# Account totals per day, by every dimension the account filters and splits read that
-# cannot change after a pin is created: app type, traffic kind, the pin format (from
-# the creative type and the traffic) and the source (created by the owner or saved).
+# Account totals per day, by every dimension the account filters and splits read: app
+# type, traffic kind, the pin format (from the creative type and the traffic), the source
+# (created by the owner or saved) and the claimed-content class (CLAIMED or OTHER, from
+# the pin's link and the owner's website: pinsight.domain.claimed_content). The class is
+# the only one that can change: a link edit moves that pin's amounts to its new class
+# (rollups.reclassify_pins); a website changed in the database needs the same for every
+# pin of the owner (content.set_website_url) or a rollups.rebuild.
 account_daily_metrics = Table(
     "account_daily_metrics",
     metadata,
@@ -262,6 +266,7 @@ account_daily_metrics = Table(
     Column("traffic", String(8), primary_key=True),
     Column("pin_format", String(16), primary_key=True),
     Column("source", String(12), primary_key=True),
+    Column("owned_content", String(8), primary_key=True),
     *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
     sqlite_with_rowid=False,
 )
@@ -293,3 +298,18 @@ rate_limit_counters = Table(
     Column("expires_at", BigInteger, nullable=False),
 )
 Index("ix_rate_limit_counters_expires_at", rate_limit_counters.c.expires_at)
+
+# Running totals per pin, app type and traffic kind: as pin_cumulative_metrics, but one
+# series per (pin, app type, traffic) on the days that series has a daily row, so top
+# pins filtered by app type, traffic or pin format (a traffic kind plus a creative type)
+# rank from two index seeks per series instead of summing daily rows.
+pin_cumulative_metrics_by_app_traffic = Table(
+    "pin_cumulative_metrics_by_app_traffic",
+    metadata,
+    Column("pin_id", BigInteger, ForeignKey("pins.id", ondelete="CASCADE"), primary_key=True),
+    Column("app_type", String(8), primary_key=True),
+    Column("traffic", String(8), primary_key=True),
+    Column("day", Date, primary_key=True),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
+    sqlite_with_rowid=False,
+)
