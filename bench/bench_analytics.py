@@ -266,11 +266,12 @@ def build_rollups(engine, user_id: int) -> float:
     """Rebuild the user's derived tables from the loaded rows; returns seconds."""
     from pinsight.store import rollups
 
-    from pinsight.store.db import writing
+    from pinsight.store.db import STATEMENT_TIMEOUT, writing
     from pinsight.store.locks import lock_owners
 
     started = time.perf_counter()
-    with writing(engine) as conn:
+    # A bulk rebuild, as an archive import: no per-statement time limit.
+    with writing(engine.execution_options(**{STATEMENT_TIMEOUT: 0})) as conn:
         lock_owners(conn, [user_id])
         rollups.rebuild(conn, user_id)
     if engine.dialect.name == "postgresql":
