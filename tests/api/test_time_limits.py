@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, text
 
-from pinsight.errors import QueryTimeout
+from pinsight.errors import Conflict, QueryTimeout
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
 from pinsight.store.db import make_engine, writing
@@ -78,3 +78,33 @@ def test_a_statement_past_its_time_limit_is_stopped_and_answers_503(runtime):
             assert conn.execute(text("SELECT 1")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_a_uniqueness_race_is_run_again_once_then_answers_409(runtime):
+    """A real duplicate-key failure: the first is retried (running again sees the winner's
+    row), one that recurs answers 409 Conflict, with nothing half-written."""
+    attempts = []
+
+    def duplicate_insert():
+        attempts.append(1)
+        with writing(runtime.engine) as conn:
+            conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS race_probe (id INTEGER PRIMARY KEY)"))
+            conn.execute(text("DELETE FROM race_probe"))
+            conn.execute(text("INSERT INTO race_probe (id) VALUES (1)"))
+            conn.execute(text("INSERT INTO race_probe (id) VALUES (1)"))
+
+    with pytest.raises(Conflict) as refused:
+        runtime.run(duplicate_insert)
+    assert len(attempts) == 2
+    assert refused.value.status == 409 and refused.value.body()["code"] == 409
+
+    settled = []
+
+    def settles_on_the_second_attempt():
+        settled.append(1)
+        if len(settled) == 1:
+            duplicate_insert()
+        return "applied"
+
+    assert runtime.run(settles_on_the_second_attempt) == "applied"
+    assert len(settled) == 2

@@ -42,8 +42,7 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():
-        with runtime.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
+        runtime.ping()
         return JSON({"status": "ok", "version": __version__})
 
     install_error_handlers(app)

@@ -6,11 +6,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pinsight.api.responses import JSON
-from pinsight.errors import ApiError, Conflict, InvalidParameters
+from pinsight.errors import ApiError, InvalidParameters
 
 log = logging.getLogger("pinsight.errors")
 
@@ -37,12 +36,6 @@ def install_error_handlers(app: FastAPI) -> None:
         messages = {404: "Not found: no such resource or path.", 405: "Method not allowed."}
         message = messages.get(exc.status_code, str(exc.detail))
         return JSON({"code": exc.status_code, "message": message}, status_code=exc.status_code, headers=exc.headers)
-
-    @app.exception_handler(IntegrityError)
-    async def integrity_error(_request: Request, _exc: IntegrityError) -> JSON:
-        # A concurrent request won a uniqueness race; the transaction was rolled back whole.
-        error = Conflict("Conflict: a concurrent change made this request invalid; retry it.")
-        return JSON(error.body(), status_code=error.status)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSON:

@@ -8,20 +8,21 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from anyio import CapacityLimiter, to_thread
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from pinsight.domain.analytics_period import AnalyticsRules, parse_today
 from pinsight.domain.bookmarks import BookmarkCodec
 from pinsight.domain.clock import Clock
-from pinsight.errors import QueryTimeout, ServiceBusy
+from pinsight.errors import Conflict, QueryTimeout, ServiceBusy
 from pinsight.settings import Settings
 from pinsight.services.overview_cache import OverviewCache
 from pinsight.store import auth as auth_store
 from pinsight.store import db
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 # A service call that meets a transient conflict (a deadlock, a serialization failure, a
 # uniqueness race) is run again from the start, at most this many times in all.
@@ -45,6 +46,10 @@ class Runtime:
         """A write transaction (``store.db.writing``)."""
         return db.writing(self.engine)
 
+    def ping(self) -> None:
+        """One round trip to the database (the health check)."""
+        db.ping(self.engine)
+
     async def call(self, fn: Callable[..., T], *args, heavy: bool = False, **kwargs) -> T:
         """Run a blocking service call in a worker thread, never on the event loop, so one
         slow request cannot hold up the others. ``heavy`` calls (analytics, ingestion)
@@ -64,18 +69,18 @@ class Runtime:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return fn(*args, **kwargs)
-            except IntegrityError:
-                # A concurrent request won a uniqueness race; running again sees its row.
-                if attempt >= 2:
-                    raise
-            except DBAPIError as exc:
+            except Exception as exc:
                 failure = db.failure_kind(exc)
+                if failure is None:
+                    raise
+                if failure is db.Failure.DUPLICATE and attempt >= 2:
+                    # A uniqueness race that running again did not settle; the transaction was rolled back whole.
+                    raise Conflict("Conflict: a concurrent change made this request invalid; retry it.") from exc
                 if failure is db.Failure.TIMEOUT:
                     raise QueryTimeout() from exc
                 if failure is db.Failure.BUSY or (failure is db.Failure.CONFLICT and attempt == ATTEMPTS):
                     raise ServiceBusy() from exc
-                if failure is None:
-                    raise
+                # DUPLICATE on the first attempt (running again sees the winner's row) or a transient CONFLICT.
             time.sleep(random.uniform(0.005, 0.05) * attempt)
         raise AssertionError("unreachable")
 

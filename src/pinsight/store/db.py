@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -111,6 +111,7 @@ def transaction_state(conn: Connection) -> TransactionState | None:
 
 class Failure(enum.Enum):
     CONFLICT = "conflict"  # transient: running the transaction again can succeed
+    DUPLICATE = "duplicate"  # a concurrent transaction inserted the same key first
     BUSY = "busy"  # a lock was not granted within the wait limit
     TIMEOUT = "timeout"  # a statement ran past its time limit
 
@@ -120,9 +121,13 @@ class Failure(enum.Enum):
 _POSTGRES_FAILURES = {"40P01": Failure.CONFLICT, "40001": Failure.CONFLICT, "55P03": Failure.BUSY, "57014": Failure.TIMEOUT}
 
 
-def failure_kind(exc: DBAPIError) -> Failure | None:
-    """What a database error means for the request, or None when it is not a concurrency
-    or time-limit failure (a bug, or the database being down)."""
+def failure_kind(exc: BaseException) -> Failure | None:
+    """What an error raised by a transaction means for the request, or None when it is not
+    a concurrency or time-limit failure (a bug, or the database being down)."""
+    if isinstance(exc, IntegrityError):
+        return Failure.DUPLICATE
+    if not isinstance(exc, DBAPIError):
+        return None
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate is not None:
         return _POSTGRES_FAILURES.get(sqlstate)
@@ -182,6 +187,12 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine.execution_options(**{WRITE: True, STATEMENT_TIMEOUT: 0})), "head")
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database (the health check)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
 
 
 def is_empty(engine: Engine) -> bool:
