@@ -33,7 +33,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
-from pinsight.catalog.metrics import evaluator
+from pinsight.store.formulas import evaluator
 from pinsight.catalog.overview import (
     OVERVIEW_METRICS,
     POST_COLUMNS,

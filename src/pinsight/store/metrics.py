@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
@@ -9,6 +10,7 @@ from sqlalchemy import BigInteger, Connection, String, and_, cast, func, select,
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import PIN_METRIC_FIELDS, STORED_COLUMNS
+from pinsight.domain.analytics_query import ALL, AnalyticsQuery, Pins, SeriesRows
 from pinsight.store import changes, rollups
 from pinsight.store.tables import APP_TYPES, pins
 from pinsight.store.tables import pin_cumulative_metrics as running
@@ -65,6 +67,25 @@ def _stored_amounts(conn: Connection, rows: Sequence[dict]) -> dict[tuple, tuple
             if key in wanted:
                 found[key] = tuple(row[4:])
     return found
+
+
+def run_pins(conn: Connection, query: AnalyticsQuery) -> SeriesRows:
+    """A pins query's daily column totals per (pin id, split key), and each pin's lifetime
+    totals up to the query's day when it asks for lifetime metrics."""
+    assert isinstance(query.entity, Pins)
+    pin_ids, columns, period = list(query.entity.ids), query.stored_columns, query.period
+    split = query.split == "APP_TYPE"
+    types = query.filters.app_types
+    by_key: dict = defaultdict(dict)
+    for pin_id, day, app_type, totals in sum_by_pin_day(conn, pin_ids, period.start, period.end, types, columns,
+                                                        split_app_type=split):
+        by_key[pin_id, app_type if split else ALL][day] = totals
+    lifetime: dict = {}
+    if query.lifetime_columns:
+        for row in sum_lifetime(conn, pin_ids, query.today, types, columns, split_app_type=split):
+            key = (row["pin_id"], row["app_type"] if split else ALL)
+            lifetime[key] = tuple(int(row[column] or 0) for column in columns)
+    return SeriesRows(columns, dict(by_key), lifetime)
 
 
 def sum_by_pin_day(
