@@ -37,15 +37,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, String, and_, case, false, func, literal, or_, select
 
 from pinsight.catalog.metrics import METRICS, STORED_COLUMNS
-from pinsight.catalog.pin_formats import (
-    FORMAT_RULES,
-    ORGANIC_FORMATS,
-    PAID_FORMATS,
-    PIN_FORMATS,
-    SOURCES,
-    VIDEO_CREATIVE_TYPES,
-    format_selection,
-)
+from pinsight.catalog.pin_formats import FORMAT_RULES, format_selection
 from pinsight.catalog.roles import BOARD_PRIVACIES
 from pinsight.domain.analytics_query import ALL, Account, AnalyticsQuery, SeriesRows
 from pinsight.domain.claimed_content import CLAIMED, OTHER, website_host
