@@ -132,7 +132,7 @@ def make_reader(engine, runtime) -> tuple[str, int]:
                              is_ads_only=False, follower_count=0, collaborator_count=0, created_at=now,
                              pins_modified_at=now)
         content.insert_pin(conn, id=pin_id, owner_id=user_id, board_id=board_id, creative_type="REGULAR",
-                           source_type="image_url", media='{"media_type": "image"}', created_at=now)
+                           source_type="image_url", media='{"media_type": "image"}', created_at=now, now=now)
     return create_user_token(runtime, "bench_reader", frozenset(ALL_SCOPES)), pin_id
 
 

@@ -360,18 +360,23 @@ def test_answers_are_cached_until_ingested_data_touches_their_period(runtime, ac
 
 def test_stale_answers_are_served_while_one_refresh_runs(runtime, account):
     """Fresh for an hour; then the stale answer is served while a background refresh runs;
-    after three hours it is recomputed before answering. The cache's clock is driven here."""
+    after three hours it is recomputed before answering. The runtime's clock is driven
+    here (fixed moments early today, so the period stays the same)."""
     import time as wall
 
+    from pinsight.domain.clock import Clock
     from pinsight.services.overview_cache import FRESH_SECONDS, STALE_SECONDS
 
     last = yesterday(runtime)
     pin_id = account.pin(at(last - timedelta(days=20), 0))
     account.send(pin_id, "IMPRESSION", at(last - timedelta(days=2), 9))
-    cache = runtime.overview_cache
-    now = [1_000_000.0]
-    real_clock = cache._clock
-    cache._clock = lambda: now[0]
+    real_clock = runtime.clock
+    start = datetime.combine(real_clock.today(), time(0, 10))
+    elapsed = [0]
+
+    def advance(seconds: int) -> None:
+        elapsed[0] += seconds
+        runtime.clock = Clock(fixed=start + timedelta(seconds=elapsed[0]))
 
     def impressions() -> int:
         return metric_map(account.get("/overview", preset="last_7_days").json())["impressions"]["value_current_period"]
@@ -382,21 +387,22 @@ def test_stale_answers_are_served_while_one_refresh_runs(runtime, account):
                          .values(impression=account_daily_metrics.c.impression + amount))
 
     try:
+        advance(0)
         assert impressions() == 1
         add_behind_the_back(100)
-        now[0] += FRESH_SECONDS - 1
+        advance(FRESH_SECONDS - 1)
         assert impressions() == 1  # fresh
-        now[0] += 2
+        advance(2)
         assert impressions() == 1  # stale, served at once; a refresh starts
         deadline = wall.monotonic() + 10
         while impressions() != 101:  # the refreshed answer replaces it
             assert wall.monotonic() < deadline, "the background refresh never landed"
             wall.sleep(0.05)
         add_behind_the_back(100)
-        now[0] += FRESH_SECONDS + STALE_SECONDS + 1
+        advance(FRESH_SECONDS + STALE_SECONDS + 1)
         assert impressions() == 201  # too old to serve: recomputed before answering
     finally:
-        cache._clock = real_clock
+        runtime.clock = real_clock
 
 
 # --- consistency with the v5 analytics ---------------------------------------------------------------

@@ -1,13 +1,13 @@
-"""The metric catalogue: its table is consistent and its pure functions compute what it says."""
+"""The metric catalogue: its table is consistent and its pure functions compute what it says.
+
+(Evaluating formulas is the formula engine's: ``tests/store/test_formulas.py``.)"""
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pinsight.catalog import metrics as m
@@ -19,7 +19,6 @@ from pinsight.catalog.metrics import (
     Ratio,
     Sum,
     base_columns_for,
-    evaluate,
     parse_metric_types,
 )
 from pinsight.errors import InvalidParameters
@@ -31,16 +30,9 @@ REQUIRED = {
     "VIDEO_V50_WATCH_TIME", "VIDEO_AVG_WATCH_TIME",
 }  # fmt: skip
 
-counts = st.integers(min_value=0, max_value=10**9)
-totals_strategy = st.fixed_dictionaries({column: counts for column in STORED_COLUMNS})
-
 
 def col(name: str) -> str:
     return METRICS[name].stored_as
-
-
-def zero_totals() -> dict[str, int]:
-    return dict.fromkeys(STORED_COLUMNS, 0)
 
 
 # --- the table --------------------------------------------------------------------
@@ -161,120 +153,6 @@ def test_a_duplicate_name_is_refused(monkeypatch):
         m._check_catalogue()
 
 
-# --- evaluate ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", sorted(METRICS))
-def test_evaluate_on_zero_totals_is_zero_of_the_right_type(name):
-    value = evaluate(name, zero_totals())
-    assert value == 0
-    assert type(value) is (int if METRICS[name].kind == "count" else float)
-
-
-@given(totals_strategy)
-def test_evaluate_types_and_ranges(totals):
-    for metric in CATALOGUE:
-        value = evaluate(metric.name, totals)
-        assert type(value) is (int if metric.kind == "count" else float), metric.name
-        assert value >= 0 and math.isfinite(value), metric.name
-
-
-@given(totals_strategy)
-def test_base_metrics_are_their_column(totals):
-    for metric in CATALOGUE:
-        if metric.stored_as is not None:
-            assert evaluate(metric.name, totals) == totals[metric.stored_as]
-
-
-@given(totals_strategy)
-def test_engagement_is_the_sum_of_its_parts(totals):
-    expected = totals["save"] + totals["pin_click"] + totals["outbound_click"]
-    assert evaluate("ENGAGEMENT", totals) == expected
-    assert evaluate("ENGAGEMENT", totals) == sum(evaluate(part, totals) for part in METRICS["ENGAGEMENT"].formula.parts)
-    if totals["impression"]:
-        assert evaluate("ENGAGEMENT_RATE", totals) == pytest.approx(expected / totals["impression"])
-
-
-daily_rows = st.lists(
-    st.fixed_dictionaries({"save": counts, "impression": counts}), min_size=1, max_size=30
-)
-
-
-def summed(rows: list[dict[str, int]]) -> dict[str, int]:
-    totals = zero_totals()
-    for row in rows:
-        for column, value in row.items():
-            totals[column] += value
-    return totals
-
-
-@given(daily_rows)
-def test_a_rate_over_a_period_is_the_ratio_of_sums(rows):
-    saves = sum(row["save"] for row in rows)
-    impressions = sum(row["impression"] for row in rows)
-    expected = saves / impressions if impressions else 0.0
-    assert evaluate("SAVE_RATE", summed(rows)) == pytest.approx(expected)
-
-
-# A day with some impressions and at most that many saves.
-day = st.integers(min_value=1, max_value=10**4).flatmap(
-    lambda impressions: st.tuples(st.integers(min_value=0, max_value=impressions), st.just(impressions))
-)
-
-
-@given(day, day)
-def test_a_rate_over_a_period_is_not_the_mean_of_daily_rates(day1, day2):
-    (s1, i1), (s2, i2) = day1, day2
-    # Different traffic and different daily rates: the two averages must disagree. They
-    # differ by |s1/i1 - s2/i2| * |i1 - i2| / (2 (i1 + i2)) >= 1 / (4 * 10**12) here, far
-    # above float rounding, so an exact comparison is fair.
-    assume(i1 != i2 and s1 * i2 != s2 * i1)
-    rows = [{"save": s1, "impression": i1}, {"save": s2, "impression": i2}]
-    value = evaluate("SAVE_RATE", summed(rows))
-    assert value == pytest.approx((s1 + s2) / (i1 + i2), rel=1e-15)
-    assert abs(value - (s1 / i1 + s2 / i2) / 2) > 1e-14
-
-
-def test_ratio_of_sums_example():
-    rows = [{"save": 1, "impression": 10}, {"save": 1, "impression": 990}]
-    assert evaluate("SAVE_RATE", summed(rows)) == pytest.approx(2 / 1000)  # not (0.1 + 0.001) / 2
-
-
-@pytest.mark.parametrize("rate", [name for name in METRICS if isinstance(METRICS[name].formula, Ratio)])
-def test_a_zero_denominator_gives_zero(rate):
-    totals = dict.fromkeys(STORED_COLUMNS, 7)
-    for name in METRICS[rate].formula.denominator:
-        totals[col(name)] = 0
-    assert evaluate(rate, totals) == 0.0
-
-
-def test_average_watch_time_in_milliseconds():
-    totals = zero_totals() | {"video_v50_watch_time": 173979, "video_start": 2}
-    assert evaluate("VIDEO_AVG_WATCH_TIME", totals) == 86989.5
-    assert evaluate("VIDEO_V50_WATCH_TIME", totals) == 173979.0
-
-
-def test_missing_inputs_mean_no_data():
-    assert evaluate("SAVE_RATE", {"save": 3}) is None
-    assert evaluate("SAVE_RATE", {"save": 3, "impression": None}) is None
-    assert evaluate("IMPRESSION", {}) is None
-    # Only the metric's own inputs matter.
-    assert evaluate("SAVE_RATE", {"save": 3, "impression": 4}) == 0.75
-    assert evaluate("ENGAGEMENT", {"save": 1, "pin_click": 2, "outbound_click": 3}) == 6
-
-
-def test_database_sums_are_accepted():
-    # PostgreSQL's SUM over bigint comes back as Decimal.
-    totals = {"save": Decimal(3), "impression": Decimal(4), "pin_click": Decimal(1), "outbound_click": Decimal(0)}
-    assert evaluate("SAVE_RATE", totals) == 0.75
-    assert evaluate("ENGAGEMENT", totals) == 4 and type(evaluate("ENGAGEMENT", totals)) is int
-
-
-def test_evaluate_an_unknown_metric_is_a_programming_error():
-    with pytest.raises(KeyError):
-        evaluate("NOT_A_METRIC", zero_totals())
-
-
 # --- base_columns_for -------------------------------------------------------------
 
 
@@ -284,16 +162,6 @@ def test_base_columns_for_expands_and_orders():
     assert base_columns_for(["VIDEO_AVG_WATCH_TIME"]) == ("video_start", "video_v50_watch_time")
     assert base_columns_for([]) == ()
     assert base_columns_for(METRICS) == STORED_COLUMNS
-
-
-@given(st.lists(st.sampled_from(sorted(METRICS))))
-def test_base_columns_suffice_to_evaluate(names):
-    columns = base_columns_for(names)
-    assert len(columns) == len(set(columns))
-    assert list(columns) == [c for c in STORED_COLUMNS if c in columns]
-    totals = dict.fromkeys(columns, 5)
-    for name in names:
-        assert evaluate(name, totals) is not None
 
 
 def test_base_columns_for_an_unknown_metric():
@@ -341,12 +209,3 @@ def test_parse_accepts_any_split_of_allowed_names(data):
     bounds = [0, *cuts, len(names)]
     values = [",".join(names[a:b]) for a, b in zip(bounds, bounds[1:])]
     assert parse_metric_types(values, allowed) == list(dict.fromkeys(names))
-
-
-@given(totals_strategy, st.lists(st.sampled_from(sorted(METRICS)), min_size=1, unique=True))
-def test_the_compiled_evaluator_gives_what_evaluate_gives(totals, names):
-    columns = m.base_columns_for(names)
-    compiled = m.evaluator(names, columns)(tuple(totals[column] for column in columns))
-    expected = {name: evaluate(name, totals) for name in names}
-    assert compiled == expected
-    assert [type(value) for value in compiled.values()] == [type(value) for value in expected.values()]

@@ -85,7 +85,7 @@ def make_account(runtime: Runtime, pins: int) -> Account:
             pin_id = new_id()
             content.insert_pin(conn, id=pin_id, owner_id=user_id, board_id=board_id, creative_type=CREATIVE_TYPES[n % 3],
                                source_type="image_url", media="{}", link=claimed_link(n) if n % 2 else other_link(n),
-                               created_at=created)
+                               created_at=created, now=runtime.clock.now())
             pin_ids.append(pin_id)
     token = create_user_token(runtime, username, frozenset(ALL_SCOPES))
     return Account(user_id, token, board_id, pin_ids)

@@ -30,6 +30,7 @@ from tests.support.rollups import derived_state
 from tests.support.transactions import rolled_back_write
 
 FIRST_DAY = date(2026, 1, 1)
+NOW = datetime(2026, 3, 1)  # when the store logs each change
 CREATIVE_TYPES = ("REGULAR", "VIDEO", "SHOPPING", "IDEA")
 PIN_SLOTS = 4
 
@@ -73,7 +74,7 @@ def _make_pin(conn, owner_id: int, board_id: int, slot: int, link: str | None = 
     pin_id = new_id()
     content.insert_pin(conn, id=pin_id, owner_id=owner_id, board_id=board_id, creative_type=CREATIVE_TYPES[slot % 4],
                        source_type="image_url", media="{}", parent_pin_id=(12345 if slot % 2 else None), link=link,
-                       created_at=datetime(2025, 12, 1))
+                       created_at=datetime(2025, 12, 1), now=NOW)
     return pin_id
 
 
@@ -99,7 +100,7 @@ def _apply(conn, owner_id: int, board_id: int, slots: list[int], op) -> None:
     kind, payload = op
     if kind == "delete":
         slot, link = payload
-        content.delete_pin(conn, slots[slot])
+        content.delete_pin(conn, slots[slot], NOW)
         slots[slot] = _make_pin(conn, owner_id, board_id, slot, link)
         return
     if kind == "link":
@@ -114,9 +115,9 @@ def _apply(conn, owner_id: int, board_id: int, slots: list[int], op) -> None:
         row = _row(slots[slot], owner_id, day, app, traffic, values)
         rows[(row["pin_id"], row["day"], row["app_type"], row["traffic"])] = row  # one row per key in a batch
     if kind == "add":
-        metrics_store.add_to_daily_rows(conn, list(rows.values()))
+        metrics_store.add_to_daily_rows(conn, list(rows.values()), now=NOW)
     else:
-        metrics_store.upsert_daily_rows(conn, list(rows.values()))
+        metrics_store.upsert_daily_rows(conn, list(rows.values()), now=NOW)
 
 
 def _setup(conn, website: str, pin_links: list) -> tuple[int, int, list[int]]:
@@ -148,7 +149,7 @@ def test_a_link_edit_moves_the_pins_amounts_between_classes(runtime):
     """The claimed-content class follows the link both ways, and with it the rollup amounts."""
     with rolled_back_write(runtime.engine) as conn:
         owner_id, board_id, (pin_id,) = _setup(conn, "https://shop.example", ["https://shop.example/a"])
-        metrics_store.upsert_daily_rows(conn, [_row(pin_id, owner_id, 3, 0, 0, [7] * len(STORED_COLUMNS))])
+        metrics_store.upsert_daily_rows(conn, [_row(pin_id, owner_id, 3, 0, 0, [7] * len(STORED_COLUMNS))], now=NOW)
 
         def by_class():
             flt = account_metrics.AccountFilter(owner_id=owner_id, start=FIRST_DAY, end=FIRST_DAY + timedelta(days=9),

@@ -11,7 +11,8 @@ upper-case names. This module is the single table of them:
 * A *derived* metric is never stored: its ``formula`` (data, not code) says how to
   compute it from the summed base columns of the period. ``Ratio`` is a ratio of
   sums (sum of numerators over sum of denominators over the whole period, never an
-  average of daily ratios) and ``Sum`` adds base counts.
+  average of daily ratios) and ``Sum`` adds base counts. ``pinsight.store.formulas``
+  is the one engine that evaluates formulas, in Python and in SQL alike.
 
 Durations are milliseconds, as Pinterest reports them.
 
@@ -22,7 +23,7 @@ The per-endpoint sets below (which names each operation's ``metric_types`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, Union
 
@@ -277,73 +278,6 @@ def _check_catalogue() -> None:
 
 
 _check_catalogue()
-
-
-def _total(totals: Mapping[str, float | int | None], name: str) -> float | int | None:
-    return totals.get(METRICS[name].stored_as)  # type: ignore[arg-type]
-
-
-def evaluate(metric_name: str, totals: Mapping[str, float | int | None]) -> int | float | None:
-    """The value of a metric from base columns summed over a period.
-
-    ``totals`` maps storage column names (``STORED_COLUMNS``) to their sums. Counts come
-    back as ``int``, rates and durations as ``float``. ``None`` means "no data": one of
-    the metric's inputs is absent from ``totals`` (or is ``None``, as SQL's SUM over no
-    rows is). An unknown metric name is a programming error: ``KeyError``.
-
-    A ratio whose denominator sums to zero is 0, not None and not NaN: the spec types
-    every metric value as a plain JSON number (no null, and NaN or infinity are not
-    JSON), and "no impressions, so no saves per impression" reads naturally as 0 -- as
-    Pinterest shows for days on which a Pin was not seen.
-    """
-    metric = METRICS[metric_name]
-    values = {name: _total(totals, name) for name in metric.inputs}
-    if any(value is None for value in values.values()):
-        return None
-    formula = metric.formula
-    if formula is None:
-        value = values[metric_name]
-    elif isinstance(formula, Sum):
-        value = sum(values[name] for name in formula.parts)
-    else:
-        denominator = sum(values[name] for name in formula.denominator)
-        numerator = sum(values[name] for name in formula.numerator)
-        value = float(numerator) / float(denominator) if denominator else 0.0
-    if metric.kind == "count":
-        return int(value)
-    return float(value)
-
-
-def evaluator(metric_names: Sequence[str], columns: Sequence[str]) -> Callable[[Sequence[int]], dict]:
-    """A function from column totals (a sequence in ``columns`` order) to ``{metric: value}``,
-    giving what ``evaluate`` gives for each metric, compiled once per request: daily series
-    evaluate the same few metrics tens of thousands of times."""
-    position = {column: index for index, column in enumerate(columns)}
-
-    def indexes(names: Iterable[str]) -> tuple[int, ...]:
-        return tuple(position[METRICS[name].stored_as] for name in names)  # type: ignore[index]
-
-    def compile_one(metric: Metric) -> Callable[[Sequence[int]], int | float]:
-        formula = metric.formula
-        if formula is None:
-            (index,) = indexes([metric.name])
-            return (lambda v: int(v[index])) if metric.kind == "count" else (lambda v: float(v[index]))
-        if isinstance(formula, Sum):
-            parts = indexes(formula.parts)
-            return (lambda v: int(sum(v[i] for i in parts))) if metric.kind == "count" else (lambda v: float(sum(v[i] for i in parts)))
-        numerator, denominator = indexes(formula.numerator), indexes(formula.denominator)
-        if len(numerator) == 1 and len(denominator) == 1:  # the common case, without sum()
-            (top,), (bottom,) = numerator, denominator
-            return lambda v: float(v[top]) / float(v[bottom]) if v[bottom] else 0.0
-
-        def ratio(v: Sequence[int]) -> float:
-            below = sum(v[i] for i in denominator)
-            return float(sum(v[i] for i in numerator)) / float(below) if below else 0.0
-
-        return ratio
-
-    compiled = [(name, compile_one(METRICS[name])) for name in metric_names]
-    return lambda values: {name: compute(values) for name, compute in compiled}
 
 
 def base_columns_for(metric_names: Iterable[str]) -> tuple[str, ...]:

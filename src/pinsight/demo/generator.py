@@ -174,6 +174,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42, days: int = 400) ->
                 has_been_promoted=promoted,
                 parent_pin_id=parent_id,
                 created_at=created,
+                now=now,
             )
             store.touch_board(conn, board_id, created)
             demo_pins.append(DemoPin(pin_id, owner_id, created.date(), creative_type, True, promoted))
@@ -237,7 +238,7 @@ def seed_demo(engine: Engine, now: datetime, seed: int = 42, days: int = 400) ->
         rows = list(daily_rows(demo_pins, now.date(), days, seed))
         lock_owners(conn, [user_id, friend_id])
         for offset in range(0, len(rows), 5000):
-            metrics_store.upsert_daily_rows(conn, rows[offset : offset + 5000])
+            metrics_store.upsert_daily_rows(conn, rows[offset : offset + 5000], now=now)
 
     return describe_demo(engine)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 
 
@@ -21,3 +22,12 @@ class Clock:
 
     def today(self) -> date:
         return self.now().date()
+
+    def timestamp(self) -> float:
+        """Seconds since the epoch: the fixed moment, else the wall clock. Unlike ``now`` it is
+        never pinned to ``today`` (which steps back a day at each midnight), so the ages and
+        expiries measured with it only grow: cache ages, form token lifetimes."""
+        if self._fixed is None:
+            return time.time()
+        fixed = self._fixed if self._fixed.tzinfo is not None else self._fixed.replace(tzinfo=UTC)
+        return fixed.timestamp()

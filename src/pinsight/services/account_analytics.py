@@ -37,150 +37,60 @@ Responses:
   analytics roles may read), but the top Pins lists rank only the Pins the caller could
   read one by one (``access.readable_privacies``): a Pin on a secret board takes part
   only with ``pins:read_secret`` and, through ``ad_account_id``, an Owner or Admin role.
+
+Each operation: parse the parameters into a query (``domain.analytics_query``, pure),
+authorize it (whose account), run it (``store.account_metrics``), shape it
+(``services.analytics_shapes``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
-
-from sqlalchemy import select
-
-from pinsight.catalog.metrics import (
-    TOP_PINS_METRICS,
-    TOP_PINS_SORT_BY,
-    TOP_VIDEO_PINS_METRICS,
-    TOP_VIDEO_PINS_SORT_BY,
-    USER_ACCOUNT_METRICS,
-    base_columns_for,
-    evaluate,
-    parse_metric_types,
-)
 from pinsight.catalog.roles import ANALYTICS_ROLES
-from pinsight.domain.analytics_period import data_status, validate_period
-from pinsight.domain.claimed_content import OWNED_CONTENT, website_host
-from pinsight.errors import InvalidParameters
-from pinsight.services.access import readable_privacies, resolve_actor
-from pinsight.services.analytics import SeriesPlan, build_series
+from pinsight.domain.analytics_query import (
+    AnalyticsQuery,
+    parse_account_query,
+    parse_top_pins_query,
+    parse_top_video_pins_query,
+)
+from pinsight.services import analytics_shapes as shapes
+from pinsight.services.access import Actor, readable_privacies, resolve_actor
 from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import account_metrics as store
-from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, users
-
-ALL = "all"
-MAX_TOP_PINS = 50
-CREATED_IN_LAST_N_DAYS = (30,)
-VIDEO_CREATIVE_TYPES = store.VIDEO_CREATIVE_TYPES
 
 
-def _one(value: str, all_value: str) -> str | None:
-    return None if value == all_value else value
-
-
-def _filter(conn, rt: Runtime, principal: Principal, ad_account_id, *, start_date, end_date, from_claimed_content,
-            pin_format, app_types, content_type, source, creative_types=None, created_in_last_n_days=None):
-    rules, today = rt.analytics_rules, rt.clock.today()
-    period = validate_period(start_date, end_date, today, rules)
-    actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
-    website = conn.execute(select(users.c.website_url).where(users.c.id == actor.user_id)).scalar()
-    created_since = None
-    if created_in_last_n_days is not None:
-        if created_in_last_n_days not in CREATED_IN_LAST_N_DAYS:
-            raise InvalidParameters("Invalid parameters: created_in_last_n_days must be 30.")
-        created_since = rt.clock.now() - timedelta(days=created_in_last_n_days)
-    flt = store.AccountFilter(
-        owner_id=actor.user_id,
-        start=period.start,
-        end=period.end,
-        app_types=APP_TYPES if app_types == "ALL" else (app_types,),
-        traffic=TRAFFIC_KINDS if content_type == "ALL" else (content_type,),
-        claimed_host=website_host(website),
-        source=_one(source, "ALL"),
-        owned=_one(from_claimed_content, "BOTH"),
-        pin_format=_one(pin_format, "ALL"),
-        creative_types=creative_types,
-        created_since=created_since,
-    )
-    return flt, period, today, rules, actor
-
-
-def _split_keys(flt: store.AccountFilter, split_field: str) -> tuple[str, ...]:
-    if split_field == "APP_TYPE":
-        return flt.app_types
-    if split_field == "OWNED_CONTENT":
-        return (flt.owned,) if flt.owned else OWNED_CONTENT
-    if split_field == "SOURCE":
-        return (flt.source,) if flt.source else store.SOURCES
-    if split_field == "PIN_FORMAT":
-        allowed = [f for f in store.PIN_FORMATS if f in store.ORGANIC_FORMATS and "ORGANIC" in flt.traffic
-                   or f in store.PAID_FORMATS and "PAID" in flt.traffic]
-        return tuple(f for f in allowed if flt.pin_format in (None, f))
-    return (ALL,)
+def _account_series(conn, rt: Runtime, actor: Actor, query: AnalyticsQuery) -> dict:
+    rows = store.run_series(conn, query.for_owner(actor.user_id))
+    return shapes.account_series(query, rows, rt.analytics_rules)
 
 
 def user_account_analytics(rt: Runtime, principal: Principal, *, start_date, end_date, from_claimed_content, pin_format,
                            app_types, content_type, source, metric_types, split_field, ad_account_id) -> dict:
-    names = parse_metric_types(metric_types or [], USER_ACCOUNT_METRICS) or list(USER_ACCOUNT_METRICS)
-    columns = base_columns_for(names)
+    query = parse_account_query(
+        start_date=start_date, end_date=end_date, from_claimed_content=from_claimed_content, pin_format=pin_format,
+        app_types=app_types, content_type=content_type, source=source, metric_types=metric_types,
+        split_field=split_field, now=rt.clock.now(), rules=rt.analytics_rules,
+    )
     with rt.engine.connect() as conn:
-        flt, period, today, rules, _actor = _filter(
-            conn, rt, principal, ad_account_id, start_date=start_date, end_date=end_date,
-            from_claimed_content=from_claimed_content, pin_format=pin_format, app_types=app_types,
-            content_type=content_type, source=source,
-        )
-        rows = store.sum_by_day(conn, flt, columns, split_field)
-    by_key: dict = defaultdict(dict)
-    for row in rows:
-        key = row["split"] if split_field != "NO_SPLIT" else ALL
-        by_key[key][row["day"]] = tuple(int(row[column] or 0) for column in columns)
-    plan = SeriesPlan(period, today, rules, names, columns)
-    return {key: build_series(plan, None, by_key.get(key, {})) for key in _split_keys(flt, split_field)}
+        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
+        return _account_series(conn, rt, actor, query)
 
 
-def _latest_available_timestamp(today: date, processing_days: int) -> int:
-    """Epoch milliseconds of the last second of the latest READY day (UTC)."""
-    latest = today - timedelta(days=processing_days)
-    moment = datetime.combine(latest, time(23, 59, 59), tzinfo=timezone.utc)
-    return int(moment.timestamp()) * 1000
+def _top(conn, rt: Runtime, actor: Actor, query: AnalyticsQuery) -> dict:
+    query = query.for_owner(actor.user_id)
+    ranked = store.run_top(conn, query, readable_privacies(actor))
+    return shapes.top_pins(query, ranked, query.stored_columns, rt.analytics_rules)
 
 
-def _top(rt: Runtime, principal: Principal, *, sort_by, sort_options, metric_options, metric_types, num_of_pins,
-         creative_types=None, **filters) -> dict:
-    if sort_by not in sort_options:
-        raise InvalidParameters(f"Invalid parameters: sort_by must be one of {', '.join(sort_options)}.")
-    if not 1 <= num_of_pins <= MAX_TOP_PINS:
-        raise InvalidParameters(f"Invalid parameters: num_of_pins must be 1 to {MAX_TOP_PINS}.")
-    names = parse_metric_types(metric_types or [], metric_options) or list(metric_options)
-    if sort_by not in names:
-        names.append(sort_by)
-    columns = base_columns_for(names)
+def top_pins(rt: Runtime, principal: Principal, *, ad_account_id, **params) -> dict:
+    query = parse_top_pins_query(now=rt.clock.now(), rules=rt.analytics_rules, **params)
     with rt.engine.connect() as conn:
-        flt, period, today, rules, actor = _filter(conn, rt, principal, filters.pop("ad_account_id"),
-                                                   creative_types=creative_types, **filters)
-        rows = store.top_pins(conn, flt, columns, sort_by, num_of_pins, readable_privacies(actor))
-    status = data_status(period.end, today, None, rules)
-    pins = []
-    for row in rows:
-        totals = {column: int(row[column] or 0) for column in columns}
-        pins.append({
-            "pin_id": str(row["pin_id"]),
-            "metrics": {name: evaluate(name, totals) for name in names},
-            "data_status": dict.fromkeys(names, status),
-        })
-    return {
-        "date_availability": {
-            "is_realtime": False,
-            "latest_available_timestamp": _latest_available_timestamp(today, rules.processing_days),
-        },
-        "pins": pins,
-        "sort_by": sort_by,
-    }
+        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
+        return _top(conn, rt, actor, query)
 
 
-def top_pins(rt: Runtime, principal: Principal, **params) -> dict:
-    return _top(rt, principal, sort_options=TOP_PINS_SORT_BY, metric_options=TOP_PINS_METRICS, **params)
-
-
-def top_video_pins(rt: Runtime, principal: Principal, **params) -> dict:
-    return _top(rt, principal, sort_options=TOP_VIDEO_PINS_SORT_BY, metric_options=TOP_VIDEO_PINS_METRICS,
-                creative_types=VIDEO_CREATIVE_TYPES, **params)
+def top_video_pins(rt: Runtime, principal: Principal, *, ad_account_id, **params) -> dict:
+    query = parse_top_video_pins_query(now=rt.clock.now(), rules=rt.analytics_rules, **params)
+    with rt.engine.connect() as conn:
+        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
+        return _top(conn, rt, actor, query)

@@ -1,38 +1,24 @@
-"""Organic analytics for pins: daily series, period summaries and lifetime totals,
-computed from the stored daily rows (rates as ratios of sums)."""
+"""Organic analytics for pins (``pins/analytics``, ``multi_pins/analytics``): daily series,
+period summaries and lifetime totals, computed from the stored daily rows (rates as ratios
+of sums).
+
+Each operation: authorize the pins (they must be the operation user's), parse the
+parameters into a query (``domain.analytics_query``; the pins are checked first, as the
+operations always have), run it (``store.metrics.run_pins``), shape it
+(``services.analytics_shapes``).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from pinsight.catalog.metrics import (
-    LIFETIME_METRICS,
-    PIN_ANALYTICS_METRICS,
-    base_columns_for,
-    evaluator,
-    parse_metric_types,
-)
 from pinsight.catalog.roles import ANALYTICS_ROLES
-from pinsight.domain.analytics_period import BEFORE_PIN_CREATED, data_status, validate_period
-from pinsight.errors import Forbidden, InvalidParameters, PinNotFound
+from pinsight.domain.analytics_query import AnalyticsQuery, SeriesRows, parse_pin_id_list, parse_pins_query
+from pinsight.errors import Forbidden, PinNotFound
+from pinsight.services import analytics_shapes as shapes
 from pinsight.services.access import Actor, parse_id, resolve_actor
 from pinsight.services.auth import Principal
 from pinsight.services.pins import load_visible_pin, load_visible_pins
 from pinsight.services.runtime import Runtime
 from pinsight.store import metrics as metrics_store
-from pinsight.store.tables import APP_TYPES
-
-MAX_PINS = 100
-ALL = "all"
-
-
-def _app_types(app_types: str) -> tuple[str, ...]:
-    return APP_TYPES if app_types == "ALL" else (app_types,)
-
-
-def _own_pin(conn, actor: Actor, pin_id: str):
-    return _owned(actor, load_visible_pin(conn, actor, pin_id))
-
 
 def _owned(actor: Actor, pin):
     if pin["owner_id"] != actor.user_id:
@@ -40,99 +26,46 @@ def _owned(actor: Actor, pin):
     return pin
 
 
-def calendar(period, today, rules) -> list[tuple]:
-    """The period's days as (date, ISO text, status ignoring pin creation), shared by every
-    series of a request."""
-    return [(day, day.isoformat(), data_status(day, today, None, rules)) for day in period.days()]
+def _run(conn, rt: Runtime, pins: list, **params) -> tuple[AnalyticsQuery, SeriesRows]:
+    query = parse_pins_query(tuple(pin["id"] for pin in pins), today=rt.clock.today(), rules=rt.analytics_rules, **params)
+    return query, metrics_store.run_pins(conn, query)
 
 
-class SeriesPlan:
-    """What every series of one request shares: its days, metrics and columns, and the
-    compiled evaluators."""
-
-    def __init__(self, period, today, rules, metric_names, columns):
-        self.days = calendar(period, today, rules)
-        self.columns = columns
-        self.periodic = evaluator([name for name in metric_names if name not in LIFETIME_METRICS], columns)
-        lifetime = [name for name in metric_names if name in LIFETIME_METRICS]
-        self.lifetime = evaluator(lifetime, columns) if lifetime else None
+def _shape(rt: Runtime, pins: list, query: AnalyticsQuery, rows: SeriesRows) -> dict:
+    created_on = {pin["id"]: pin["created_at"].date() for pin in pins}
+    return shapes.pin_series(query, rows, created_on, rt.analytics_rules)
 
 
-def build_series(plan: SeriesPlan, created_on, by_day: dict, lifetime_totals=None) -> dict:
-    """One series: ``by_day`` maps a date to its column totals (a sequence in the plan's
-    column order); ``lifetime_totals`` likewise for the lifetime metrics (None: zero)."""
-    days, columns, compute = plan.days, plan.columns, plan.periodic
-    zero = (0,) * len(columns)
-    period_totals = [0] * len(columns)
-    width = range(len(columns))
-    daily = []
-    quiet = None  # the metrics of a day without rows, computed once
-    for day, text, status in days:
-        totals = by_day.get(day)
-        if created_on is not None and day < created_on:
-            metrics, status = {}, BEFORE_PIN_CREATED
-        elif totals is None:
-            metrics = quiet if quiet is not None else (quiet := compute(zero))
-        else:
-            metrics = compute(totals)
-        if totals is not None:
-            for index in width:
-                period_totals[index] += totals[index]
-        daily.append({"date": text, "data_status": status, "metrics": metrics})
-    result = {"daily_metrics": daily, "summary_metrics": compute(period_totals)}
-    if plan.lifetime is not None:
-        result["lifetime_metrics"] = plan.lifetime(lifetime_totals or zero)
-    return result
-
-
-def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_types, metric_types, split_field) -> dict:
-    rules, today = rt.analytics_rules, rt.clock.today()
-    period = validate_period(start_date, end_date, today, rules)
-    names = parse_metric_types(metric_types or [], PIN_ANALYTICS_METRICS)
-    if not names:
-        raise InvalidParameters("Invalid pins analytics parameters: metric_types is required.")
-    split = split_field == "APP_TYPE"
-    types = _app_types(app_types)
-    columns = base_columns_for(names)
-    pin_ids = [pin["id"] for pin in pins]
-    by_key: dict = defaultdict(dict)
-    for pin_id, day, app_type, totals in metrics_store.sum_by_pin_day(
-        conn, pin_ids, period.start, period.end, types, columns, split_app_type=split
-    ):
-        by_key[(pin_id, app_type if split else ALL)][day] = totals
-    lifetime_columns = base_columns_for([n for n in names if n in LIFETIME_METRICS])
-    lifetime: dict = {}
-    if lifetime_columns:
-        for row in metrics_store.sum_lifetime(conn, pin_ids, today, types, columns, split_app_type=split):
-            key = (row["pin_id"], row["app_type"] if split else ALL)
-            lifetime[key] = tuple(int(row[column] or 0) for column in columns)
-    keys = types if split else (ALL,)
-    plan = SeriesPlan(period, today, rules, names, columns)
-    result = {}
-    for pin in pins:
-        created_on = pin["created_at"].date()
-        result[str(pin["id"])] = {
-            key: build_series(plan, created_on, by_key.get((pin["id"], key), {}), lifetime.get((pin["id"], key)))
-            for key in keys
-        }
-    return result
+def _pin_analytics(conn, rt: Runtime, actor: Actor, pin_id: str, **params) -> dict:
+    pin = _owned(actor, load_visible_pin(conn, actor, pin_id))
+    query, rows = _run(conn, rt, [pin], **params)
+    return _shape(rt, [pin], query, rows)[str(pin["id"])]
 
 
 def pin_analytics(rt: Runtime, principal: Principal, pin_id: str, *, start_date, end_date, app_types, metric_types, split_field, ad_account_id) -> dict:
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
-        pin = _own_pin(conn, actor, pin_id)
-        return _pins_analytics(conn, rt, [pin], start_date, end_date, app_types, metric_types, split_field)[str(pin["id"])]
+        return _pin_analytics(conn, rt, actor, pin_id, start_date=start_date, end_date=end_date, app_types=app_types,
+                              metric_types=metric_types, split_field=split_field)
+
+
+def _parse_pin_ids(pin_ids: list[str]) -> list[str]:
+    """Checked before anything else: how many ids, and that each can name a pin (404)."""
+    ids = parse_pin_id_list(pin_ids)
+    for value in ids:
+        parse_id(value, "Pin", PinNotFound)
+    return ids
+
+
+def _multi_pin_analytics(conn, rt: Runtime, actor: Actor, ids: list[str], **params) -> dict:
+    pins = [_owned(actor, pin) for pin in load_visible_pins(conn, actor, ids)]
+    query, rows = _run(conn, rt, pins, **params)
+    return _shape(rt, pins, query, rows)
 
 
 def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *, start_date, end_date, app_types, metric_types, ad_account_id) -> dict:
-    ids = list(dict.fromkeys(part for value in pin_ids or [] for part in value.split(",") if part))
-    if not 1 <= len(ids) <= MAX_PINS:
-        raise InvalidParameters(f"Invalid multi_pins analytics parameters: give 1 to {MAX_PINS} pin_ids.")
-    for value in ids:
-        parse_id(value, "Pin", PinNotFound)
+    ids = _parse_pin_ids(pin_ids)
     with rt.engine.connect() as conn:
         actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
-        pins = [_owned(actor, pin) for pin in load_visible_pins(conn, actor, ids)]
-        per_pin = _pins_analytics(conn, rt, pins, start_date, end_date, app_types, metric_types, "NO_SPLIT")
-    return per_pin
+        return _multi_pin_analytics(conn, rt, actor, ids, start_date=start_date, end_date=end_date,
+                                    app_types=app_types, metric_types=metric_types)

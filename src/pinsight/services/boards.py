@@ -129,4 +129,4 @@ def delete_board(rt: Runtime, principal: Principal, board_id: str, ad_account_id
         actor = resolve_actor(conn, principal, ad_account_id)
         lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
-        store.delete_board(conn, board["id"])
+        store.delete_board(conn, board["id"], rt.clock.now())

@@ -6,7 +6,6 @@ request it shows; an answer without a valid one never reaches the grant.
 
 from __future__ import annotations
 
-import time
 from dataclasses import astuple, dataclass, fields
 
 from pinsight.domain import form_tokens
@@ -43,9 +42,9 @@ class ConsentPage:
     form_token: str
 
 
-def _now() -> int:
-    # Wall time rather than rt.clock: PINSIGHT_TODAY pins the clock's date, so it steps back a day at midnight.
-    return int(time.time())
+def _now(rt: Runtime) -> int:
+    # The clock's timestamp, not its now(): PINSIGHT_TODAY pins now()'s date, so it steps back a day at midnight.
+    return int(rt.clock.timestamp())
 
 
 def _check_response_type(request: AuthorizationRequest) -> None:
@@ -63,7 +62,7 @@ def consent_page(rt: Runtime, request: AuthorizationRequest) -> ConsentPage:
     if secret is None:  # made on first use: only then does a page view write
         with rt.write() as conn:
             secret = auth_store.server_secret(conn, FORM_SECRET_NAME)
-    return ConsentPage(app_name, scopes, usernames, form_tokens.issue(secret.encode(), astuple(request), _now()))
+    return ConsentPage(app_name, scopes, usernames, form_tokens.issue(secret.encode(), astuple(request), _now(rt)))
 
 
 def answer(rt: Runtime, request: AuthorizationRequest, form_token: str | None, username: str, allow: bool) -> str:
@@ -71,7 +70,7 @@ def answer(rt: Runtime, request: AuthorizationRequest, form_token: str | None, u
     with rt.engine.connect() as conn:
         secret = auth_store.find_server_secret(conn, FORM_SECRET_NAME)
     if secret is None or not form_tokens.is_valid(
-        secret.encode(), astuple(request), form_token, _now(), FORM_MAX_AGE_SECONDS
+        secret.encode(), astuple(request), form_token, _now(rt), FORM_MAX_AGE_SECONDS
     ):
         raise Forbidden(
             "This consent form was not issued by this server for this authorization request, or it has expired: "

@@ -218,7 +218,7 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
     increments = rollups.Increments(pins)
     for _, (pin_id, day, app_type, traffic, column, amount, _content) in new:
         increments.add(pin_id, day, app_type, traffic, COLUMN_INDEX[column], amount)
-    metrics_store.add_increments(conn, increments)
+    metrics_store.add_increments(conn, increments, now=rt.clock.now())
     return len(new), len(events) - len(new)
 
 

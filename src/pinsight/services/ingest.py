@@ -242,7 +242,7 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
         rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:
             raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
-        metrics_store.upsert_daily_rows(conn, rows)
+        metrics_store.upsert_daily_rows(conn, rows, now=rt.clock.now())
     return {"received": len(items), "applied": len(rows)}
 
 
@@ -251,5 +251,5 @@ def ingest_chunk(rt: Runtime, user_id: int, items: list, first_position: int) ->
     with rt.write() as conn:
         lock_owners(conn, [user_id])
         rows, problems = check_rows(conn, items, user_id, rt.clock.today(), first_position)
-        metrics_store.upsert_daily_rows(conn, rows)
+        metrics_store.upsert_daily_rows(conn, rows, now=rt.clock.now())
     return len(rows), problems

@@ -118,6 +118,7 @@ def _add_pin(conn, rt: Runtime, actor: Actor, board, section, content: dict, par
         has_been_promoted=False,
         parent_pin_id=parent_id,
         created_at=now,
+        now=now,
         **content,
     )
     store.touch_board(conn, board["id"], now)
@@ -260,8 +261,9 @@ def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) ->
         actor = resolve_actor(conn, principal, ad_account_id)
         lock_owners(conn, [actor.user_id])
         pin = _load_own_pin(conn, actor, pin_id)
-        store.delete_pin(conn, pin["id"])
-        store.touch_board(conn, pin["board_id"], rt.clock.now())
+        now = rt.clock.now()
+        store.delete_pin(conn, pin["id"], now)
+        store.touch_board(conn, pin["board_id"], now)
 
 
 def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_account_id) -> dict:

@@ -74,8 +74,9 @@ def delete_section(rt: Runtime, principal: Principal, board_id: str, section_id:
         lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
         section = _load_section(conn, board, section_id)
-        store.delete_section(conn, section["id"])
-        store.touch_board(conn, board["id"], rt.clock.now())
+        now = rt.clock.now()
+        store.delete_section(conn, section["id"], now)
+        store.touch_board(conn, board["id"], now)
 
 
 def list_section_pins(rt: Runtime, principal: Principal, board_id: str, section_id: str, ad_account_id, bookmark, page_size) -> dict:

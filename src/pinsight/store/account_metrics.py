@@ -34,22 +34,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Float, String, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy import Connection, String, and_, case, false, func, literal, or_, select
 
-from pinsight.catalog.metrics import METRICS, STORED_COLUMNS, Ratio, Sum
-from pinsight.catalog.pin_formats import (
-    FORMAT_RULES,
-    ORGANIC_FORMATS,
-    PAID_FORMATS,
-    PIN_FORMATS,
-    SOURCES,
-    VIDEO_CREATIVE_TYPES,
-    format_selection,
-)
+from pinsight.catalog.metrics import METRICS, STORED_COLUMNS
+from pinsight.catalog.pin_formats import FORMAT_RULES, format_selection
 from pinsight.catalog.roles import BOARD_PRIVACIES
-from pinsight.domain.claimed_content import CLAIMED, OTHER
-from pinsight.store import rollups
-from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, boards, pins
+from pinsight.domain.analytics_query import ALL, Account, AnalyticsQuery, SeriesRows
+from pinsight.domain.claimed_content import CLAIMED, OTHER, website_host
+from pinsight.store import formulas, rollups
+from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, boards, pins, users
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import pin_daily_metrics as daily
 
@@ -246,35 +239,50 @@ def _sum_per_day(conn: Connection, table, rows, split, conditions: list, columns
     return conn.execute(query).mappings().all()
 
 
-def _summed(name: str):
-    return func.coalesce(func.sum(daily.c[name]), 0)
+# ---- running a query ----------------------------------------------------------------------------
 
 
-def metric_expression(metric_name: str, total=_summed):
-    """An SQL expression computing a catalogue metric from per-column totals.
+def account_filter(conn: Connection, query: AnalyticsQuery) -> AccountFilter:
+    """The rows an account query counts: its filters, with the owner's website read for
+    claimed content."""
+    entity = query.entity
+    assert isinstance(entity, Account) and entity.owner_id is not None, "authorize the query first (for_owner)"
+    website = conn.execute(select(users.c.website_url).where(users.c.id == entity.owner_id)).scalar()
+    filters = query.filters
+    return AccountFilter(
+        owner_id=entity.owner_id,
+        start=query.period.start,
+        end=query.period.end,
+        app_types=filters.app_types,
+        traffic=filters.traffic,
+        claimed_host=website_host(website),
+        source=filters.source,
+        owned=filters.claimed_content,
+        pin_format=filters.pin_format,
+        creative_types=filters.creative_types,
+        created_since=filters.created_since,
+    )
 
-    ``total(stored_column)`` gives a column's total over the group (by default the sum
-    of the daily rows' column).
-    """
-    metric = METRICS[metric_name]
 
-    def base(name: str):
-        return total(METRICS[name].stored_as)
+def run_series(conn: Connection, query: AnalyticsQuery) -> SeriesRows:
+    """An account query's daily column totals per split key (keys ``(None, split key)``)."""
+    columns = query.stored_columns
+    rows = sum_by_day(conn, account_filter(conn, query), columns, query.split or "NO_SPLIT")
+    by_key: dict = defaultdict(dict)
+    for row in rows:
+        key = row["split"] if query.split else ALL
+        by_key[None, key][row["day"]] = tuple(int(row[column] or 0) for column in columns)
+    return SeriesRows(columns, dict(by_key))
 
-    formula = metric.formula
-    if formula is None:
-        return base(metric_name)
-    if isinstance(formula, Sum):
-        expression = base(formula.parts[0])
-        for part in formula.parts[1:]:
-            expression = expression + base(part)
-        return expression
-    assert isinstance(formula, Ratio)
-    numerator = sum((cast(base(name), Float) for name in formula.numerator[1:]), cast(base(formula.numerator[0]), Float))
-    denominator = base(formula.denominator[0])
-    for name in formula.denominator[1:]:
-        denominator = denominator + base(name)
-    return case((denominator == 0, literal(0.0, Float)), else_=numerator / cast(denominator, Float))
+
+def run_top(conn: Connection, query: AnalyticsQuery, privacies: Sequence[str] = BOARD_PRIVACIES
+            ) -> list[tuple[int, tuple[int, ...]]]:
+    """A top Pins query: (pin id, column totals over the period in ``query.stored_columns``
+    order) of the best pins on boards of ``privacies``, best first."""
+    assert query.ranking is not None
+    columns = query.stored_columns
+    rows = top_pins(conn, account_filter(conn, query), columns, query.ranking.sort_by, query.ranking.limit, privacies)
+    return [(row["pin_id"], tuple(int(row[column] or 0) for column in columns)) for row in rows]
 
 
 # ---- top pins ------------------------------------------------------------------------------------
@@ -308,7 +316,7 @@ def _on_readable_boards(flt: AccountFilter, privacies: Sequence[str], pin_id) ->
 def top_from_daily_rows(conn: Connection, flt: AccountFilter, columns: Sequence[str], sort_by: str, limit: int,
                         privacies: Sequence[str] = BOARD_PRIVACIES):
     """``top_pins`` summed from the daily rows: the definition the running totals must match."""
-    score = metric_expression(sort_by).label("score")
+    score = formulas.sql_expression(sort_by).label("score")
     query = (
         select(daily.c.pin_id, score, *(func.sum(daily.c[name]).label(name) for name in columns))
         .select_from(_rows_from(flt))
@@ -394,7 +402,7 @@ def top_from_running_totals(conn: Connection, flt: AccountFilter, columns: Seque
     # A pin takes part when one of its series has a row in the period, as with the daily
     # rows: otherwise its score is NULL (sorted last, then dropped).
     in_period = or_(*(per_pin.c[f"end_{inputs[0]}_{n}"].is_not(None) for n in range(len(series.parts))))
-    score = case((in_period, metric_expression(sort_by, total)), else_=None).label("score")
+    score = case((in_period, formulas.sql_expression(sort_by, total)), else_=None).label("score")
     ranked = select(per_pin.c.pin_id, score).order_by(score.desc().nulls_last(), per_pin.c.pin_id.asc()).limit(limit)
     winners = [row[0] for row in conn.execute(ranked) if row[1] is not None]
     at_end = _winner_totals(conn, series, winners, flt.end, strictly_before=False)

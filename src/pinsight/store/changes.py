@@ -7,7 +7,7 @@ a cached answer computed before it can tell whether it still holds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, func, insert, select
 
@@ -16,15 +16,15 @@ from pinsight.store.tables import metric_changes as changes
 ALL_DAYS = (date(1970, 1, 1), date(9999, 12, 31))
 
 
-def record(conn: Connection, spans: Iterable[tuple[int, date, date]]) -> None:
-    """Log (owner id, first day, last day) spans, one row per owner (their days merged)."""
+def record(conn: Connection, spans: Iterable[tuple[int, date, date]], now: datetime) -> None:
+    """Log (owner id, first day, last day) spans, one row per owner (their days merged), at
+    ``now`` (the runtime clock's naive UTC instant: pruning reads the same clock)."""
     merged: dict[int, tuple[date, date]] = {}
     for owner_id, first, last in spans:
         known = merged.get(owner_id)
         merged[owner_id] = (min(first, known[0]), max(last, known[1])) if known else (first, last)
     if not merged:
         return
-    now = datetime.now(UTC).replace(tzinfo=None)
     conn.execute(insert(changes), [
         {"owner_id": owner_id, "first_day": first, "last_day": last, "changed_at": now}
         for owner_id, (first, last) in merged.items()

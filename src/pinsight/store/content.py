@@ -85,9 +85,9 @@ def update_board(conn: Connection, board_id: int, **values) -> None:
     conn.execute(update(boards).where(boards.c.id == board_id).values(**values))
 
 
-def delete_board(conn: Connection, board_id: int) -> None:
+def delete_board(conn: Connection, board_id: int, now: datetime) -> None:
     # Explicit child deletes keep this correct even where the engine ignores ON DELETE.
-    rollups.forget_pins(conn, pins.c.board_id == board_id)
+    rollups.forget_pins(conn, pins.c.board_id == board_id, now)
     conn.execute(delete(pins).where(pins.c.board_id == board_id))
     conn.execute(delete(sections).where(sections.c.board_id == board_id))
     conn.execute(delete(boards).where(boards.c.id == board_id))
@@ -150,8 +150,8 @@ def update_section(conn: Connection, section_id: int, **values) -> None:
     conn.execute(update(sections).where(sections.c.id == section_id).values(**values))
 
 
-def delete_section(conn: Connection, section_id: int) -> None:
-    rollups.forget_pins(conn, pins.c.section_id == section_id)
+def delete_section(conn: Connection, section_id: int, now: datetime) -> None:
+    rollups.forget_pins(conn, pins.c.section_id == section_id, now)
     conn.execute(delete(pins).where(pins.c.section_id == section_id))
     conn.execute(delete(sections).where(sections.c.id == section_id))
 
@@ -168,10 +168,12 @@ _pin_columns = [
 _pin_from = pins.join(boards, boards.c.id == pins.c.board_id).join(_board_owner, _board_owner.c.id == boards.c.owner_id)
 
 
-def insert_pin(conn: Connection, **values) -> None:
+def insert_pin(conn: Connection, *, now: datetime, **values) -> None:
+    """Insert a pin, logging the change at ``now`` (the clock's instant, not the pin's
+    ``created_at``, which the demo and imports set in the past)."""
     conn.execute(insert(pins).values(**values))
     created = values["created_at"].date()
-    changes.record(conn, [(values["owner_id"], created, created)])
+    changes.record(conn, [(values["owner_id"], created, created)], now)
 
 
 # Built once: constructing this 3-table SELECT and computing its cache key on every call
@@ -235,8 +237,8 @@ def update_pin(conn: Connection, pin_id: int, **values) -> None:
         rollups.reclassify_pins(conn, before)
 
 
-def delete_pin(conn: Connection, pin_id: int) -> None:
-    rollups.forget_pins(conn, pins.c.id == pin_id)
+def delete_pin(conn: Connection, pin_id: int, now: datetime) -> None:
+    rollups.forget_pins(conn, pins.c.id == pin_id, now)
     conn.execute(delete(pins).where(pins.c.id == pin_id))
 
 

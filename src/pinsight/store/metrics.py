@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Connection, String, and_, cast, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.catalog.metrics import PIN_METRIC_FIELDS, STORED_COLUMNS
+from pinsight.domain.analytics_query import ALL, AnalyticsQuery, Pins, SeriesRows
 from pinsight.store import changes, rollups
 from pinsight.store.tables import APP_TYPES, pins
 from pinsight.store.tables import pin_cumulative_metrics as running
@@ -17,11 +19,13 @@ from pinsight.store.tables import pin_daily_metrics as daily
 KEY_COLUMNS = ("pin_id", "day", "app_type", "traffic")
 
 
-def upsert_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None) -> None:
+def upsert_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None, *,
+                      now: datetime) -> None:
     """Insert rows, replacing every metric of a row whose key already exists.
 
     The derived tables move by the difference between the new rows and what they replace.
-    ``pin_attributes`` (``content.get_pins_brief`` of the rows' pins) saves a lookup.
+    ``pin_attributes`` (``content.get_pins_brief`` of the rows' pins) saves a lookup; the
+    change is logged at ``now``.
     """
     if not rows:
         return
@@ -41,7 +45,7 @@ def upsert_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Ma
     conn.execute(statement, list(rows))
     attributes = pin_attributes or _attributes(conn, rows)
     rollups.apply_deltas(conn, deltas, attributes)
-    changes.record(conn, ((attributes[row["pin_id"]]["owner_id"], row["day"], row["day"]) for row in rows))
+    changes.record(conn, ((attributes[row["pin_id"]]["owner_id"], row["day"], row["day"]) for row in rows), now)
 
 
 def _attributes(conn: Connection, rows: Sequence[dict]) -> Mapping[int, Mapping]:
@@ -65,6 +69,25 @@ def _stored_amounts(conn: Connection, rows: Sequence[dict]) -> dict[tuple, tuple
             if key in wanted:
                 found[key] = tuple(row[4:])
     return found
+
+
+def run_pins(conn: Connection, query: AnalyticsQuery) -> SeriesRows:
+    """A pins query's daily column totals per (pin id, split key), and each pin's lifetime
+    totals up to the query's day when it asks for lifetime metrics."""
+    assert isinstance(query.entity, Pins)
+    pin_ids, columns, period = list(query.entity.ids), query.stored_columns, query.period
+    split = query.split == "APP_TYPE"
+    types = query.filters.app_types
+    by_key: dict = defaultdict(dict)
+    for pin_id, day, app_type, totals in sum_by_pin_day(conn, pin_ids, period.start, period.end, types, columns,
+                                                        split_app_type=split):
+        by_key[pin_id, app_type if split else ALL][day] = totals
+    lifetime: dict = {}
+    if query.lifetime_columns:
+        for row in sum_lifetime(conn, pin_ids, query.today, types, columns, split_app_type=split):
+            key = (row["pin_id"], row["app_type"] if split else ALL)
+            lifetime[key] = tuple(int(row[column] or 0) for column in columns)
+    return SeriesRows(columns, dict(by_key), lifetime)
 
 
 def sum_by_pin_day(
@@ -169,7 +192,8 @@ def pin_metric_sums(conn: Connection, pin_ids: Sequence[int], since: date | None
     return sums
 
 
-def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None) -> None:
+def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Mapping[int, Mapping] | None = None, *,
+                      now: datetime) -> None:
     """Add rows' metrics (every row carries all of ``STORED_COLUMNS``) to the rows stored
     under the same key, inserting missing rows, and to the derived tables."""
     if not rows:
@@ -177,12 +201,12 @@ def add_to_daily_rows(conn: Connection, rows: Sequence[dict], pin_attributes: Ma
     increments = rollups.Increments(pin_attributes or _attributes(conn, rows))
     for row in rows:
         increments.add_all(row["pin_id"], row["day"], row["app_type"], row["traffic"], [row[name] for name in STORED_COLUMNS])
-    add_increments(conn, increments)
+    add_increments(conn, increments, now=now)
 
 
-def add_increments(conn: Connection, increments: rollups.Increments) -> None:
+def add_increments(conn: Connection, increments: rollups.Increments, *, now: datetime) -> None:
     """Add collected increments to the daily rows (inserting missing rows) and to the
-    derived tables: one executemany of one statement per table."""
+    derived tables: one executemany of one statement per table; the change is logged at ``now``."""
     if not increments.daily:
         return
     from pinsight.store.bulk import bind_value, executemany
@@ -204,4 +228,4 @@ def add_increments(conn: Connection, increments: rollups.Increments) -> None:
         values.append((pin_id, bound, app_type, traffic, attributes[pin_id]["owner_id"], *amounts))
     executemany(conn, statement, keys, values)
     rollups.apply(conn, increments)
-    changes.record(conn, ((owner_id, day, day) for owner_id, day, *_ in increments.account))
+    changes.record(conn, ((owner_id, day, day) for owner_id, day, *_ in increments.account), now)

@@ -1,6 +1,7 @@
 """SQL for the overview API: metric totals over a window of UTC instants, per account and
 per pin, the pins created in a window (with their boards' privacy), and who may read an
-account.
+account; ``run_overview`` and ``run_posts`` gather what a query (``domain.overview_query``)
+shows.
 
 A window rarely starts and ends on UTC midnights (local days in Asia/Tokyo start at
 15:00 UTC). Its whole UTC days are read from the derived tables (the account rollup,
@@ -20,7 +21,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Connection, and_, func, select
 
 from pinsight.catalog.metrics import STORED_COLUMNS
-from pinsight.domain.overview_period import split_window
+from pinsight.catalog.overview import POST_COLUMNS
+from pinsight.domain.overview_period import LocalPeriod, split_window
+from pinsight.domain.overview_query import OverviewQuery, OverviewRows, PeriodTotals, PostsRows
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import ad_account_roles, ad_accounts, boards, pins, users
 from pinsight.store.tables import ingested_events as events
@@ -210,3 +213,45 @@ def count_pins_created(conn: Connection, owner_id: int, start: datetime, end: da
         pins.c.owner_id == owner_id, pins.c.created_at >= start, pins.c.created_at < end
     )
     return int(conn.execute(query).scalar() or 0)
+
+
+def follower_count(conn: Connection, owner_id: int) -> int:
+    return int(conn.execute(select(users.c.follower_count).where(users.c.id == owner_id)).scalar() or 0)
+
+
+# ---- running a query -------------------------------------------------------------------------
+
+
+def _period_totals(conn: Connection, owner_id: int, period: LocalPeriod, current_posts: int) -> PeriodTotals:
+    current_window, last_window = period.window(), period.previous().window()
+    current = account_totals(conn, owner_id, *current_window)
+    last = account_totals(conn, owner_id, *last_window)
+    last_posts = count_pins_created(conn, owner_id, *last_window)
+    return PeriodTotals(current, last, current_posts, last_posts)
+
+
+def _shown(created: list[tuple[int, str]], privacies: Sequence[str]) -> list[int]:
+    """The ids of the posts on boards of ``privacies``, in the given order."""
+    return [pin_id for pin_id, privacy in created if privacy in privacies]
+
+
+def run_overview(conn: Connection, query: OverviewQuery, privacies: Sequence[str]) -> OverviewRows:
+    """What ``/overview`` shows of the account to a reader of posts on boards of ``privacies``."""
+    owner_id, window = query.owner_id, query.period.window()
+    created = created_pins(conn, owner_id, *window)
+    post_totals = created_pin_totals(conn, owner_id, *window, POST_COLUMNS)
+    followers = follower_count(conn, owner_id)
+    totals = _period_totals(conn, owner_id, query.period, len(created))
+    return OverviewRows(_shown(created, privacies), post_totals, followers, totals)
+
+
+def run_posts(conn: Connection, query: OverviewQuery, privacies: Sequence[str]) -> PostsRows:
+    """What a page of ``/posts`` shows to a reader of posts on boards of ``privacies``."""
+    owner_id, window = query.owner_id, query.period.window()
+    created = created_pins(conn, owner_id, *window)
+    shown = _shown(created, privacies)
+    page = shown[query.first_post : query.first_post + query.per_page]
+    post_totals = pin_totals(conn, owner_id, page, *window, POST_COLUMNS)
+    details = pin_details(conn, page)
+    totals = _period_totals(conn, owner_id, query.period, len(created))
+    return PostsRows(len(shown), page, post_totals, details, totals)

@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from operator import add
 
 from sqlalchemy import Connection, String, Table, and_, delete, func, insert, literal, select, true, type_coerce, union_all
@@ -408,7 +408,7 @@ def _account_sums(conn: Connection, which, claimed_host: str | None):
     return select(*keys, *(func.sum(classified.c[name]) for name in STORED_COLUMNS)).group_by(*keys)
 
 
-def forget_pins(conn: Connection, which) -> None:
+def forget_pins(conn: Connection, which, now: datetime) -> None:
     """Take the daily rows of the pins selected by ``which`` (a condition on ``pins``) out of
     the account totals. Call it just before deleting those pins: their running totals and
     daily rows go with them (ON DELETE CASCADE)."""
@@ -419,7 +419,7 @@ def forget_pins(conn: Connection, which) -> None:
         query = _account_sums(conn, and_(which, pins.c.owner_id == owner_id), _claimed_host(conn, owner_id))
         sums = {tuple(row[:width]): [-int(value) for value in row[width:]] for row in conn.execute(query)}
         add_to_account_rows(conn, sums)
-    changes.record(conn, ((owner_id, *changes.ALL_DAYS) for owner_id in owners))
+    changes.record(conn, ((owner_id, *changes.ALL_DAYS) for owner_id in owners), now)
 
 
 def rebuild(conn: Connection, owner_id: int) -> None:

@@ -176,10 +176,8 @@ Index("ix_ad_account_roles_user_id", ad_account_roles.c.user_id)
 # of the catalogue. Rows exist only where something happened: a long-tail pin's quiet
 # days cost nothing. ``owner_id`` is the pin owner's, kept here so account-wide
 # aggregates read one covering index without joining pins.
+from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS  # noqa: E402,F401 -- (re-exported)
 from pinsight.catalog.metrics import STORED_COLUMNS  # noqa: E402
-
-APP_TYPES = ("MOBILE", "TABLET", "WEB")
-TRAFFIC_KINDS = ("ORGANIC", "PAID")
 
 pin_daily_metrics = Table(
     "pin_daily_metrics",
