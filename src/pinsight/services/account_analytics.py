@@ -56,13 +56,11 @@ from pinsight.catalog.metrics import (
     evaluate,
     parse_metric_types,
 )
-from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import data_status, validate_period
 from pinsight.domain.claimed_content import OWNED_CONTENT, website_host
 from pinsight.errors import InvalidParameters
-from pinsight.services.access import readable_privacies, resolve_actor
+from pinsight.services.access import Actor, readable_privacies
 from pinsight.services.analytics import SeriesPlan, build_series
-from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import account_metrics as store
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, users
@@ -77,11 +75,10 @@ def _one(value: str, all_value: str) -> str | None:
     return None if value == all_value else value
 
 
-def _filter(conn, rt: Runtime, principal: Principal, ad_account_id, *, start_date, end_date, from_claimed_content,
+def _filter(conn, rt: Runtime, actor: Actor, *, start_date, end_date, from_claimed_content,
             pin_format, app_types, content_type, source, creative_types=None, created_in_last_n_days=None):
     rules, today = rt.analytics_rules, rt.clock.today()
     period = validate_period(start_date, end_date, today, rules)
-    actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
     website = conn.execute(select(users.c.website_url).where(users.c.id == actor.user_id)).scalar()
     created_since = None
     if created_in_last_n_days is not None:
@@ -118,13 +115,13 @@ def _split_keys(flt: store.AccountFilter, split_field: str) -> tuple[str, ...]:
     return (ALL,)
 
 
-def user_account_analytics(rt: Runtime, principal: Principal, *, start_date, end_date, from_claimed_content, pin_format,
-                           app_types, content_type, source, metric_types, split_field, ad_account_id) -> dict:
+def user_account_analytics(rt: Runtime, actor: Actor, *, start_date, end_date, from_claimed_content, pin_format,
+                           app_types, content_type, source, metric_types, split_field) -> dict:
     names = parse_metric_types(metric_types or [], USER_ACCOUNT_METRICS) or list(USER_ACCOUNT_METRICS)
     columns = base_columns_for(names)
     with rt.engine.connect() as conn:
         flt, period, today, rules, _actor = _filter(
-            conn, rt, principal, ad_account_id, start_date=start_date, end_date=end_date,
+            conn, rt, actor, start_date=start_date, end_date=end_date,
             from_claimed_content=from_claimed_content, pin_format=pin_format, app_types=app_types,
             content_type=content_type, source=source,
         )
@@ -144,7 +141,7 @@ def _latest_available_timestamp(today: date, processing_days: int) -> int:
     return int(moment.timestamp()) * 1000
 
 
-def _top(rt: Runtime, principal: Principal, *, sort_by, sort_options, metric_options, metric_types, num_of_pins,
+def _top(rt: Runtime, actor: Actor, *, sort_by, sort_options, metric_options, metric_types, num_of_pins,
          creative_types=None, **filters) -> dict:
     if sort_by not in sort_options:
         raise InvalidParameters(f"Invalid parameters: sort_by must be one of {', '.join(sort_options)}.")
@@ -155,8 +152,7 @@ def _top(rt: Runtime, principal: Principal, *, sort_by, sort_options, metric_opt
         names.append(sort_by)
     columns = base_columns_for(names)
     with rt.engine.connect() as conn:
-        flt, period, today, rules, actor = _filter(conn, rt, principal, filters.pop("ad_account_id"),
-                                                   creative_types=creative_types, **filters)
+        flt, period, today, rules, actor = _filter(conn, rt, actor, creative_types=creative_types, **filters)
         rows = store.top_pins(conn, flt, columns, sort_by, num_of_pins, readable_privacies(actor))
     status = data_status(period.end, today, None, rules)
     pins = []
@@ -177,10 +173,10 @@ def _top(rt: Runtime, principal: Principal, *, sort_by, sort_options, metric_opt
     }
 
 
-def top_pins(rt: Runtime, principal: Principal, **params) -> dict:
-    return _top(rt, principal, sort_options=TOP_PINS_SORT_BY, metric_options=TOP_PINS_METRICS, **params)
+def top_pins(rt: Runtime, actor: Actor, **params) -> dict:
+    return _top(rt, actor, sort_options=TOP_PINS_SORT_BY, metric_options=TOP_PINS_METRICS, **params)
 
 
-def top_video_pins(rt: Runtime, principal: Principal, **params) -> dict:
-    return _top(rt, principal, sort_options=TOP_VIDEO_PINS_SORT_BY, metric_options=TOP_VIDEO_PINS_METRICS,
+def top_video_pins(rt: Runtime, actor: Actor, **params) -> dict:
+    return _top(rt, actor, sort_options=TOP_VIDEO_PINS_SORT_BY, metric_options=TOP_VIDEO_PINS_METRICS,
                 creative_types=VIDEO_CREATIVE_TYPES, **params)

@@ -12,11 +12,9 @@ from pinsight.catalog.metrics import (
     evaluator,
     parse_metric_types,
 )
-from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_period import BEFORE_PIN_CREATED, data_status, validate_period
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound
-from pinsight.services.access import Actor, parse_id, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, parse_id
 from pinsight.services.pins import load_visible_pin, load_visible_pins
 from pinsight.services.runtime import Runtime
 from pinsight.store import metrics as metrics_store
@@ -118,21 +116,21 @@ def _pins_analytics(conn, rt: Runtime, pins: list, start_date, end_date, app_typ
     return result
 
 
-def pin_analytics(rt: Runtime, principal: Principal, pin_id: str, *, start_date, end_date, app_types, metric_types, split_field, ad_account_id) -> dict:
+def pin_analytics(rt: Runtime, actor: Actor, pin_id: str, *, start_date, end_date, app_types, metric_types,
+                  split_field) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         pin = _own_pin(conn, actor, pin_id)
         return _pins_analytics(conn, rt, [pin], start_date, end_date, app_types, metric_types, split_field)[str(pin["id"])]
 
 
-def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *, start_date, end_date, app_types, metric_types, ad_account_id) -> dict:
+def multi_pin_analytics(rt: Runtime, actor: Actor, pin_ids: list[str], *, start_date, end_date, app_types,
+                        metric_types) -> dict:
     ids = list(dict.fromkeys(part for value in pin_ids or [] for part in value.split(",") if part))
     if not 1 <= len(ids) <= MAX_PINS:
         raise InvalidParameters(f"Invalid multi_pins analytics parameters: give 1 to {MAX_PINS} pin_ids.")
     for value in ids:
         parse_id(value, "Pin", PinNotFound)
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         pins = [_owned(actor, pin) for pin in load_visible_pins(conn, actor, ids)]
         per_pin = _pins_analytics(conn, rt, pins, start_date, end_date, app_types, metric_types, "NO_SPLIT")
     return per_pin

@@ -42,7 +42,8 @@ from pinsight.catalog.overview import (
     POSTS_PER_RANKING,
     value_of,
 )
-from pinsight.catalog.roles import ANALYTICS_ROLES, BOARD_PRIVACIES
+from pinsight.catalog.operations import Operation
+from pinsight.catalog.roles import BOARD_PRIVACIES
 from pinsight.domain.media import thumbnail_url
 from pinsight.domain.overview_period import InvalidPeriod, LocalPeriod, parse_period, percentage_change
 from pinsight.services.access import key_reader, readable_privacies
@@ -67,7 +68,7 @@ class Reader:
     privacies: tuple[str, ...]
 
 
-def _reader(conn, user_id: int, social_network_id: str | None) -> Reader:
+def _reader(conn, operation: Operation, user_id: int, social_network_id: str | None) -> Reader:
     text = social_network_id or ""
     if not (text.isascii() and text.isdigit()) or len(text) > 19:
         raise AccountNotFound()
@@ -75,9 +76,10 @@ def _reader(conn, user_id: int, social_network_id: str | None) -> Reader:
     if not store.account_exists(conn, owner_id):
         raise AccountNotFound()
     roles = frozenset() if owner_id == user_id else store.roles_on_accounts_of(conn, owner_id, user_id)
-    if owner_id != user_id and not roles & ANALYTICS_ROLES:
+    actor = key_reader(operation, user_id, owner_id, roles)
+    if actor is None:
         raise AccountNotFound()
-    return Reader(owner_id, readable_privacies(key_reader(user_id, owner_id, roles)))
+    return Reader(owner_id, readable_privacies(actor))
 
 
 def _shown(reader: Reader, created: list[tuple[int, str]]) -> list[int]:
@@ -236,17 +238,17 @@ def compute_posts(conn, reader: Reader, period: LocalPeriod, page: int, per_page
     }
 
 
-def overview(rt: Runtime, params: dict) -> dict:
-    return rt.overview_cache.answer(rt, "overview", params, _overview)
+def overview(rt: Runtime, operation: Operation, params: dict) -> dict:
+    return rt.overview_cache.answer(rt, operation, "overview", params, _overview)
 
 
-def posts(rt: Runtime, params: dict) -> dict:
-    return rt.overview_cache.answer(rt, "posts", params, _posts)
+def posts(rt: Runtime, operation: Operation, params: dict) -> dict:
+    return rt.overview_cache.answer(rt, operation, "posts", params, _posts)
 
 
-def resolve(conn, rt: Runtime, user_id: int, params: dict) -> tuple[Reader, LocalPeriod]:
-    """The account the key's user asks for, as they may read it, and the period."""
-    reader = _reader(conn, user_id, params.get("social_network_id"))
+def resolve(conn, rt: Runtime, operation: Operation, user_id: int, params: dict) -> tuple[Reader, LocalPeriod]:
+    """The account the key's user asks for, as they may read it for ``operation``, and the period."""
+    reader = _reader(conn, operation, user_id, params.get("social_network_id"))
     period = parse_period(params.get("preset"), params.get("start_date"), params.get("end_date"),
                           params.get("timezone"), rt.clock.now())
     return reader, period

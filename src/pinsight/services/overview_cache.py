@@ -45,13 +45,13 @@ class OverviewCache:
         self._lock = threading.Lock()
         self._last_prune: float | None = None
 
-    def answer(self, rt, kind: str, params: dict, compute) -> dict:
+    def answer(self, rt, operation, kind: str, params: dict, compute) -> dict:
         from pinsight.services.api_keys import user_for_api_key
         from pinsight.services.overview import page_numbers, resolve, still_readable
 
         with rt.engine.connect() as conn:
             user_id = user_for_api_key(conn, params.get("apiKey"))
-            reader, period = resolve(conn, rt, user_id, params)
+            reader, period = resolve(conn, rt, operation, user_id, params)
             extra = page_numbers(params) if kind == "posts" else ()
             # The reader (account and what the user's role lets them see) is part of the key,
             # so a changed role never serves an answer computed for the old one.
