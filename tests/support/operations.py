@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pinsight.catalog.operations import BEARER, OPERATIONS, PINTEREST_OPERATIONS
+from pinsight.catalog.operations import BEARER, PINTEREST_OPERATIONS
 
 # Pinterest's operations called with a bearer token (all of /v5 but oauth/token).
 V5_BEARER_OPERATIONS = {key: op for key, op in PINTEREST_OPERATIONS.items() if op.authentication == BEARER}
-# pinsight's own operations (outside /v5).
-PINSIGHT_OPERATIONS = {key: op for key, op in OPERATIONS.items() if not op.pinterest}
