@@ -185,8 +185,11 @@ def http_times(db_url: str, today: date, paths: list[str], label: str, workdir: 
 
 def run_backend(backend: str, args, workdir: Path) -> dict:
     from pinsight.api.asgi import tune_garbage_collector
+    from pinsight.catalog.operations import OPERATIONS
     from pinsight.services import overview
     from pinsight.services.api_keys import create_api_key
+
+    overview_op, posts_op = OPERATIONS["pinsight/overview"], OPERATIONS["pinsight/posts"]
 
     today = date.fromisoformat(args.today)
     with ba.bench_database(backend, workdir, "bench_overview") as db_url:
@@ -212,12 +215,14 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
 
         tune_garbage_collector()
         counter = iter(range(10**6))
+        def zone() -> str:
+            return zones[next(counter) % len(zones)]
+
         inproc = {
-            "o": ba.time_calls(lambda: overview.overview(runtime, params("last_90_days", zones[next(counter) % len(zones)])),
+            "o": ba.time_calls(lambda: overview.overview(runtime, overview_op, params("last_90_days", zone())), args.repeats),
+            "c": ba.time_calls(lambda: overview.overview(runtime, overview_op, params("last_90_days", "UTC")), args.repeats),
+            "p": ba.time_calls(lambda: overview.posts(runtime, posts_op, params("last_30_days", zone(), per_page=25)),
                                args.repeats),
-            "c": ba.time_calls(lambda: overview.overview(runtime, params("last_90_days", "UTC")), args.repeats),
-            "p": ba.time_calls(lambda: overview.posts(runtime, params("last_30_days", zones[next(counter) % len(zones)],
-                                                                      per_page=25)), args.repeats),
         }
         n = args.http_requests + 3
         later = zones[len(zones) // 2:]  # zones the in-process run did not ask for (a fresh server anyway)

@@ -362,6 +362,8 @@ def main() -> int:
     parser.add_argument("--access-log", action="store_true", help="turn pinsight's JSON access log ON for all targets (default OFF)")
     parser.add_argument("--rate-limits", action="store_true",
                         help="serve with rate limits ON, raised so that nothing is refused: measures the check's cost (default OFF)")
+    parser.add_argument("--ad-account", action="store_true",
+                        help="also measure (e): the pin read through the demo user's ad account (?ad_account_id=)")
     parser.add_argument("--python-load", action="store_true", help="use the pure-Python load generator even if wrk is present")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (DB, server log)")
@@ -413,6 +415,10 @@ def main() -> int:
             Target("c", "floor: bare FastAPI, const 1 KB", "/bench/floor"),
             Target("d", "floor, FastAPI-serialized dict", "/bench/floor-dict"),
         ]
+        if args.ad_account:
+            # The owner acting through their own ad account: the actor costs one lookup.
+            targets.append(Target("e", "GET /v5/pins/{id}?ad_account_id=",
+                                  f"/v5/pins/{demo['pin_id']}?ad_account_id={demo['ad_account_id']}"))
         sizes = check_responses(base, token, targets)
         headers = {"Authorization": f"Bearer {token}"}
 
@@ -434,7 +440,7 @@ def main() -> int:
     finally:
         stop(server)
 
-    a, b, c, d = targets
+    a, b, c, d = targets[:4]
     import fastapi
     import uvicorn
 
@@ -453,7 +459,7 @@ def main() -> int:
     print(f"load         : {loadgen.describe()}")
     print(f"schedule     : {args.connections} connections; warm-up {args.warmup:g}s/target; {args.rounds} interleaved "
           f"rounds x {args.duration:g}s/target (order rotated each round); percentiles pooled over rounds")
-    print(f"body sizes   : (a) {sizes['a']} B, (b) {sizes['b']} B, (c) {sizes['c']} B, (d) {sizes['d']} B")
+    print("body sizes   : " + ", ".join(f"({key}) {size} B" for key, size in sizes.items()))
     print(f"machine load : loadavg before {load_before}, after {loadavg()} (other processes share these cores: "
           "compare targets within this run only)")
     print()

@@ -6,10 +6,11 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
+from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.domain import secrets
 from pinsight.store.tables import tokens
 from tests.support.api import assert_error, create_board, create_pin
+from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS
 
 # One representative request per implemented operation: (operation id, method, path template).
 OPERATION_REQUESTS = [

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pinsight.catalog import rate_limits as catalog
-from pinsight.catalog.scopes import OPERATIONS, PINSIGHT_OPERATIONS
+from pinsight.catalog.operations import OPERATIONS
 from pinsight.services.api_keys import create_api_key
 from pinsight.services.oauth import create_app as register_app
 from pinsight.services.rate_limits import Limits
@@ -108,7 +108,7 @@ def client_credentials_token(url: str, app) -> str:
 
 
 def test_every_category_has_a_limit(spec):
-    used = {op.rate_category for op in (*OPERATIONS.values(), *PINSIGHT_OPERATIONS.values())}
+    used = {op.rate_category for op in OPERATIONS.values()}
     in_spec = {operation["x-ratelimit-category"] for methods in spec["paths"].values() for operation in methods.values()
                if isinstance(operation, dict) and "x-ratelimit-category" in operation}
     assert used | in_spec <= set(catalog.PER_MINUTE), sorted((used | in_spec) - set(catalog.PER_MINUTE))

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from pinsight.catalog.metrics import METRICS
-from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
+from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.domain import secrets
 from pinsight.errors import (
     AdAccountNotFound,
@@ -32,6 +32,7 @@ from pinsight.errors import (
 from pinsight.services import oauth
 from pinsight.services.auth import issue_token
 from pinsight.store import tables
+from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS
 from tests.contract.support import (
     APP_TYPES,
     LIFETIME_COUNTS,

@@ -45,10 +45,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS
+from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services import oauth
 from tests.contract.support import ContractClient, OAuthApp, build_world, tiny_png_base64, unique
 from tests.contract.spec_validation import SpecValidator, assert_error_body
+from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS
 
 FUZZED = sorted(OPERATIONS) + ["oauth/token"]
 # Bounded so the file runs in well under two minutes per backend; raise it for a deeper local run.

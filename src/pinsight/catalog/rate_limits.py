@@ -1,7 +1,7 @@
 """Rate limits: how many requests each caller may make, declared once.
 
 Pinterest counts requests per user per app, per minute, by the operation's rate category
-(the spec's ``x-ratelimit-category``, kept per operation in ``catalog.scopes``), and caps
+(the spec's ``x-ratelimit-category``, kept per operation in ``catalog.operations``), and caps
 each user per app at 100 requests a second across all categories. Its published
 standard-access figures are 300 a minute for ``ads_analytics`` and 1,000 for
 ``ads_read``; the other figures below are pinsight's choices in the same range (reads

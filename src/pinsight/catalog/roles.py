@@ -1,9 +1,9 @@
-"""Business Access roles, and which of them let a user act as an ad account's owner.
+"""Business Access roles, and the board privacies they decide access to.
 
-Pinterest's rule (stated per operation in the spec): for content on public or
-protected boards, Owner, Admin, Analyst or Campaign Manager; for secret content,
-Owner or Admin. The same rule decides what lists and rankings of the owner's content
-show a delegate (``services.access.readable_privacies``).
+Which roles let a user act as an ad account's owner is stated per operation (in the
+spec's text): ``catalog.operations`` declares them with each operation. The same roles
+decide what lists and rankings of the owner's content show a delegate
+(``services.access.readable_privacies``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ ROLES: tuple[str, ...] = (
 
 BOARD_PRIVACIES: tuple[str, ...] = ("PUBLIC", "PROTECTED", "SECRET")
 
-CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
-SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})
 
-# Organic analytics are stricter (stated in the analytics operations' descriptions):
-# Admin or Analyst for pins on public or protected boards, Admin for secret ones.
-ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
+def role_names(roles) -> str:
+    """Roles as a sentence names them, in ``ROLES`` order: "Owner, Admin or Analyst"."""
+    names = [role.replace("_", " ").title() for role in ROLES if role in roles]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

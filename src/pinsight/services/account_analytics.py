@@ -45,7 +45,6 @@ authorize it (whose account), run it (``store.account_metrics``), shape it
 
 from __future__ import annotations
 
-from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_query import (
     AnalyticsQuery,
     parse_account_query,
@@ -53,8 +52,7 @@ from pinsight.domain.analytics_query import (
     parse_top_video_pins_query,
 )
 from pinsight.services import analytics_shapes as shapes
-from pinsight.services.access import Actor, readable_privacies, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, readable_privacies
 from pinsight.services.runtime import Runtime
 from pinsight.store import account_metrics as store
 
@@ -64,15 +62,14 @@ def _account_series(conn, rt: Runtime, actor: Actor, query: AnalyticsQuery) -> d
     return shapes.account_series(query, rows, rt.analytics_rules)
 
 
-def user_account_analytics(rt: Runtime, principal: Principal, *, start_date, end_date, from_claimed_content, pin_format,
-                           app_types, content_type, source, metric_types, split_field, ad_account_id) -> dict:
+def user_account_analytics(rt: Runtime, actor: Actor, *, start_date, end_date, from_claimed_content, pin_format,
+                           app_types, content_type, source, metric_types, split_field) -> dict:
     query = parse_account_query(
         start_date=start_date, end_date=end_date, from_claimed_content=from_claimed_content, pin_format=pin_format,
         app_types=app_types, content_type=content_type, source=source, metric_types=metric_types,
         split_field=split_field, now=rt.clock.now(), rules=rt.analytics_rules,
     )
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         return _account_series(conn, rt, actor, query)
 
 
@@ -82,15 +79,13 @@ def _top(conn, rt: Runtime, actor: Actor, query: AnalyticsQuery) -> dict:
     return shapes.top_pins(query, ranked, query.stored_columns, rt.analytics_rules)
 
 
-def top_pins(rt: Runtime, principal: Principal, *, ad_account_id, **params) -> dict:
+def top_pins(rt: Runtime, actor: Actor, **params) -> dict:
     query = parse_top_pins_query(now=rt.clock.now(), rules=rt.analytics_rules, **params)
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         return _top(conn, rt, actor, query)
 
 
-def top_video_pins(rt: Runtime, principal: Principal, *, ad_account_id, **params) -> dict:
+def top_video_pins(rt: Runtime, actor: Actor, **params) -> dict:
     query = parse_top_video_pins_query(now=rt.clock.now(), rules=rt.analytics_rules, **params)
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         return _top(conn, rt, actor, query)

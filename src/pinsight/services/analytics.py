@@ -10,12 +10,10 @@ operations always have), run it (``store.metrics.run_pins``), shape it
 
 from __future__ import annotations
 
-from pinsight.catalog.roles import ANALYTICS_ROLES
 from pinsight.domain.analytics_query import AnalyticsQuery, SeriesRows, parse_pin_id_list, parse_pins_query
 from pinsight.errors import Forbidden, PinNotFound
 from pinsight.services import analytics_shapes as shapes
-from pinsight.services.access import Actor, parse_id, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, parse_id
 from pinsight.services.pins import load_visible_pin, load_visible_pins
 from pinsight.services.runtime import Runtime
 from pinsight.store import metrics as metrics_store
@@ -42,9 +40,9 @@ def _pin_analytics(conn, rt: Runtime, actor: Actor, pin_id: str, **params) -> di
     return _shape(rt, [pin], query, rows)[str(pin["id"])]
 
 
-def pin_analytics(rt: Runtime, principal: Principal, pin_id: str, *, start_date, end_date, app_types, metric_types, split_field, ad_account_id) -> dict:
+def pin_analytics(rt: Runtime, actor: Actor, pin_id: str, *, start_date, end_date, app_types, metric_types,
+                  split_field) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         return _pin_analytics(conn, rt, actor, pin_id, start_date=start_date, end_date=end_date, app_types=app_types,
                               metric_types=metric_types, split_field=split_field)
 
@@ -63,9 +61,9 @@ def _multi_pin_analytics(conn, rt: Runtime, actor: Actor, ids: list[str], **para
     return _shape(rt, pins, query, rows)
 
 
-def multi_pin_analytics(rt: Runtime, principal: Principal, pin_ids: list[str], *, start_date, end_date, app_types, metric_types, ad_account_id) -> dict:
+def multi_pin_analytics(rt: Runtime, actor: Actor, pin_ids: list[str], *, start_date, end_date, app_types,
+                        metric_types) -> dict:
     ids = _parse_pin_ids(pin_ids)
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id, ANALYTICS_ROLES)
         return _multi_pin_analytics(conn, rt, actor, ids, start_date=start_date, end_date=end_date,
                                     app_types=app_types, metric_types=metric_types)

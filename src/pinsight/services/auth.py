@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from pinsight.catalog.operations import Operation
 from pinsight.catalog.scopes import ALL_SCOPES, parse_scopes, unknown_scopes
-from pinsight.catalog.scopes import operation as find_operation
 from pinsight.domain import secrets
 from pinsight.domain.ids import new_id
 from pinsight.errors import InvalidParameters, MissingScope, Unauthenticated, UserNotFound
@@ -68,8 +68,8 @@ def authenticate(rt: Runtime, authorization: str | None) -> Principal:
     return principal
 
 
-def authorize(principal: Principal, operation_id: str) -> None:
-    operation = find_operation(operation_id)
+def authorize(principal: Principal, operation: Operation) -> None:
+    operation_id = operation.operation_id
     if principal.grant == CLIENT_CREDENTIALS and not operation.client_credentials:
         raise MissingScope(f"This operation ({operation_id}) does not accept client_credentials tokens.")
     missing = sorted(operation.scopes - principal.scopes)

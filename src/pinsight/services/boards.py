@@ -6,8 +6,7 @@ from pinsight.api.schemas.content import BoardCreate, BoardUpdate
 from pinsight.domain.ids import new_id
 from pinsight.errors import BoardNotFound, Forbidden, InvalidParameters
 from pinsight.services import render
-from pinsight.services.access import Actor, can_see, check_secret, may_read_secret, parse_id, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, can_see, check_secret, may_read_secret, parse_id
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
@@ -47,9 +46,8 @@ def load_own_board(conn, actor: Actor, board_id: str):
     return board
 
 
-def list_boards(rt: Runtime, principal: Principal, ad_account_id, privacy, bookmark, page_size) -> dict:
+def list_boards(rt: Runtime, actor: Actor, privacy, bookmark, page_size) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         privacies = PRIVACY_FILTERS[privacy or "ALL"]
         if "SECRET" in privacies:
             if privacy in ("SECRET", "PUBLIC_AND_SECRET"):
@@ -58,27 +56,26 @@ def list_boards(rt: Runtime, principal: Principal, ad_account_id, privacy, bookm
                 privacies = tuple(p for p in privacies if p != "SECRET")
         rows, next_bookmark = paginate(
             rt,
-            ("boards/list", actor.user_id, privacies),
+            actor,
             page_size,
             bookmark,
             lambda before, limit: store.list_boards(conn, actor.user_id, privacies, before, limit),
+            privacies=privacies,
         )
         return {"items": render_boards(conn, rows), "bookmark": next_bookmark}
 
 
-def get_board(rt: Runtime, principal: Principal, board_id: str, ad_account_id) -> dict:
+def get_board(rt: Runtime, actor: Actor, board_id: str) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_visible_board(conn, actor, board_id)
         return render_boards(conn, [board])[0]
 
 
-def create_board(rt: Runtime, principal: Principal, body: BoardCreate, ad_account_id) -> dict:
+def create_board(rt: Runtime, actor: Actor, body: BoardCreate) -> dict:
     name = body.name.strip()
     if not name:
         raise InvalidParameters("Invalid parameters: board 'name' must not be empty.")
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         if body.privacy == "SECRET":
             check_secret(actor, "boards", write=True)
         if store.board_name_taken(conn, actor.user_id, name):
@@ -100,7 +97,7 @@ def create_board(rt: Runtime, principal: Principal, body: BoardCreate, ad_accoun
         return render_boards(conn, [store.get_board(conn, board_id)])[0]
 
 
-def update_board(rt: Runtime, principal: Principal, board_id: str, body: BoardUpdate, ad_account_id) -> dict:
+def update_board(rt: Runtime, actor: Actor, board_id: str, body: BoardUpdate) -> dict:
     changes = {}
     if "name" in body.model_fields_set:
         if body.name is None or not body.name.strip():
@@ -113,7 +110,6 @@ def update_board(rt: Runtime, principal: Principal, board_id: str, body: BoardUp
             raise InvalidParameters("Invalid parameters: board 'privacy' must be PUBLIC or SECRET.")
         changes["privacy"] = body.privacy
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         if changes.get("privacy") == "SECRET":
             check_secret(actor, "boards", write=True)
@@ -124,9 +120,8 @@ def update_board(rt: Runtime, principal: Principal, board_id: str, body: BoardUp
         return render_boards(conn, [store.get_board(conn, board["id"])])[0]
 
 
-def delete_board(rt: Runtime, principal: Principal, board_id: str, ad_account_id) -> None:
+def delete_board(rt: Runtime, actor: Actor, board_id: str) -> None:
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
         store.delete_board(conn, board["id"], rt.clock.now())

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.errors import ApiError
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor
 from pinsight.services.ingest import MAX_PROBLEMS, BatchRejected, Problem, check_secret_pins, listed_names, parse_batch
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
@@ -186,16 +186,16 @@ def _pin_ids(items: list) -> list[int]:
     return sorted(int(pin_id) for pin_id in ids)
 
 
-def ingest_events(rt: Runtime, principal: Principal, raw: bytes) -> dict:
+def ingest_events(rt: Runtime, actor: Actor, raw: bytes) -> dict:
     """The API's batch of events: applied whole, or rejected whole with every problem listed."""
     items = parse_events(raw)
     if len(items) > MAX_EVENTS:
         raise ApiError(f"A batch holds at most {MAX_EVENTS} events; this one has {len(items)}.")
-    user_id = principal.user_id
+    user_id = actor.user_id
     with rt.write() as conn:
         lock_owners(conn, [user_id])
         pin_ids = _pin_ids(items)
-        check_secret_pins(conn, principal, pin_ids)
+        check_secret_pins(conn, actor, pin_ids)
         pins = content_store.get_pins_brief(conn, pin_ids)
         events, problems = check_events(items, pins, user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:

@@ -23,7 +23,6 @@ from pinsight.catalog.scopes import SECRET_WRITE_SCOPES
 from pinsight.domain.analytics_period import parse_day
 from pinsight.errors import ApiError, UnsupportedMediaType
 from pinsight.services.access import Actor, check_secret
-from pinsight.services.auth import Principal
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as content_store
 from pinsight.store import metrics as metrics_store
@@ -219,17 +218,17 @@ def check_rows(
     return rows, problems
 
 
-def check_secret_pins(conn, principal: Principal, pin_ids: list[int]) -> None:
+def check_secret_pins(conn, actor: Actor, pin_ids: list[int]) -> None:
     """Refuse (403) a batch that writes metrics of the caller's pins on secret boards
     without ``pins:write_secret``. Other users' pins are left to the row checks, which
     report them as not found whatever their board."""
-    if principal.has(SECRET_WRITE_SCOPES["pins"]):
+    if actor.principal.has(SECRET_WRITE_SCOPES["pins"]):
         return
-    if content_store.pins_on_secret_boards(conn, principal.user_id, pin_ids):
-        check_secret(Actor(principal, principal.user_id), "pins", write=True)
+    if content_store.pins_on_secret_boards(conn, actor.user_id, pin_ids):
+        check_secret(actor, "pins", write=True)
 
 
-def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
+def ingest_daily_rows(rt: Runtime, actor: Actor, raw: bytes) -> dict:
     """The API's batch: applied whole, or rejected whole with every problem listed."""
     items = parse_batch(raw)
     if not isinstance(items, list):
@@ -237,9 +236,9 @@ def ingest_daily_rows(rt: Runtime, principal: Principal, raw: bytes) -> dict:
     if len(items) > MAX_ROWS:
         raise ApiError(f"A batch holds at most {MAX_ROWS} rows; this one has {len(items)}.")
     with rt.write() as conn:
-        lock_owners(conn, [principal.user_id])
-        check_secret_pins(conn, principal, _pin_ids(items))
-        rows, problems = check_rows(conn, items, principal.user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
+        lock_owners(conn, [actor.user_id])
+        check_secret_pins(conn, actor, _pin_ids(items))
+        rows, problems = check_rows(conn, items, actor.user_id, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:
             raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
         metrics_store.upsert_daily_rows(conn, rows, now=rt.clock.now())

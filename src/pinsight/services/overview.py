@@ -36,7 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pinsight.catalog.roles import ANALYTICS_ROLES, BOARD_PRIVACIES
+from pinsight.catalog.operations import Operation
+from pinsight.catalog.roles import BOARD_PRIVACIES
 from pinsight.domain.overview_query import OVERVIEW, POSTS, AccountNotFound, OverviewQuery, parse_account_id, parse_overview_query
 from pinsight.services import overview_shapes as shapes
 from pinsight.services.access import key_reader, readable_privacies
@@ -56,14 +57,15 @@ class Reader:
     privacies: tuple[str, ...]
 
 
-def _reader(conn, user_id: int, social_network_id: str | None) -> Reader:
+def _reader(conn, operation: Operation, user_id: int, social_network_id: str | None) -> Reader:
     owner_id = parse_account_id(social_network_id)
     if not store.account_exists(conn, owner_id):
         raise AccountNotFound()
     roles = frozenset() if owner_id == user_id else store.roles_on_accounts_of(conn, owner_id, user_id)
-    if owner_id != user_id and not roles & ANALYTICS_ROLES:
+    actor = key_reader(operation, user_id, owner_id, roles)
+    if actor is None:
         raise AccountNotFound()
-    return Reader(owner_id, readable_privacies(key_reader(user_id, owner_id, roles)))
+    return Reader(owner_id, readable_privacies(actor))
 
 
 def still_readable(conn, reader: Reader, answer: dict) -> bool:
@@ -94,10 +96,10 @@ def _posts(conn, reader: Reader, query: OverviewQuery) -> dict:
     return shapes.posts(query, store.run_posts(conn, query, reader.privacies))
 
 
-def _answer(rt: Runtime, kind: str, params: dict, compute: Callable[..., dict]) -> dict:
+def _answer(rt: Runtime, operation: Operation, kind: str, params: dict, compute: Callable[..., dict]) -> dict:
     with rt.engine.connect() as conn:
         user_id = user_for_api_key(conn, params.get("apiKey"))
-        reader = _reader(conn, user_id, params.get("social_network_id"))
+        reader = _reader(conn, operation, user_id, params.get("social_network_id"))
         query = parse_overview_query(kind, reader.owner_id, params, rt.clock.now())
         # The reader (account and what the user's role lets them see) is part of the key,
         # so a changed role never serves an answer computed for the old one. The change log
@@ -111,9 +113,9 @@ def _answer(rt: Runtime, kind: str, params: dict, compute: Callable[..., dict]) 
         )
 
 
-def overview(rt: Runtime, params: dict) -> dict:
-    return _answer(rt, OVERVIEW, params, _overview)
+def overview(rt: Runtime, operation: Operation, params: dict) -> dict:
+    return _answer(rt, operation, OVERVIEW, params, _overview)
 
 
-def posts(rt: Runtime, params: dict) -> dict:
-    return _answer(rt, POSTS, params, _posts)
+def posts(rt: Runtime, operation: Operation, params: dict) -> dict:
+    return _answer(rt, operation, POSTS, params, _posts)

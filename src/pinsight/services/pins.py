@@ -11,8 +11,7 @@ from pinsight.domain.ids import new_id
 from pinsight.domain.media import build_media
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound, SectionNotFound
 from pinsight.services import render
-from pinsight.services.access import Actor, can_see, check_secret, parse_id, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, can_see, check_secret, parse_id
 from pinsight.services.boards import load_own_board, load_visible_board
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
@@ -125,19 +124,17 @@ def _add_pin(conn, rt: Runtime, actor: Actor, board, section, content: dict, par
     return render.pin(store.get_pin(conn, pin_id), actor.user_id)
 
 
-def get_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id, pin_metrics: bool = False) -> dict:
+def get_pin(rt: Runtime, actor: Actor, pin_id: str, pin_metrics: bool = False) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         pin = load_visible_pin(conn, actor, pin_id)
         if pin_metrics:
             return render_pins([pin], actor, conn, rt.clock.today())[0]
     return render.pin(pin, actor.user_id)
 
 
-def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id) -> dict:
+def create_pin(rt: Runtime, actor: Actor, body: PinCreate) -> dict:
     source_type, creative_type, media, is_standard = build_media(body.media_source)
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         parent_id = None
         if body.parent_pin_id is not None:
@@ -158,9 +155,8 @@ def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id
 
 def list_pins(
     rt: Runtime,
-    principal: Principal,
+    actor: Actor,
     *,
-    ad_account_id,
     pin_filter,
     include_protected_pins: bool,
     pin_type,
@@ -170,7 +166,6 @@ def list_pins(
     pin_metrics: bool = False,
 ) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         if pin_type == "PRIVATE":
             check_secret(actor, "pins", write=False)
             privacies = ["SECRET"]
@@ -182,7 +177,7 @@ def list_pins(
         types = sorted(set(creative_types or []))
         rows, next_bookmark = paginate(
             rt,
-            ("pins/list", actor.user_id, privacies, pin_filter, types),
+            actor,
             page_size,
             bookmark,
             lambda before, limit: store.list_pins(
@@ -194,37 +189,40 @@ def list_pins(
                 limit=limit,
                 **filters,
             ),
+            privacies=privacies,
+            pin_filter=pin_filter,
+            creative_types=types,
         )
         metrics_args = (conn, rt.clock.today()) if pin_metrics else ()
         return {"items": render_pins(rows, actor, *metrics_args), "bookmark": next_bookmark}
 
 
 def list_board_pins(
-    rt: Runtime, principal: Principal, board_id: str, ad_account_id, creative_types, bookmark, page_size, pin_metrics: bool = False
+    rt: Runtime, actor: Actor, board_id: str, creative_types, bookmark, page_size, pin_metrics: bool = False
 ) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_visible_board(conn, actor, board_id)
         if board["privacy"] == "SECRET":
             check_secret(actor, "pins", write=False)
         types = sorted(set(creative_types or []))
         rows, next_bookmark = paginate(
             rt,
-            ("boards/list_pins", actor.user_id, board["id"], types),
+            actor,
             page_size,
             bookmark,
             lambda before, limit: store.list_pins(
                 conn, board_id=board["id"], creative_types=types, before_id=before, limit=limit
             ),
+            board_id=board["id"],
+            creative_types=types,
         )
         metrics_args = (conn, rt.clock.today()) if pin_metrics else ()
         return {"items": render_pins(rows, actor, *metrics_args), "bookmark": next_bookmark}
 
 
-def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, ad_account_id) -> dict:
+def update_pin(rt: Runtime, actor: Actor, pin_id: str, body: PinUpdate) -> dict:
     fields = body.model_fields_set
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         if "link" in fields:
             # The link decides whether the pin's metrics are claimed content: its rollup
             # amounts may move (store.update_pin), so the owner's metrics are locked
@@ -256,9 +254,8 @@ def update_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinUpdate, 
         return render.pin(store.get_pin(conn, pin["id"]), actor.user_id)
 
 
-def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) -> None:
+def delete_pin(rt: Runtime, actor: Actor, pin_id: str) -> None:
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         lock_owners(conn, [actor.user_id])
         pin = _load_own_pin(conn, actor, pin_id)
         now = rt.clock.now()
@@ -266,9 +263,8 @@ def delete_pin(rt: Runtime, principal: Principal, pin_id: str, ad_account_id) ->
         store.touch_board(conn, pin["board_id"], now)
 
 
-def save_pin(rt: Runtime, principal: Principal, pin_id: str, body: PinSave, ad_account_id) -> dict:
+def save_pin(rt: Runtime, actor: Actor, pin_id: str, body: PinSave) -> dict:
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         source = load_visible_pin(conn, actor, pin_id)
         # The saved pin's owner gets a SAVE and a REPIN: lock their metrics (and the
         # saver's, all at once and in order) before anything is written.

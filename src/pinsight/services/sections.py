@@ -6,8 +6,7 @@ from pinsight.api.schemas.content import SectionBody
 from pinsight.domain.ids import new_id
 from pinsight.errors import Conflict, InvalidParameters, SectionNotFound
 from pinsight.services import render
-from pinsight.services.access import Actor, check_secret, parse_id, resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor, check_secret, parse_id
 from pinsight.services.boards import load_own_board, load_visible_board
 from pinsight.services.pages import paginate
 from pinsight.services.pins import render_pins
@@ -30,24 +29,23 @@ def _clean_name(body: SectionBody) -> str:
     return name
 
 
-def list_sections(rt: Runtime, principal: Principal, board_id: str, ad_account_id, bookmark, page_size) -> dict:
+def list_sections(rt: Runtime, actor: Actor, board_id: str, bookmark, page_size) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_visible_board(conn, actor, board_id)
         rows, next_bookmark = paginate(
             rt,
-            ("board_sections/list", actor.user_id, board["id"]),
+            actor,
             page_size,
             bookmark,
             lambda before, limit: store.list_sections(conn, board["id"], before, limit),
+            board_id=board["id"],
         )
         return {"items": [render.section(row) for row in rows], "bookmark": next_bookmark}
 
 
-def create_section(rt: Runtime, principal: Principal, board_id: str, body: SectionBody, ad_account_id) -> dict:
+def create_section(rt: Runtime, actor: Actor, board_id: str, body: SectionBody) -> dict:
     name = _clean_name(body)
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         if store.section_name_taken(conn, board["id"], name):
             raise Conflict(f"Board section conflict: this board already has a section named '{name}'.")
@@ -56,10 +54,9 @@ def create_section(rt: Runtime, principal: Principal, board_id: str, body: Secti
         return render.section(store.get_section(conn, section_id))
 
 
-def update_section(rt: Runtime, principal: Principal, board_id: str, section_id: str, body: SectionBody, ad_account_id) -> dict:
+def update_section(rt: Runtime, actor: Actor, board_id: str, section_id: str, body: SectionBody) -> dict:
     name = _clean_name(body)
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         board = load_own_board(conn, actor, board_id)
         section = _load_section(conn, board, section_id)
         if store.section_name_taken(conn, board["id"], name, except_id=section["id"]):
@@ -68,9 +65,8 @@ def update_section(rt: Runtime, principal: Principal, board_id: str, section_id:
         return render.section(store.get_section(conn, section["id"]))
 
 
-def delete_section(rt: Runtime, principal: Principal, board_id: str, section_id: str, ad_account_id) -> None:
+def delete_section(rt: Runtime, actor: Actor, board_id: str, section_id: str) -> None:
     with rt.write() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         lock_owners(conn, [actor.user_id])
         board = load_own_board(conn, actor, board_id)
         section = _load_section(conn, board, section_id)
@@ -79,18 +75,18 @@ def delete_section(rt: Runtime, principal: Principal, board_id: str, section_id:
         store.touch_board(conn, board["id"], now)
 
 
-def list_section_pins(rt: Runtime, principal: Principal, board_id: str, section_id: str, ad_account_id, bookmark, page_size) -> dict:
+def list_section_pins(rt: Runtime, actor: Actor, board_id: str, section_id: str, bookmark, page_size) -> dict:
     with rt.engine.connect() as conn:
-        actor: Actor = resolve_actor(conn, principal, ad_account_id)
         board = load_visible_board(conn, actor, board_id)
         if board["privacy"] == "SECRET":
             check_secret(actor, "pins", write=False)
         section = _load_section(conn, board, section_id)
         rows, next_bookmark = paginate(
             rt,
-            ("board_sections/list_pins", actor.user_id, section["id"]),
+            actor,
             page_size,
             bookmark,
             lambda before, limit: store.list_pins(conn, section_id=section["id"], before_id=before, limit=limit),
+            section_id=section["id"],
         )
         return {"items": render_pins(rows, actor), "bookmark": next_bookmark}

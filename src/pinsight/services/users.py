@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pinsight.errors import UserNotFound
 from pinsight.services import render
-from pinsight.services.access import resolve_actor
-from pinsight.services.auth import Principal
+from pinsight.services.access import Actor
 from pinsight.services.runtime import Runtime
 from pinsight.store import content as store
 
 
-def get_user_account(rt: Runtime, principal: Principal, ad_account_id) -> dict:
+def get_user_account(rt: Runtime, actor: Actor) -> dict:
     with rt.engine.connect() as conn:
-        actor = resolve_actor(conn, principal, ad_account_id)
         user = store.get_user(conn, actor.user_id)
         if user is None:
             raise UserNotFound()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
 from pinsight.store.tables import ad_account_roles, ad_accounts, users
 
@@ -21,6 +21,20 @@ _account_columns = [*ad_accounts.c, users.c.username.label("owner_username")]
 def get_ad_account(conn: Connection, ad_account_id: int):
     query = select(*_account_columns).join(users, users.c.id == ad_accounts.c.owner_id).where(ad_accounts.c.id == ad_account_id)
     return conn.execute(query).mappings().first()
+
+
+def access_to(conn: Connection, ad_account_id: int, user_id: int) -> tuple[int, frozenset[str]] | None:
+    """The ad account's owner and the roles ``user_id`` holds on it, in one query; None if there is no such account."""
+    held = and_(ad_account_roles.c.ad_account_id == ad_accounts.c.id, ad_account_roles.c.user_id == user_id)
+    query = (
+        select(ad_accounts.c.owner_id, ad_account_roles.c.role)
+        .select_from(ad_accounts.outerjoin(ad_account_roles, held))
+        .where(ad_accounts.c.id == ad_account_id)
+    )
+    rows = conn.execute(query).all()
+    if not rows:
+        return None
+    return rows[0][0], frozenset(role for _, role in rows if role is not None)
 
 
 def roles_of(conn: Connection, ad_account_id: int, user_id: int) -> set[str]:

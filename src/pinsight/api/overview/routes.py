@@ -7,19 +7,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from pinsight.api import rate_limits
+from pinsight.api.deps import operation_of
 from pinsight.api.responses import JSON
-from pinsight.catalog.scopes import PINSIGHT_OPERATIONS
+from pinsight.api.routing import route
+from pinsight.catalog.operations import Operation
 from pinsight.domain.overview_period import InvalidPeriod
 from pinsight.errors import ServiceBusy, TooManyRequests
 from pinsight.services import overview
 from pinsight.services.api_keys import InvalidApiKey, key_holder
 
-router = APIRouter(prefix="/api/pinterest", tags=["overview"])
+router = APIRouter(tags=["overview"])
 
 INVALID_KEY = "Please provide a valid API key"
 
 
-async def _count(request: Request, operation_id: str, key: str | None) -> None:
+async def _count(request: Request, operation: Operation, key: str | None) -> None:
     """Count the request against the key holder's rate limits, or the address's failures."""
     if rate_limits.limiter_of(request) is None:
         return
@@ -30,15 +32,16 @@ async def _count(request: Request, operation_id: str, key: str | None) -> None:
         await rate_limits.count_failed_authentication(request)
         raise
     # An API key belongs to its user alone: like a CLI token, it has no app.
-    await rate_limits.count_request(request, PINSIGHT_OPERATIONS[operation_id].rate_category, user_id, None)
+    await rate_limits.count_request(request, operation.rate_category, user_id, None)
 
 
-async def _answer(request: Request, operation_id: str, service) -> JSON:
+async def _answer(request: Request, service) -> JSON:
     runtime = request.app.state.runtime
+    operation = operation_of(request)
     params = dict(request.query_params)
     try:
-        await _count(request, operation_id, params.get("apiKey"))
-        return JSON(await runtime.call(service, runtime, params, heavy=True))
+        await _count(request, operation, params.get("apiKey"))
+        return JSON(await runtime.call(service, runtime, operation, params, heavy=operation.heavy))
     except TooManyRequests as refused:
         return JSON({"message": refused.message}, status_code=refused.status, headers=refused.headers())
     except InvalidApiKey:
@@ -52,11 +55,11 @@ async def _answer(request: Request, operation_id: str, service) -> JSON:
         return JSON({"message": "The given data was invalid.", "errors": invalid.errors}, status_code=422)
 
 
-@router.get("/overview", operation_id="pinsight/overview")
+@route(router, "pinsight/overview")
 async def get_overview(request: Request):
-    return await _answer(request, "pinsight/overview", overview.overview)
+    return await _answer(request, overview.overview)
 
 
-@router.get("/posts", operation_id="pinsight/posts")
+@route(router, "pinsight/posts")
 async def get_posts(request: Request):
-    return await _answer(request, "pinsight/posts", overview.posts)
+    return await _answer(request, overview.posts)

@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from pinsight.api.deps import AdAccountId, authorized
-from pinsight.api.responses import JSON
+from pinsight.api.deps import AdAccountId, Authorized
+from pinsight.api.routing import route
 from pinsight.services import account_analytics
 
-router = APIRouter(prefix="/v5", tags=["user_account"])
+router = APIRouter(tags=["user_account"])
 
 Day = Annotated[str, Query(max_length=10)]
 Metrics = Annotated[list[str] | None, Query()]
@@ -43,52 +43,49 @@ class AccountQuery:
     content_type: ContentType = "ALL"
     source: Source = "ALL"
     metric_types: Metrics = None
-    ad_account_id: AdAccountId = None
 
 
 Shared = Annotated[AccountQuery, Depends()]
 
 
-@router.get("/user_account/analytics", operation_id="user_account/analytics")
+@route(router, "user_account/analytics")
 async def user_account_analytics(
-    shared: Shared, split_field: SplitField = "NO_SPLIT", caller=authorized("user_account/analytics")
+    caller: Authorized, shared: Shared, split_field: SplitField = "NO_SPLIT", ad_account_id: AdAccountId = None
 ):
-    return JSON(await caller.call(account_analytics.user_account_analytics, split_field=split_field, **asdict(shared)))
+    return await caller.call(account_analytics.user_account_analytics, split_field=split_field, **asdict(shared))
 
 
-@router.get("/user_account/analytics/top_pins", operation_id="user_account/analytics/top_pins")
+@route(router, "user_account/analytics/top_pins")
 async def top_pins(
+    caller: Authorized,
     shared: Shared,
     sort_by: TopPinsSort,
     num_of_pins: NumOfPins = 10,
     created_in_last_n_days: CreatedInLastNDays = None,
-    caller=authorized("user_account/analytics/top_pins"),
+    ad_account_id: AdAccountId = None,
 ):
-    return JSON(
-        await caller.call(
-            account_analytics.top_pins,
-            sort_by=sort_by,
-            num_of_pins=num_of_pins,
-            created_in_last_n_days=created_in_last_n_days,
-            **asdict(shared),
-        )
+    return await caller.call(
+        account_analytics.top_pins,
+        sort_by=sort_by,
+        num_of_pins=num_of_pins,
+        created_in_last_n_days=created_in_last_n_days,
+        **asdict(shared),
     )
 
 
-@router.get("/user_account/analytics/top_video_pins", operation_id="user_account/analytics/top_video_pins")
+@route(router, "user_account/analytics/top_video_pins")
 async def top_video_pins(
+    caller: Authorized,
     shared: Shared,
     sort_by: TopVideoPinsSort,
     num_of_pins: NumOfPins = 10,
     created_in_last_n_days: CreatedInLastNDays = None,
-    caller=authorized("user_account/analytics/top_video_pins"),
+    ad_account_id: AdAccountId = None,
 ):
-    return JSON(
-        await caller.call(
-            account_analytics.top_video_pins,
-            sort_by=sort_by,
-            num_of_pins=num_of_pins,
-            created_in_last_n_days=created_in_last_n_days,
-            **asdict(shared),
-        )
+    return await caller.call(
+        account_analytics.top_video_pins,
+        sort_by=sort_by,
+        num_of_pins=num_of_pins,
+        created_in_last_n_days=created_in_last_n_days,
+        **asdict(shared),
     )

@@ -5,16 +5,17 @@ from fastapi import APIRouter, Request
 from pinsight.api import rate_limits
 from pinsight.api.deps import RuntimeDep
 from pinsight.api.forms import parse_form, read_fields
-from pinsight.api.responses import JSON
+from pinsight.api.routing import route
 from pinsight.errors import Unauthenticated, UnsupportedMediaType
 from pinsight.services import oauth
 
-router = APIRouter(prefix="/v5", tags=["oauth"])
+router = APIRouter(tags=["oauth"])
 
 FORM = "application/x-www-form-urlencoded"
 
 
-@router.post("/oauth/token", operation_id="oauth/token")
+# Authenticated by the app's id and secret (``catalog.operations``: APP), not a bearer token.
+@route(router, "oauth/token")
 async def token(request: Request, rt: RuntimeDep):
     await rate_limits.refuse_blocked_address(request)
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -24,7 +25,7 @@ async def token(request: Request, rt: RuntimeDep):
     form = await parse_form(request, max_fields=4 * len(oauth.TOKEN_FIELDS))
     fields = read_fields(form, oauth.TOKEN_FIELDS, oauth.FIELD_LIMITS)
     try:
-        return JSON(await rt.call(oauth.exchange, rt, request.headers.get("authorization"), fields))
+        return await rt.call(oauth.exchange, rt, request.headers.get("authorization"), fields)
     except Unauthenticated:
         # A wrong app id or secret: guessing secrets is slowed down per address.
         await rate_limits.count_failed_authentication(request)

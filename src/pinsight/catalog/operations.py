@@ -1,0 +1,168 @@
+"""Every operation pinsight serves, declared once: the one table routes, authorization,
+rate limits and pagination read.
+
+Per operation: its id, HTTP method and path, the scopes it needs and whether a
+``client_credentials`` token may call it (the spec's ``security`` block), its rate
+category (``x-ratelimit-category``), how the caller authenticates, where an
+``ad_account_id`` comes from (``QUERY``: Business Access, acting as the ad account's owner;
+``PATH``: the ad account is the resource), the Business Access roles that let a delegate
+act (for content on public or protected boards, and for secret content), the success
+status, and, for a bookmark-paginated list, the values a bookmark is bound to.
+
+Pinterest's entries follow the official spec; ``tests/contract/test_scopes_catalog.py``
+checks them against it, and ``tests/api/test_operations.py`` checks that the app serves
+exactly this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pinsight.catalog.roles import ROLES
+
+# How the caller authenticates.
+BEARER = "bearer"  # an OAuth access token (or one minted by the CLI)
+APP = "app"  # the OAuth app's id and secret (HTTP Basic), as at /v5/oauth/token
+API_KEY = "api_key"  # an overview API key (``apiKey`` query parameter)
+
+# Where an operation takes ``ad_account_id`` from.
+QUERY = "query"
+PATH = "path"
+
+# Business Access roles, as the spec states them per operation. pinsight adds Owner wherever
+# the spec lists Admin: an Owner role on an ad account allows all an Admin's role does.
+CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
+SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})
+ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
+SECRET_ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN"})
+# Any role on an ad account lets its holder see the account itself.
+ANY_ROLE = frozenset(ROLES)
+
+# Rate categories whose operations read or write many metric rows per request: they
+# share a few threads per worker (``Runtime.call``), so they cannot crowd out the rest.
+HEAVY_RATE_CATEGORIES = frozenset({"org_analytics", "ads_analytics", "ingest", "overview"})
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    scopes: frozenset[str]
+    # Whether a token from the client_credentials grant may call it.
+    client_credentials: bool
+    rate_category: str
+    authentication: str = BEARER
+    ad_account_id: str | None = None
+    roles: frozenset[str] = frozenset()
+    secret_roles: frozenset[str] = frozenset()
+    status: int = 200
+    # A bookmark-paginated list: the values (besides the operation and its user) that
+    # define the list, in the order they are fingerprinted (``services.pages``). None: not a list.
+    bookmark_keys: tuple[str, ...] | None = None
+
+    @property
+    def heavy(self) -> bool:
+        """Whether its cost grows with the data it reads or writes (``HEAVY_RATE_CATEGORIES``)."""
+        return self.rate_category in HEAVY_RATE_CATEGORIES
+
+    @property
+    def pinterest(self) -> bool:
+        """Whether it is one of Pinterest's operations (under /v5, in the official spec)."""
+        return self.path.startswith("/v5/")
+
+
+def _op(operation_id: str, route: str, scopes: str = "", *, client_credentials: bool, rate: str, **facts) -> Operation:
+    method, path = route.split(" ")
+    operation = Operation(operation_id, method, path, frozenset(scopes.split()), client_credentials, rate, **facts)
+    if operation.ad_account_id is not None and not operation.roles:
+        raise ValueError(f"{operation_id} takes ad_account_id but declares no Business Access roles")
+    if not operation.roles <= ANY_ROLE or not operation.secret_roles <= operation.roles:
+        raise ValueError(f"{operation_id}: unknown roles, or secret roles that are not among its roles")
+    return operation
+
+
+# Organic content (boards, sections, pins, the user account): any operation user through
+# ``?ad_account_id=``, with the content roles.
+_CONTENT = {"ad_account_id": QUERY, "roles": CONTENT_ROLES, "secret_roles": SECRET_CONTENT_ROLES}
+_ANALYTICS = {"ad_account_id": QUERY, "roles": ANALYTICS_ROLES, "secret_roles": SECRET_ANALYTICS_ROLES}
+_CREATED = {"status": 201}
+_DELETED = {"status": 204}
+
+_TABLE = (
+    # Pinterest's operations.
+    _op("oauth/token", "POST /v5/oauth/token", client_credentials=False, rate="org_read", authentication=APP),
+    _op("user_account/get", "GET /v5/user_account", "user_accounts:read", client_credentials=True, rate="org_read",
+        **_CONTENT),
+    _op("boards/list", "GET /v5/boards", "boards:read", client_credentials=True, rate="org_read", **_CONTENT,
+        bookmark_keys=("privacies",)),
+    _op("boards/create", "POST /v5/boards", "boards:read boards:write", client_credentials=True, rate="org_write",
+        **_CONTENT, **_CREATED),
+    _op("boards/get", "GET /v5/boards/{board_id}", "boards:read", client_credentials=True, rate="org_read", **_CONTENT),
+    _op("boards/update", "PATCH /v5/boards/{board_id}", "boards:read boards:write", client_credentials=True,
+        rate="org_write", **_CONTENT),
+    _op("boards/delete", "DELETE /v5/boards/{board_id}", "boards:read boards:write", client_credentials=False,
+        rate="org_write", **_CONTENT, **_DELETED),
+    _op("boards/list_pins", "GET /v5/boards/{board_id}/pins", "boards:read pins:read", client_credentials=True,
+        rate="org_read", **_CONTENT, bookmark_keys=("board_id", "creative_types")),
+    _op("board_sections/list", "GET /v5/boards/{board_id}/sections", "boards:read", client_credentials=True,
+        rate="org_read", **_CONTENT, bookmark_keys=("board_id",)),
+    _op("board_sections/create", "POST /v5/boards/{board_id}/sections", "boards:read boards:write",
+        client_credentials=False, rate="org_write", **_CONTENT, **_CREATED),
+    _op("board_sections/update", "PATCH /v5/boards/{board_id}/sections/{section_id}", "boards:read boards:write",
+        client_credentials=False, rate="org_write", **_CONTENT),
+    _op("board_sections/delete", "DELETE /v5/boards/{board_id}/sections/{section_id}", "boards:read boards:write",
+        client_credentials=False, rate="org_write", **_CONTENT, **_DELETED),
+    _op("board_sections/list_pins", "GET /v5/boards/{board_id}/sections/{section_id}/pins", "boards:read pins:read",
+        client_credentials=True, rate="org_read", **_CONTENT, bookmark_keys=("section_id",)),
+    _op("pins/list", "GET /v5/pins", "boards:read pins:read", client_credentials=True, rate="org_read", **_CONTENT,
+        bookmark_keys=("privacies", "pin_filter", "creative_types")),
+    _op("pins/create", "POST /v5/pins", "boards:read boards:write pins:read pins:write", client_credentials=True,
+        rate="org_write", **_CONTENT, **_CREATED),
+    _op("pins/get", "GET /v5/pins/{pin_id}", "boards:read pins:read", client_credentials=True, rate="org_read",
+        **_CONTENT),
+    _op("pins/update", "PATCH /v5/pins/{pin_id}", "boards:read boards:write pins:read pins:write",
+        client_credentials=True, rate="org_write", **_CONTENT),
+    _op("pins/delete", "DELETE /v5/pins/{pin_id}", "boards:read boards:write pins:read pins:write",
+        client_credentials=True, rate="org_write", **_CONTENT, **_DELETED),
+    _op("pins/save", "POST /v5/pins/{pin_id}/save", "boards:read boards:write pins:read pins:write",
+        client_credentials=False, rate="org_write", **_CONTENT, **_CREATED),
+    _op("ad_accounts/list", "GET /v5/ad_accounts", "ads:read", client_credentials=True, rate="ads_read",
+        bookmark_keys=("include_shared_accounts",)),
+    # The ad account is the resource here: a user without any role on it is answered 404.
+    _op("ad_accounts/get", "GET /v5/ad_accounts/{ad_account_id}", "ads:read", client_credentials=True,
+        rate="ads_read", ad_account_id=PATH, roles=ANY_ROLE),
+    _op("pins/analytics", "GET /v5/pins/{pin_id}/analytics", "boards:read pins:read", client_credentials=True,
+        rate="org_analytics", **_ANALYTICS),
+    _op("multi_pins/analytics", "GET /v5/pins/analytics", "boards:read pins:read", client_credentials=True,
+        rate="org_analytics", **_ANALYTICS),
+    _op("user_account/analytics", "GET /v5/user_account/analytics", "user_accounts:read", client_credentials=False,
+        rate="org_analytics", **_ANALYTICS),
+    _op("user_account/analytics/top_pins", "GET /v5/user_account/analytics/top_pins", "pins:read user_accounts:read",
+        client_credentials=True, rate="org_analytics", **_ANALYTICS),
+    _op("user_account/analytics/top_video_pins", "GET /v5/user_account/analytics/top_video_pins",
+        "pins:read user_accounts:read", client_credentials=True, rate="org_analytics", **_ANALYTICS),
+    # pinsight's own operations (outside /v5, not in Pinterest's spec).
+    _op("pinsight/ingest_daily_metrics", "POST /api/v1/daily_metrics", "pins:read pins:write", client_credentials=True,
+        rate="ingest"),
+    _op("pinsight/ingest_events", "POST /api/v1/events", "pins:read pins:write", client_credentials=True,
+        rate="ingest"),
+    # The overview API takes API keys, not OAuth tokens, and names the account read by its
+    # user id (``social_network_id``); a key's user reads another account through an
+    # analytics role on one of its ad accounts.
+    _op("pinsight/overview", "GET /api/pinterest/overview", client_credentials=False, rate="overview",
+        authentication=API_KEY, roles=ANALYTICS_ROLES, secret_roles=SECRET_ANALYTICS_ROLES),
+    _op("pinsight/posts", "GET /api/pinterest/posts", client_credentials=False, rate="overview",
+        authentication=API_KEY, roles=ANALYTICS_ROLES, secret_roles=SECRET_ANALYTICS_ROLES),
+)
+
+OPERATIONS: dict[str, Operation] = {operation.operation_id: operation for operation in _TABLE}
+if len(OPERATIONS) != len(_TABLE) or len({(op.method, op.path) for op in _TABLE}) != len(_TABLE):
+    raise ValueError("an operation id, or a method and path, is declared twice")
+
+PINTEREST_OPERATIONS: dict[str, Operation] = {key: op for key, op in OPERATIONS.items() if op.pinterest}
+
+
+def operation(operation_id: str) -> Operation:
+    """The declaration of a Pinterest or pinsight operation."""
+    return OPERATIONS[operation_id]
