@@ -51,6 +51,7 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
 # clear 400 before anything parses or stores it.
 FIELD_LIMITS = {
     "client_id": 32,
+    "consumer_id": 32,
     "redirect_uri": 2048,
     "response_type": 32,
     "scope": 1024,
