@@ -98,7 +98,7 @@ def _served_operations() -> dict[str, tuple[str, str]]:
 
 def test_each_operation_is_served_where_the_spec_puts_it(spec):
     served = _served_operations()
-    assert set(served) == set(OPERATIONS) | {"oauth/token"}, "routes and OPERATIONS disagree"
+    assert set(served) == set(OPERATIONS) | {"oauth/token", "token/revoke"}, "routes and OPERATIONS disagree"
     for operation_id, (path, method) in served.items():
         spec_path, spec_method, _ = find_operation(spec, operation_id)
         assert (path, method) == (spec_path, spec_method), f"{operation_id}: served at {method} {path}"
