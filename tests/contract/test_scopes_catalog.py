@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 from fastapi.routing import APIRoute
 
-from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, oauth, pins, sections, user_account
+from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, media, oauth, pins, sections, user_account
 from pinsight.catalog.scopes import ALL_SCOPES, OPERATIONS, SECRET_READ_SCOPES, SECRET_WRITE_SCOPES, Operation
 from tests.contract.spec_validation import find_operation
 
@@ -87,7 +87,7 @@ def test_scopes_are_the_spec_scopes(spec):
 
 def _served_operations() -> dict[str, tuple[str, str]]:
     served = {}
-    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth):
+    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth, media):
         for route in module.router.routes:
             if isinstance(route, APIRoute) and route.operation_id:
                 (method,) = route.methods

@@ -86,6 +86,9 @@ OPERATIONS: dict[str, Operation] = {
             client_credentials=True,
             rate="org_analytics",
         ),
+        _op("media/create", "pins:read pins:write", client_credentials=False, rate="org_write"),
+        _op("media/list", "pins:read", client_credentials=False, rate="org_read"),
+        _op("media/get", "pins:read", client_credentials=False, rate="org_read"),
     )
 }
 

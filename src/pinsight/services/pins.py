@@ -10,6 +10,7 @@ from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.domain.ids import new_id
 from pinsight.domain.media import build_media
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound, SectionNotFound
+from pinsight.services import media as media_uploads
 from pinsight.services import render
 from pinsight.services.access import Actor, can_see, check_secret, parse_id, resolve_actor
 from pinsight.services.auth import Principal
@@ -137,6 +138,8 @@ def create_pin(rt: Runtime, principal: Principal, body: PinCreate, ad_account_id
     source_type, creative_type, media, is_standard = build_media(body.media_source)
     with rt.write() as conn:
         actor = resolve_actor(conn, principal, ad_account_id)
+        if source_type == "video_id":
+            media_uploads.check_usable(conn, body.media_source["media_id"], {principal.user_id, actor.user_id})
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         parent_id = None
         if body.parent_pin_id is not None:
