@@ -68,6 +68,10 @@ class AdAccountNotFound(NotFound):
     code, message = 2715, "Ad account not found."
 
 
+class MediaNotFound(NotFound):
+    code, message = 404, "Media upload not found."
+
+
 class UserNotFound(NotFound):
     code, message = 404, "User not found."
 

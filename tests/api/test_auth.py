@@ -40,6 +40,9 @@ OPERATION_REQUESTS = [
     ("user_account/analytics/top_pins", "GET", "/user_account/analytics/top_pins?start_date={today}&end_date={today}&sort_by=SAVE"),
     ("user_account/analytics/top_video_pins", "GET",
      "/user_account/analytics/top_video_pins?start_date={today}&end_date={today}&sort_by=VIDEO_START"),
+    ("media/create", "POST", "/media"),
+    ("media/list", "GET", "/media"),
+    ("media/get", "GET", "/media/1"),
 ]
 
 

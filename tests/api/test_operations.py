@@ -30,7 +30,8 @@ SOURCE = Path(pinsight.__file__).resolve().parent
 TABLE = SOURCE / "catalog" / "operations.py"
 
 # What the app serves besides the operations: its documentation, the health check and the
-# consent page (a browser form standing in for pinterest.com/oauth/, not an API operation).
+# consent page (a browser form standing in for pinterest.com/oauth/, not an API operation)
+# and the media upload sink (standing in for the storage a media upload_url points at).
 NOT_OPERATIONS = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
@@ -39,6 +40,7 @@ NOT_OPERATIONS = {
     ("GET", "/healthz"),
     ("GET", "/oauth/"),
     ("POST", "/oauth/"),
+    ("POST", "/api/v1/media_uploads"),
 }
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from pinsight.catalog.scopes import ALL_SCOPES
 from tests.domain.test_media import PNG_1x1
-from tests.support.api import all_pages, assert_error, create_board, create_pin, create_section
+from tests.support.api import all_pages, assert_error, create_board, create_pin, create_section, register_video
 
 MEDIA_SOURCES = {
     "image_url": ({"source_type": "image_url", "url": "https://img.example/a.jpg"}, "REGULAR", "image"),
@@ -14,13 +14,20 @@ MEDIA_SOURCES = {
         "CAROUSEL",
         "multiple_images",
     ),
-    "video_id": ({"source_type": "video_id", "media_id": "12345", "cover_image_url": "https://img.example/c.jpg"}, "VIDEO", "video"),
+    # The media_id is filled in with an upload of the creating user's (media_source).
+    "video_id": ({"source_type": "video_id", "cover_image_url": "https://img.example/c.jpg"}, "VIDEO", "video"),
 }
+
+
+def media_source(client, kind: str) -> dict:
+    source = MEDIA_SOURCES[kind][0]
+    return {**source, "media_id": register_video(client)} if kind == "video_id" else source
 
 
 @pytest.mark.parametrize("kind", sorted(MEDIA_SOURCES))
 def test_create_from_each_media_source(user, kind):
-    source, creative_type, media_type = MEDIA_SOURCES[kind]
+    _, creative_type, media_type = MEDIA_SOURCES[kind]
+    source = media_source(user.client, kind)
     board = create_board(user.client)
     pin = create_pin(user.client, board["id"], media_source=source, link="https://shop.example/p", alt_text="alt", description="d")
     assert pin["creative_type"] == creative_type and pin["media"]["media_type"] == media_type
@@ -128,7 +135,7 @@ def test_own_secret_pins_need_secret_scopes(runtime, user):
 def test_list_filters(user, other_user):
     public, secret, protected = (create_board(user.client, privacy=p) for p in ("PUBLIC", "SECRET", "PROTECTED"))
     regular = create_pin(user.client, public["id"])
-    video = create_pin(user.client, public["id"], media_source=MEDIA_SOURCES["video_id"][0])
+    video = create_pin(user.client, public["id"], media_source=media_source(user.client, "video_id"))
     hidden = create_pin(user.client, secret["id"])
     ads_only = create_pin(user.client, protected["id"])
     foreign = create_pin(other_user.client, create_board(other_user.client)["id"])

@@ -23,7 +23,7 @@ import pytest
 from pinsight.api.app import create_app
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services.api_keys import create_api_key
-from tests.support.api import assert_error, create_board, create_pin, create_section
+from tests.support.api import assert_error, create_board, create_pin, create_section, register_video, video_source
 from tests.support.factories import TestUser as User
 from tests.support.factories import backdate_pin, make_ad_account, make_user, set_role
 
@@ -115,8 +115,7 @@ class World:
         section = create_section(client, board["id"], unique("section"))
         image = create_pin(client, board["id"], board_section_id=section["id"], **pin_fields(privacy))
         video_fields = pin_fields(privacy)
-        video_fields["media_source"] = {"source_type": "video_id", "media_id": str(uuid.uuid4().int)[:12],
-                                        "cover_image_url": f"https://video.example/{uuid.uuid4().hex}.jpg"}
+        video_fields["media_source"] = video_source(client, cover_image_url=f"https://video.example/{uuid.uuid4().hex}.jpg")
         video = create_pin(client, board["id"], **video_fields)
         self.remember(privacy, board, section, image, video)
         for number, pin in enumerate((image, video)):
@@ -496,6 +495,32 @@ def _(world, viewer, mode):
                    auth=False)
 
 
+@route("POST", "/v5/oauth/token/revoke")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", "/v5/oauth/token/revoke", 401, token_sees(viewer, mode), form={"token": "x"}, auth=False)
+
+
+# Media uploads belong to the token's user (the operations take no ad_account_id).
+@route("POST", "/v5/media")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", "/v5/media", 201, token_sees(viewer, mode), json={"media_type": "video"})
+
+
+@route("GET", "/v5/media")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", "/v5/media", 200, token_sees(viewer, mode), {"page_size": 250})
+
+
+@route("GET", "/v5/media/{media_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        media_id = register_video(world.owner.client)
+        yield Call("GET", f"/v5/media/{media_id}", 200 if viewer.is_owner else 404, token_sees(viewer, mode))
+
+
 def _ingest_status(viewer: Viewer, privacy: str) -> int:
     """Ingestion writes one's own pins only; a secret one's needs pins:write_secret."""
     if not viewer.is_owner:
@@ -555,7 +580,8 @@ def _static(method: str, path: str, status: int):
 
 for _method, _path, _status in (("GET", "/healthz", 200), ("GET", "/openapi.json", 200), ("GET", "/docs", 200),
                                 ("GET", "/docs/oauth2-redirect", 200), ("GET", "/redoc", 200),
-                                ("GET", "/oauth/", 400), ("POST", "/oauth/", 403)):  # POST: no form token (CSRF)
+                                ("GET", "/oauth/", 400), ("POST", "/oauth/", 403),  # POST: no form token (CSRF)
+                                ("POST", "/api/v1/media_uploads", 415)):  # the upload sink takes multipart only
     _static(_method, _path, _status)
 
 

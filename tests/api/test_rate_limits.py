@@ -280,6 +280,19 @@ def test_failed_authentications_block_the_address_even_for_valid_credentials(lim
     assert client_credentials_token(limited.url, app)
 
 
+def test_failed_revocations_count_and_a_blocked_address_cannot_revoke(limited):
+    user = limited.user()
+    app = register_app(limited.runtime, "Revoker", user.username, [REDIRECT])
+    token = client_credentials_token(limited.url, app)
+    revoke = f"{limited.url}/v5/oauth/token/revoke"
+    for _ in range(AUTH_FAILURES):
+        assert_error(httpx.post(revoke, data={"token": token}, headers=basic(app.app_id, "pins_guess")), 401)
+    assert_error(httpx.post(revoke, data={"token": token}, headers=basic(app.app_id, app.app_secret)), 429, 8)
+    assert user.client.get("/user_account").status_code == 429
+    limited.clock.next_minute()
+    assert httpx.post(revoke, data={"token": token}, headers=basic(app.app_id, app.app_secret)).status_code == 200
+
+
 def test_ended_windows_are_pruned(limited):
     user = limited.user()
     assert user.client.get("/user_account").status_code == 200

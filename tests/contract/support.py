@@ -97,6 +97,7 @@ class World:
     pin_id: str
     section_pin_id: str
     ad_account_id: str
+    media_id: str  # a registered video upload, for video pins and media/get
 
 
 def build_world(api: ContractClient, runtime, user: TestUser) -> World:
@@ -116,7 +117,8 @@ def build_world(api: ContractClient, runtime, user: TestUser) -> World:
               "media_source": {"source_type": "image_url", "url": "https://images.example/section.jpg"}},
     )
     ad_account_id = make_ad_account(runtime, user)
-    return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id)
+    media = api.call("post", "/media", token=user.token, json={"media_type": "video"}, expect=201)
+    return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id, media["media_id"])
 
 
 @dataclass

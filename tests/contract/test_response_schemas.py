@@ -151,7 +151,7 @@ def test_error_shape_check_rejects_other_shapes(body):
 
 
 def test_the_spec_knows_every_implemented_operation(spec):
-    for operation_id in [*OPERATIONS, "oauth/token"]:
+    for operation_id in [*OPERATIONS, "oauth/token", "token/revoke"]:
         find_operation(spec, operation_id)
 
 
@@ -162,6 +162,7 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
     "board_sections/create": 201,
     "pins/create": 201,
     "pins/save": 201,
+    "media/create": 201,
     "boards/delete": 204,
     "board_sections/delete": 204,
     "pins/delete": 204,
@@ -171,7 +172,7 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
 def _request(operation_id: str, world: World, today: date) -> dict:
     """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
-           "ad_account_id": world.ad_account_id}
+           "ad_account_id": world.ad_account_id, "media_id": world.media_id}
     # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
     analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
     queries = {
@@ -190,6 +191,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
                         "media_source": {"source_type": "image_url", "url": "https://images.example/a.jpg"}},
         "pins/update": {"title": "updated"},
         "pins/save": {"board_id": world.board_id},
+        "media/create": {"media_type": "video"},
     }
     return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
 
@@ -482,9 +484,16 @@ MEDIA_SOURCES = {
         "source_type": "multiple_image_base64",
         "items": [{"content_type": "image/png", "data": PNG_2x1}, {"content_type": "image/png", "data": tiny_png_base64(1, 1)}],
     },
-    "video_id": {"source_type": "video_id", "media_id": "12345", "cover_image_url": "https://images.example/cover.jpg"},
-    "video_id_without_cover": {"source_type": "video_id", "media_id": "67890"},
+    # PNG bytes labelled JPEG, as the official SDK's own integration tests send them: the bytes decide.
+    "image_base64_mislabelled": {"source_type": "image_base64", "content_type": "image/jpeg", "data": PNG_2x1},
+    # The media_id is the world's registered upload (video_source).
+    "video_id": {"source_type": "video_id", "cover_image_url": "https://images.example/cover.jpg"},
+    "video_id_without_cover": {"source_type": "video_id"},
 }
+
+
+def video_source(world: World, kind: str = "video_id") -> dict:
+    return {**MEDIA_SOURCES[kind], "media_id": world.media_id}
 
 
 def test_tiny_png_is_a_png():
@@ -494,13 +503,15 @@ def test_tiny_png_is_a_png():
 
 @pytest.mark.parametrize("kind", sorted(MEDIA_SOURCES))
 def test_pins_create_from_each_media_source(api, user, world: World, kind):
+    source = video_source(world, kind) if kind.startswith("video_id") else MEDIA_SOURCES[kind]
     body = {"board_id": world.board_id, "title": f"From {kind}", "description": "d", "link": "https://shop.example/p",
-            "alt_text": "alt", "dominant_color": "#6E7874", "media_source": MEDIA_SOURCES[kind]}
+            "alt_text": "alt", "dominant_color": "#6E7874", "media_source": source}
     pin = api.call("post", "/pins", token=user.token, json=body, expect=201)
-    expected_type = {"image_url": "image", "image_base64": "image", "multiple_image_urls": "multiple_images",
-                     "multiple_image_base64": "multiple_images"}.get(kind, "video")
+    expected_type = "video" if kind.startswith("video_id") else "multiple_images" if kind.startswith("multiple") else "image"
     assert pin["media"]["media_type"] == expected_type and pin["board_id"] == world.board_id and pin["is_owner"] is True
-    if kind == "image_base64":
+    if expected_type == "image":
+        assert all(isinstance(size["height"], int) for size in pin["media"]["images"].values())
+    if kind.startswith("image_base64"):
         # The 2x1 PNG's proportions carry over to the width-bound renditions.
         assert (pin["media"]["images"]["600x"]["width"], pin["media"]["images"]["600x"]["height"]) == (600, 300)
     again = api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": pin["id"]}, expect=200)
@@ -522,7 +533,7 @@ def test_pins_create_errors(api, runtime, user, other_user, world: World):
         {"board_id": world.board_id, "media_source": {"source_type": "image_base64", "content_type": "image/png",
                                                         "data": "not base64!"}},
         {"board_id": world.board_id, "media_source": {"source_type": "image_base64", "content_type": "image/jpeg",
-                                                        "data": PNG_2x1}},
+                                                        "data": "bm90IGFuIGltYWdl"}},  # base64, but of no image
         {"board_id": world.board_id, "media_source": {"source_type": "multiple_image_urls",
                                                         "items": [{"url": "https://x/1.jpg"}]}},
         {"board_id": world.board_id, "media_source": {**MEDIA_SOURCES["multiple_image_urls"], "index": 5}},
@@ -710,7 +721,7 @@ def analysed(api, runtime, user, world: World) -> tuple[str, dict[str, list[dict
     """The world's two pins and a video pin, made CREATED_DAYS_AGO, with rows for the last 30 days."""
     today = runtime.clock.today()
     video = api.call("post", "/pins", token=user.token, expect=201,
-                     json={"board_id": world.board_id, "media_source": MEDIA_SOURCES["video_id"]})
+                     json={"board_id": world.board_id, "media_source": video_source(world)})
     rows = {}
     for seed, pin_id in enumerate((world.pin_id, world.section_pin_id, video["id"])):
         backdate_pin(runtime, pin_id, days=CREATED_DAYS_AGO)

@@ -51,7 +51,7 @@ from tests.contract.support import ContractClient, OAuthApp, build_world, tiny_p
 from tests.contract.spec_validation import SpecValidator, assert_error_body
 from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS
 
-FUZZED = sorted(OPERATIONS) + ["oauth/token"]
+FUZZED = sorted(OPERATIONS) + ["oauth/token", "token/revoke"]
 # Bounded so the file runs in well under two minutes per backend; raise it for a deeper local run.
 MAX_EXAMPLES = int(os.environ.get("PINSIGHT_FUZZ_EXAMPLES", "30"))
 MODES = {"positive": schemathesis.GenerationMode.POSITIVE, "negative": schemathesis.GenerationMode.NEGATIVE}
@@ -66,7 +66,7 @@ HYPOTHESIS = settings(
 )
 # Statuses pinsight answers with on purpose (with a valid token, 401 is never right).
 ERROR_STATUSES = {400, 403, 404, 409}
-ERROR_STATUSES_BY_OPERATION = {"oauth/token": {400, 415}}
+ERROR_STATUSES_BY_OPERATION = {"oauth/token": {400, 415}, "token/revoke": {400, 415}}
 PNG = tiny_png_base64(3, 2)
 
 
@@ -288,7 +288,7 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
         target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id],
                        "parent_pin_id": [world.pin_id, demo["friend_pin_id"]]}
         target.media = {"url": ["https://images.example/fuzz.jpg"], "data": [PNG], "content_type": ["image/png"],
-                        "media_id": ["123456"]}
+                        "media_id": [world.media_id]}
         target.body_defaults = {
             "board_id": [world.board_id],
             "media_source": [{"source_type": "image_url", "url": "https://images.example/default.jpg"},
@@ -331,6 +331,30 @@ def _oauth_target(runtime, user, server) -> Target:
             body["scope"] = pick(scopes)
 
     return Target(app.basic, rewrite_body=rewrite)
+
+
+def _revoke_target(runtime, user, server) -> Target:
+    """Revocations by an app of tokens it was issued (revoking one twice is no error)."""
+    made = oauth.create_app(runtime, unique("fuzz revoking app"), user.username, ["https://client.example/callback"])
+    basic = OAuthApp(made.app_id, made.app_secret, "").basic
+    tokens = []
+    for _ in range(3):
+        issued = httpx.post(f"{server.url}/v5/oauth/token", headers={"Authorization": basic}, timeout=30,
+                            data={"grant_type": "client_credentials", "scope": "pins:read"})
+        assert issued.status_code == 200, issued.text
+        tokens.append(issued.json()["access_token"])
+
+    def rewrite(body: dict, pick: Callable) -> None:
+        if "token" in body and pick([True, False]):
+            body["token"] = pick(tokens)
+
+    return Target(basic, rewrite_body=rewrite)
+
+
+def _media_target(api: ContractClient, runtime, user) -> Target:
+    """Reads of media uploads, as a user who has registered some (the demo user has none)."""
+    world = build_world(api, runtime, user)
+    return Target(f"Bearer {user.token}", paths=[{"media_id": world.media_id}])
 
 
 def _substitute(case, target: Target, draw) -> None:
@@ -379,10 +403,14 @@ def _substitute(case, target: Target, draw) -> None:
 @pytest.mark.parametrize("operation_id", FUZZED)
 def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runtime, server, api, new_user):
     operation = st_operations[operation_id]
-    if operation.method == "get":
+    if operation_id in ("media/get", "media/list"):
+        target = _media_target(api, runtime, new_user(prefix="fuzz"))
+    elif operation.method == "get":
         target = _demo_target(operation_id, demo, runtime.clock.today())
     elif operation_id == "oauth/token":
         target = _oauth_target(runtime, new_user(prefix="fuzz"), server)
+    elif operation_id == "token/revoke":
+        target = _revoke_target(runtime, new_user(prefix="fuzz"), server)
     else:
         target = _own_target(operation_id, api, runtime, new_user(prefix="fuzz"), demo)
     checks = _all_checks(validator, target)

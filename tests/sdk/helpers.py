@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from openapi_generated.pinterest_client.api.media_api import MediaApi
+from openapi_generated.pinterest_client.model.media_upload_request import MediaUploadRequest
 from openapi_generated.pinterest_client.model_utils import validate_and_convert_types
 
 
@@ -31,3 +33,8 @@ def walk_pages(first_page) -> list[list]:
         items, bookmark = bookmark.get_next()
         pages.append(items)
     return pages
+
+
+def register_video(client) -> str:
+    """Register a video upload through the SDK's MediaApi; return its media_id."""
+    return MediaApi(client).media_create(MediaUploadRequest(media_type="video")).media_id

@@ -13,7 +13,7 @@ from openapi_generated.pinterest_client.model.pin_update import PinUpdate
 from pinterest.organic.boards import Board
 from pinterest.organic.pins import Pin
 
-from tests.sdk.helpers import as_model, image_source, unique, walk_pages
+from tests.sdk.helpers import as_model, image_source, register_video, unique, walk_pages
 
 # A 1x1 PNG.
 PNG = base64.b64encode(
@@ -151,12 +151,15 @@ def test_pins_list_across_pages(user_client):
             "CAROUSEL",
             "multiple_images",
         ),
-        ({"source_type": "video_id", "media_id": "12345", "cover_image_url": "https://images.example/cover.jpg"}, "VIDEO", "video"),
+        # The media_id is filled in with an upload registered through the SDK.
+        ({"source_type": "video_id", "cover_image_url": "https://images.example/cover.jpg"}, "VIDEO", "video"),
     ],
     ids=lambda value: value["source_type"] if isinstance(value, dict) else None,
 )
 def test_pins_from_every_media_source_satisfy_the_sdk_pin_model(user_client, media_source, creative_type, media_type):
     board = Board.create(name=unique("Media"), client=user_client)
+    if media_source["source_type"] == "video_id":
+        media_source = {**media_source, "media_id": register_video(user_client)}
     pin = Pin.create(board_id=board.id, media_source=media_source, client=user_client)
     typed = PinsApi(user_client).pins_get(pin.id)  # deserialized and type-checked by the SDK
     assert isinstance(typed, PinModel)

@@ -35,6 +35,18 @@ def create_pin(client: httpx.Client, board_id: str, **fields) -> dict:
     return response.json()
 
 
+def register_video(client: httpx.Client) -> str:
+    """Register a video upload (POST /v5/media) for the client's user; return its media_id."""
+    response = client.post("/media", json={"media_type": "video"})
+    assert response.status_code == 201, response.text
+    return response.json()["media_id"]
+
+
+def video_source(client: httpx.Client, **fields) -> dict:
+    """A ``video_id`` media source naming a new upload of the client's user."""
+    return {"source_type": "video_id", "media_id": register_video(client), **fields}
+
+
 def all_pages(client: httpx.Client, path: str, **params) -> list[dict]:
     items, bookmark = [], None
     for _ in range(1000):

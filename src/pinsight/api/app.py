@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from pinsight import __version__
-from pinsight.api import consent
+from pinsight.api import consent, uploads
 from pinsight.api.body import BodyLimit
 from pinsight.api.errors import install_error_handlers
 from pinsight.api.logging import AccessLogMiddleware
@@ -16,7 +16,7 @@ from pinsight.api.rate_limits import RateLimitHeaders
 from pinsight.api.responses import JSON
 from pinsight.api.ingest import routes as ingest_routes
 from pinsight.api.overview import routes as overview_routes
-from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, oauth, pins, sections, user_account
+from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, media, oauth, pins, sections, user_account
 from pinsight.services.rate_limits import RateLimiter
 from pinsight.services.runtime import Runtime
 
@@ -35,8 +35,8 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
     # Routes join the app's own router rather than include_router(): in this FastAPI an
     # included router is matched lazily, twice per request, which cost ~10% of a pin read.
     # analytics before pins: /v5/pins/analytics must not be read as a pin id.
-    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth, ingest_routes,
-                   overview_routes):
+    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, oauth, media,
+                   ingest_routes, overview_routes, uploads):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
 
@@ -46,7 +46,7 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
         return JSON({"status": "ok", "version": __version__})
 
     install_error_handlers(app)
-    app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes, exempt=frozenset({uploads.SINK_PATH}))
     if app.state.rate_limiter is not None:
         app.add_middleware(RateLimitHeaders)
     if runtime.settings.log_requests:

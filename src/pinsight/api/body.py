@@ -63,13 +63,14 @@ class BodyLimit:
     (the v5 JSON bodies, forms) included: a declared ``Content-Length`` above it is
     answered 413 before the route runs, and a body that grows past it while arriving stops
     the request with 413 (an HTTPException, which FastAPI passes on to the error renderer
-    rather than wrapping as a bad body)."""
+    rather than wrapping as a bad body). Paths in ``exempt`` keep nothing they read and
+    set their own limit."""
 
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, exempt: frozenset[str] = frozenset()):
+        self.app, self.limit, self.exempt = app, limit, exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")

@@ -13,7 +13,7 @@ from pinsight.api.deps import RuntimeDep
 from pinsight.api.forms import parse_form, read_fields
 from pinsight.errors import ApiError, Forbidden
 from pinsight.services import consent
-from pinsight.services.consent import AUTHORIZATION_FIELDS, AuthorizationRequest
+from pinsight.services.consent import REQUEST_FIELDS, authorization_request
 from pinsight.services.oauth import FIELD_LIMITS
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,7 @@ _HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
-_FORM_FIELDS = (*AUTHORIZATION_FIELDS, "username", "decision", "csrf_token")
+_FORM_FIELDS = (*REQUEST_FIELDS, "username", "decision", "csrf_token")
 
 
 def _error_page(error: ApiError) -> HTMLResponse:
@@ -62,7 +62,7 @@ def _check_same_origin(request: Request) -> None:
 @router.get("/oauth/")
 def consent_page(request: Request, rt: RuntimeDep):
     try:
-        authorization = AuthorizationRequest(**read_fields(request.query_params, AUTHORIZATION_FIELDS, FIELD_LIMITS))
+        authorization = authorization_request(read_fields(request.query_params, REQUEST_FIELDS, FIELD_LIMITS))
         page = consent.consent_page(rt, authorization)
     except ApiError as error:
         return _error_page(error)
@@ -85,7 +85,7 @@ async def consent_decision(request: Request, rt: RuntimeDep):
     try:
         _check_same_origin(request)
         values = read_fields(await parse_form(request, max_fields=2 * len(_FORM_FIELDS)), _FORM_FIELDS, FIELD_LIMITS)
-        authorization = AuthorizationRequest(**{name: values[name] for name in AUTHORIZATION_FIELDS})
+        authorization = authorization_request(values)
         location = await rt.call(
             consent.answer, rt, authorization, values["csrf_token"], values["username"] or "", values["decision"] == "allow"
         )

@@ -92,6 +92,8 @@ _DELETED = {"status": 204}
 _TABLE = (
     # Pinterest's operations.
     _op("oauth/token", "POST /v5/oauth/token", client_credentials=False, rate="org_read", authentication=APP),
+    _op("token/revoke", "POST /v5/oauth/token/revoke", client_credentials=False, rate="org_write",
+        authentication=APP),
     _op("user_account/get", "GET /v5/user_account", "user_accounts:read", client_credentials=True, rate="org_read",
         **_CONTENT),
     _op("boards/list", "GET /v5/boards", "boards:read", client_credentials=True, rate="org_read", **_CONTENT,
@@ -132,6 +134,11 @@ _TABLE = (
     # The ad account is the resource here: a user without any role on it is answered 404.
     _op("ad_accounts/get", "GET /v5/ad_accounts/{ad_account_id}", "ads:read", client_credentials=True,
         rate="ads_read", ad_account_id=PATH, roles=ANY_ROLE),
+    # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
+    _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
+    _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",
+        **_CREATED),
+    _op("media/get", "GET /v5/media/{media_id}", "pins:read", client_credentials=False, rate="org_read"),
     _op("pins/analytics", "GET /v5/pins/{pin_id}/analytics", "boards:read pins:read", client_credentials=True,
         rate="org_analytics", **_ANALYTICS),
     _op("multi_pins/analytics", "GET /v5/pins/analytics", "boards:read pins:read", client_credentials=True,

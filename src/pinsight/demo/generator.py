@@ -70,7 +70,7 @@ def _media(rng: random.Random, creative_type: str, slug: str) -> tuple[str, dict
         return "video_id", {
             "media_type": "video",
             "cover_image_url": cover,
-            "images": image_sizes(cover),
+            "images": image_sizes(cover, 1080, 1920),  # the cover is the video's first frame
             "video_url": f"https://videos.pinsight.example/{slug}.mp4",
             "duration": float(rng.randrange(6, 60)),
             "height": 1920,

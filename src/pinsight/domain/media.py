@@ -1,7 +1,7 @@
 """Pin media: from a create request's ``media_source`` to the ``media`` block Pinterest returns.
 
-pinsight hosts no images: it keeps the source's metadata (URLs, content type, size,
-a content hash for uploaded bytes) and renders the image sizes Pinterest lists.
+pinsight hosts no images: it keeps the source's metadata (URLs, a content hash for
+uploaded bytes, the image's size) and renders the image sizes Pinterest lists.
 """
 
 from __future__ import annotations
@@ -9,23 +9,37 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import struct
 
+from pinsight.domain.images import sniff
 from pinsight.errors import InvalidParameters
 
-# Pinterest's rendition names and their fixed dimensions (None: follows the image).
+# Pinterest's rendition names and their fixed dimensions (None: follows the image's
+# proportions); "originals" is the image at its own size.
 IMAGE_SIZES: tuple[tuple[str, int | None, int | None], ...] = (
     ("150x150", 150, 150),
     ("400x300", 400, 300),
     ("600x", 600, None),
     ("1200x", 1200, None),
 )
+ORIGINALS = "originals"
+# An image given by URL is never fetched, so its size is unknown: pinsight assumes a 2:3
+# portrait (Pinterest's recommended aspect ratio) at this size, so every height is an integer.
+DEFAULT_IMAGE_SIZE = (1000, 1500)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-_SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+# The spec's content types. The label is checked but not trusted: the bytes decide the format.
+CONTENT_TYPES = ("image/jpeg", "image/png")
 
 
-def image_sizes(url: str) -> dict:
-    return {name: {"url": url, "width": width, "height": height} for name, width, height in IMAGE_SIZES}
+def image_sizes(url: str, width: int | None = None, height: int | None = None) -> dict:
+    """The renditions of an image of ``width`` x ``height`` (``DEFAULT_IMAGE_SIZE`` when unknown)."""
+    if not (width and height):
+        width, height = DEFAULT_IMAGE_SIZE
+    sizes = {}
+    for name, fixed_width, fixed_height in IMAGE_SIZES:
+        scaled = fixed_height or max(1, round(height * fixed_width / width))
+        sizes[name] = {"url": url, "width": fixed_width, "height": scaled}
+    sizes[ORIGINALS] = {"url": url, "width": width, "height": height}
+    return sizes
 
 
 def _require_url(value: object, field: str) -> str:
@@ -43,8 +57,10 @@ def _require_url(value: object, field: str) -> str:
     return value
 
 
-def _decode_image(data: object, content_type: object, field: str) -> tuple[bytes, str]:
-    if not isinstance(content_type, str) or content_type not in _SIGNATURES:
+def _decode_image(data: object, content_type: object, field: str) -> tuple[bytes, object]:
+    """The uploaded bytes and what they are; any image format known to ``sniff`` whatever
+    ``content_type`` says, as Pinterest takes them."""
+    if not isinstance(content_type, str) or content_type not in CONTENT_TYPES:
         raise InvalidParameters(f"Invalid parameters: '{field}.content_type' must be image/jpeg or image/png.")
     if not isinstance(data, str) or not data:
         raise InvalidParameters(f"Invalid parameters: '{field}.data' must be base64 image data.")
@@ -54,35 +70,21 @@ def _decode_image(data: object, content_type: object, field: str) -> tuple[bytes
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidParameters(f"Invalid parameters: '{field}.data' is not valid base64.") from exc
-    if not raw.startswith(_SIGNATURES[content_type]):
-        raise InvalidParameters(f"Invalid parameters: '{field}.data' is not a {content_type} image.")
-    return raw, content_type
+    info = sniff(raw)
+    if info is None:
+        raise InvalidParameters(f"Invalid parameters: '{field}.data' is not an image (PNG, JPEG, GIF or WebP).")
+    return raw, info
 
 
-def _png_dimensions(raw: bytes) -> tuple[int | None, int | None]:
-    if len(raw) >= 24 and raw[12:16] == b"IHDR":
-        width, height = struct.unpack(">II", raw[16:24])
-        return width, height
-    return None, None
-
-
-def _uploaded_image_url(raw: bytes, content_type: str) -> str:
+def _uploaded_image_url(raw: bytes, extension: str) -> str:
     # Where Pinterest would host the upload; pinsight keeps only this name and the hash.
     digest = hashlib.sha256(raw).hexdigest()
-    extension = "png" if content_type == "image/png" else "jpg"
     return f"https://i.pinimg.com/originals/{digest[:2]}/{digest[2:4]}/{digest[4:6]}/{digest[:32]}.{extension}"
 
 
 def _uploaded_image(item: dict, field: str) -> dict:
-    raw, content_type = _decode_image(item.get("data"), item.get("content_type"), field)
-    url = _uploaded_image_url(raw, content_type)
-    sizes = image_sizes(url)
-    width, height = _png_dimensions(raw) if content_type == "image/png" else (None, None)
-    if width and height:
-        for name, fixed_width, _ in IMAGE_SIZES:
-            if name.endswith("x"):
-                sizes[name]["height"] = round(height * fixed_width / width)
-    return sizes
+    raw, info = _decode_image(item.get("data"), item.get("content_type"), field)
+    return image_sizes(_uploaded_image_url(raw, info.extension), info.width, info.height)
 
 
 def build_media(source: object) -> tuple[str, str, dict, bool]:
@@ -128,20 +130,20 @@ def build_media(source: object) -> tuple[str, str, dict, bool]:
         media_id = source.get("media_id")
         if not isinstance(media_id, str) or not (media_id.isascii() and media_id.isdigit()):
             raise InvalidParameters("Invalid parameters: 'media_source.media_id' must be a numeric string.")
-        cover_url = source.get("cover_image_url")
+        cover_url, cover_size = source.get("cover_image_url"), (None, None)
         if cover_url is not None:
             cover_url = _require_url(cover_url, "media_source.cover_image_url")
         elif source.get("cover_image_data") is not None:
-            raw, content_type = _decode_image(
+            raw, info = _decode_image(
                 source.get("cover_image_data"), source.get("cover_image_content_type"), "media_source.cover_image"
             )
-            cover_url = _uploaded_image_url(raw, content_type)
+            cover_url, cover_size = _uploaded_image_url(raw, info.extension), (info.width, info.height)
         else:
             cover_url = f"https://i.pinimg.com/videos/thumbnails/originals/{media_id}.0000000.jpg"
         media = {
             "media_type": "video",
             "cover_image_url": cover_url,
-            "images": image_sizes(cover_url),
+            "images": image_sizes(cover_url, *cover_size),
             "video_url": None,
             "duration": None,
             "height": None,

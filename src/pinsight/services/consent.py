@@ -32,6 +32,19 @@ class AuthorizationRequest:
 
 
 AUTHORIZATION_FIELDS = tuple(field.name for field in fields(AuthorizationRequest))
+# Pinterest's own name for client_id, which its api-quickstart scripts send in every language.
+CONSUMER_ID = "consumer_id"
+REQUEST_FIELDS = (*AUTHORIZATION_FIELDS, CONSUMER_ID)
+
+
+def authorization_request(values: dict[str, str | None]) -> AuthorizationRequest:
+    """The request from its fields (``REQUEST_FIELDS``): the app named by ``client_id`` or
+    ``consumer_id``, and when both are given, they must agree."""
+    client_id, consumer_id = values.get("client_id"), values.get(CONSUMER_ID)
+    if client_id is not None and consumer_id is not None and client_id != consumer_id:
+        raise InvalidParameters("client_id and consumer_id name different apps: send one of them.")
+    named = {name: values.get(name) for name in AUTHORIZATION_FIELDS}
+    return AuthorizationRequest(**{**named, "client_id": client_id if client_id is not None else consumer_id})
 
 
 @dataclass(frozen=True)

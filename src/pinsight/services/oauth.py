@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from pinsight.domain import secrets
 from pinsight.domain.ids import new_id
-from pinsight.errors import InvalidParameters, OAuthError, Unauthenticated, UserNotFound
+from pinsight.errors import Forbidden, InvalidParameters, OAuthError, Unauthenticated, UserNotFound
 from pinsight.services.auth import CLIENT_CREDENTIALS, check_requested_scopes, issue_token
 from pinsight.services.runtime import Runtime
 from pinsight.store import auth as auth_store
@@ -51,6 +51,7 @@ def create_app(rt: Runtime, name: str, owner_username: str, redirect_uris: list[
 # clear 400 before anything parses or stores it.
 FIELD_LIMITS = {
     "client_id": 32,
+    "consumer_id": 32,
     "redirect_uri": 2048,
     "response_type": 32,
     "scope": 1024,
@@ -61,8 +62,12 @@ FIELD_LIMITS = {
     "username": 64,
     "decision": 16,
     "csrf_token": 128,
+    "token": 128,
+    "token_type_hint": 32,
 }
 TOKEN_FIELDS = ("grant_type", "code", "redirect_uri", "refresh_token", "scope")
+REVOKE_FIELDS = ("token", "token_type_hint")
+TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
 _MAX_ID_DIGITS = 19  # BIGINT
 
 
@@ -225,3 +230,32 @@ def exchange(rt: Runtime, authorization: str | None, form: dict[str, str | None]
             )
     # A replayed refresh token: refused only now, after the block committed the family's revocation.
     raise _invalid_refresh_token()
+
+
+def revoke(rt: Runtime, authorization: str | None, form: dict[str, str | None]) -> None:
+    """``POST /v5/oauth/token/revoke``: the app (HTTP Basic) revokes an access or refresh
+    token it was issued.
+
+    As RFC 7009 has it, a token the server does not know is no error (it is unusable
+    already), and revoking a refresh token also revokes the access tokens of its grant
+    (its family). A token issued to another app, or minted by the CLI, is a 403.
+    """
+    with rt.write() as conn:
+        app = _client_from_basic(conn, authorization)
+        token, hint = form.get("token"), form.get("token_type_hint")
+        if not token:
+            raise InvalidParameters("Invalid parameters: 'token' is required.")
+        if hint is not None and hint not in TOKEN_TYPE_HINTS:
+            raise InvalidParameters("Invalid parameters: 'token_type_hint' must be access_token or refresh_token.")
+        row = auth_store.get_token_by_hash(conn, secrets.digest(token))
+        if row is None:
+            return
+        if row["app_id"] != app["id"]:
+            raise Forbidden("You are not permitted to access that resource: the token was not issued to this app.")
+        if row["kind"] == "refresh":
+            auth_store.revoke_family(conn, row["family_id"])
+        else:
+            auth_store.revoke_token(conn, row["id"])
+    # This worker forgets the tokens it trusted; other workers ask the database again within
+    # PINSIGHT_TOKEN_CACHE_SECONDS.
+    rt.token_cache.clear()

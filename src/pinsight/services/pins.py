@@ -10,6 +10,7 @@ from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.domain.ids import new_id
 from pinsight.domain.media import build_media
 from pinsight.errors import Forbidden, InvalidParameters, PinNotFound, SectionNotFound
+from pinsight.services import media as media_uploads
 from pinsight.services import render
 from pinsight.services.access import Actor, can_see, check_secret, parse_id
 from pinsight.services.boards import load_own_board, load_visible_board
@@ -135,6 +136,8 @@ def get_pin(rt: Runtime, actor: Actor, pin_id: str, pin_metrics: bool = False) -
 def create_pin(rt: Runtime, actor: Actor, body: PinCreate) -> dict:
     source_type, creative_type, media, is_standard = build_media(body.media_source)
     with rt.write() as conn:
+        if source_type == "video_id":
+            media_uploads.check_usable(conn, body.media_source["media_id"], {actor.principal.user_id, actor.user_id})
         board, section = _target(conn, actor, body.board_id, body.board_section_id)
         parent_id = None
         if body.parent_pin_id is not None:

@@ -311,3 +311,16 @@ pin_cumulative_metrics_by_app_traffic = Table(
     *(Column(name, BigInteger, nullable=False, default=0) for name in STORED_COLUMNS),
     sqlite_with_rowid=False,
 )
+
+# Media uploads registered through POST /v5/media (services.media): metadata only, since
+# pinsight hosts no media. A video pin names one of its creator's uploads by id.
+media_uploads = Table(
+    "media_uploads",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("owner_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("media_type", String(16), nullable=False),  # video (the spec's only type)
+    Column("status", String(16), nullable=False),  # registered | processing | succeeded | failed
+    Column("created_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_media_uploads_owner_id_id", media_uploads.c.owner_id, media_uploads.c.id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from pinsight.api import rate_limits
 from pinsight.api.deps import RuntimeDep
@@ -14,13 +15,18 @@ router = APIRouter(tags=["oauth"])
 FORM = "application/x-www-form-urlencoded"
 
 
-# Authenticated by the app's id and secret (``catalog.operations``: APP), not a bearer token.
+def _require_form(request: Request) -> None:
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != FORM:
+        raise UnsupportedMediaType(f"The token endpoints take {FORM} bodies.")
+
+
+# Both token endpoints authenticate by the app's id and secret (``catalog.operations``: APP),
+# not a bearer token.
 @route(router, "oauth/token")
 async def token(request: Request, rt: RuntimeDep):
     await rate_limits.refuse_blocked_address(request)
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type != FORM:
-        raise UnsupportedMediaType(f"The token endpoint takes {FORM} bodies.")
+    _require_form(request)
     # Room for a few fields beyond the grant's own (client_id and the like), which are ignored.
     form = await parse_form(request, max_fields=4 * len(oauth.TOKEN_FIELDS))
     fields = read_fields(form, oauth.TOKEN_FIELDS, oauth.FIELD_LIMITS)
@@ -30,3 +36,18 @@ async def token(request: Request, rt: RuntimeDep):
         # A wrong app id or secret: guessing secrets is slowed down per address.
         await rate_limits.count_failed_authentication(request)
         raise
+
+
+@route(router, "token/revoke")
+async def revoke(request: Request, rt: RuntimeDep):
+    await rate_limits.refuse_blocked_address(request)
+    _require_form(request)
+    form = await parse_form(request, max_fields=4 * len(oauth.REVOKE_FIELDS))
+    fields = read_fields(form, oauth.REVOKE_FIELDS, oauth.FIELD_LIMITS)
+    try:
+        await rt.call(oauth.revoke, rt, request.headers.get("authorization"), fields)
+    except Unauthenticated:
+        await rate_limits.count_failed_authentication(request)
+        raise
+    # The spec: 200 and no content.
+    return Response(status_code=200)
