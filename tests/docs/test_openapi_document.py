@@ -99,6 +99,7 @@ def test_security_says_how_each_api_authenticates(document, published):
     # The overview API reads its key from the apiKey query parameter (api/overview/routes.py).
     assert {k: schemes["apiKey"][k] for k in ("type", "in", "name")} == {"type": "apiKey", "in": "query", "name": "apiKey"}
     for operation_id, (path, _, operation) in published.operations.items():
+        assert all(name in schemes for requirement in operation["security"] for name in requirement)
         if operation_id in OPERATIONS or operation_id in INGEST:
             declared = OPERATIONS.get(operation_id) or PINSIGHT_OPERATIONS[operation_id]
             assert operation["security"] == [{"bearer": sorted(declared.scopes)}], operation_id

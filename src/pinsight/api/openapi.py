@@ -38,6 +38,7 @@ from pinsight.services import events, ingest, overview
 
 REF = "#/components/schemas/{model}"
 WRITES = {"post", "put", "patch", "delete"}
+SECTION_NAMES = {"board_sections/create", "board_sections/update"}  # 409 for a name taken
 
 BEARER, BASIC, API_KEY = "bearer", "basic", "apiKey"
 SECURITY_SCHEMES = {
@@ -111,10 +112,10 @@ SHARED_ENUMS: dict[str, tuple[str, ...]] = {
 ERRORS: dict[int, str] = {
     400: "Invalid parameters or body.",
     401: "No token, or an invalid, expired or revoked one.",
-    403: "The token lacks a scope this operation needs, or the user lacks the Business Access role "
-    "that acting for `ad_account_id` needs.",
+    403: "The token lacks a scope this operation (or secret content) needs, or the user lacks the Business "
+    "Access role that acting for `ad_account_id` needs.",
     404: "No such resource, or one the user may not see.",
-    409: "A conflict: a section name the board already has, or a concurrent change (retry).",
+    409: "A concurrent change conflicted with this one: nothing was applied; retry.",
     413: "The body is larger than the server's limit (PINSIGHT_MAX_BODY_BYTES).",
     415: "The body is not UTF-8 as sent (another charset, or compressed).",
     422: "Invalid parameters, with the messages for each field.",
@@ -181,19 +182,20 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
     elif operation_id in ("pinsight/overview", "pinsight/posts"):
         _overview(operation_id, operation)
     elif declared is not None:
-        _bearer(operation, declared, method)
         if operation_id == "pinsight/ingest_daily_metrics":
             _batch_body(operation, models.DailyMetricsRow, ingest.MAX_ROWS, "rows")
         elif operation_id == "pinsight/ingest_events":
             _batch_body(operation, models.Event, events.MAX_EVENTS, "events")
+        _bearer(operation_id, operation, declared, method)
     for parameter in operation.get("parameters", ()):
         _enumerate(operation_id, parameter)
 
 
-def _errors(operation: dict[str, Any], statuses: dict[int, type[BaseModel]], **descriptions: str) -> None:
+def _errors(operation: dict[str, Any], statuses: dict[int, type[BaseModel]], descriptions: dict[int, str]) -> None:
+    """List the error statuses with their bodies (``descriptions`` over ``ERRORS``'s)."""
     for status, model in sorted(statuses.items()):
         response: dict[str, Any] = {
-            "description": descriptions.get(f"e{status}", ERRORS[status]),
+            "description": descriptions.get(status, ERRORS[status]),
             "content": _json(_ref(model)),
         }
         if status in (429, 503):
@@ -201,7 +203,7 @@ def _errors(operation: dict[str, Any], statuses: dict[int, type[BaseModel]], **d
         operation["responses"][str(status)] = response
 
 
-def _bearer(operation: dict[str, Any], declared, method: str) -> None:
+def _bearer(operation_id: str, operation: dict[str, Any], declared, method: str) -> None:
     """/v5 and ingestion: a bearer token with the operation's scopes."""
     operation["security"] = [{BEARER: sorted(declared.scopes)}]
     operation["x-ratelimit-category"] = declared.rate_category
@@ -217,10 +219,15 @@ def _bearer(operation: dict[str, Any], declared, method: str) -> None:
         statuses[409] = models.Error
     if "requestBody" in operation or method in ("post", "put", "patch"):
         statuses[413] = models.Error
-    if declared in PINSIGHT_OPERATIONS.values():
+    descriptions: dict[int, str] = {}
+    if operation_id in SECTION_NAMES:
+        descriptions[409] = "The board already has a section of this name, or a concurrent change conflicted; retry."
+    if operation_id in PINSIGHT_OPERATIONS:
         statuses.pop(404, None)  # a batch names its unknown pins among its problems (400)
         statuses.update({400: models.BatchError, 415: models.Error})
-    _errors(operation, statuses)
+        descriptions[403] = ("The token lacks a scope this operation needs, or pins:write_secret for a pin on a "
+                             "secret board.")
+    _errors(operation, statuses, descriptions)
 
 
 def _token_endpoint(operation: dict[str, Any]) -> None:
@@ -232,10 +239,12 @@ def _token_endpoint(operation: dict[str, Any]) -> None:
     _errors(
         operation,
         dict.fromkeys((400, 401, 413, 415, 429, 503), models.Error),
-        e400="An invalid request or grant (a wrong, used or expired code or refresh token, unknown scopes).",
-        e401="No, malformed or wrong app id and secret (HTTP Basic).",
-        e415="The body is not application/x-www-form-urlencoded.",
-        e429="Too many failed authentications from this address; Retry-After says when to retry.",
+        {
+            400: "An invalid request or grant (a wrong, used or expired code or refresh token, unknown scopes).",
+            401: "No, malformed or wrong app id and secret (HTTP Basic).",
+            415: "The body is not application/x-www-form-urlencoded.",
+            429: "Too many failed authentications from this address; Retry-After says when to retry.",
+        },
     )
 
 
@@ -294,8 +303,10 @@ def _overview(operation_id: str, operation: dict[str, Any]) -> None:
     _errors(
         operation,
         statuses,
-        e401="A missing or invalid API key.",
-        e404="No Pinterest account with this social_network_id that the key may read.",
+        {
+            401: "A missing or invalid API key.",
+            404: "No Pinterest account with this social_network_id that the key may read.",
+        },
     )
 
 
@@ -320,3 +331,5 @@ def _enumerate(operation_id: str, parameter: dict[str, Any]) -> None:
         _set_enum(schema, SORT_BY[operation_id])
     elif name in SHARED_ENUMS:
         _set_enum(schema, SHARED_ENUMS[name])
+    elif name in ("start_date", "end_date") and schema.get("type") == "string":
+        schema["format"] = "date"  # UTC days, YYYY-MM-DD

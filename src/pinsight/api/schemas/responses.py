@@ -407,6 +407,10 @@ class Comparison(Shape):
     description: str
 
 
+Ranking = Literal[tuple(ranking.key for ranking in POST_PERFORMANCE)]  # type: ignore[misc]
+PostStat = Literal[tuple(metric.key for metric in POST_STATS)]  # type: ignore[misc]
+
+
 class RankedPost(Shape):
     id: NumericId
     text: str
@@ -418,7 +422,7 @@ class RankedPost(Shape):
 class OverviewData(Shape):
     metrics: list[Comparison]
     total_followers: int
-    post_performance: dict[Literal[tuple(ranking.key for ranking in POST_PERFORMANCE)], list[RankedPost]]  # type: ignore[misc]
+    post_performance: dict[Ranking, list[RankedPost]]
 
 
 class Post(Shape):
@@ -429,7 +433,7 @@ class Post(Shape):
     permalink: str
     media_type: str
     media_url: str | None
-    stats: dict[Literal[tuple(metric.key for metric in POST_STATS)], int]  # type: ignore[misc]
+    stats: dict[PostStat, int]
     timestamp: Annotated[str, Field(description="Local time in the requested time zone: Y-m-d H:i:s.")]
 
 
