@@ -35,7 +35,6 @@ TABLE = SOURCE / "catalog" / "operations.py"
 NOT_OPERATIONS = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
     ("GET", "/healthz"),
     ("GET", "/oauth/"),
@@ -108,7 +107,7 @@ def test_operation_ids_are_spelled_in_the_table_and_where_their_route_is_bound_o
         in_table = [line for path, line in places if path == TABLE]
         elsewhere = [(path.relative_to(SOURCE), line.strip()) for path, line in places if path != TABLE]
         assert len(in_table) == 1, (operation_id, in_table)
-        assert len(elsewhere) == 1 and re.fullmatch(rf"""@route\(router, "{re.escape(operation_id)}"\)""",
+        assert len(elsewhere) == 1 and re.fullmatch(rf"""@route\(router, "{re.escape(operation_id)}"(\)|,.*)""",
                                                      elsewhere[0][1]), (operation_id, elsewhere)
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import httpx
 import pytest
+from starlette.routing import Mount
 
 from pinsight.api.app import create_app
 from pinsight.catalog.scopes import ALL_SCOPES
@@ -579,10 +580,16 @@ def _static(method: str, path: str, status: int):
 
 
 for _method, _path, _status in (("GET", "/healthz", 200), ("GET", "/openapi.json", 200), ("GET", "/docs", 200),
-                                ("GET", "/docs/oauth2-redirect", 200), ("GET", "/redoc", 200),
+                                ("GET", "/redoc", 200),
                                 ("GET", "/oauth/", 400), ("POST", "/oauth/", 403),  # POST: no form token (CSRF)
                                 ("POST", "/api/v1/media_uploads", 415)):  # the upload sink takes multipart only
     _static(_method, _path, _status)
+
+
+@route("GET", "/docs-assets/{path}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", "/docs-assets/swagger-ui.css", 200, token_sees(viewer, mode), auth=False)
 
 
 def app_routes(runtime) -> set[tuple[str, str]]:
@@ -591,7 +598,9 @@ def app_routes(runtime) -> set[tuple[str, str]]:
 
     def walk(routes, prefix: str) -> None:
         for item in routes:
-            if hasattr(item, "path"):
+            if isinstance(item, Mount):  # static files (the docs pages' assets), read with GET
+                found.add(("GET", prefix + item.path + "/{path}"))
+            elif hasattr(item, "path"):
                 found.update((method, prefix + item.path) for method in item.methods - {"HEAD"})
             elif hasattr(item, "original_router"):
                 walk(item.original_router.routes, prefix + item.include_context.prefix)

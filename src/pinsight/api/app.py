@@ -8,8 +8,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from pinsight import __version__
-from pinsight.api import consent, uploads
+from pinsight.api import consent, openapi, uploads
 from pinsight.api.body import BodyLimit
+from pinsight.api.docs import install_docs
 from pinsight.api.errors import install_error_handlers
 from pinsight.api.logging import AccessLogMiddleware
 from pinsight.api.rate_limits import RateLimitHeaders
@@ -28,6 +29,9 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
         version=__version__,
         description="A self-hosted server that speaks Pinterest's REST API v5.",
         default_response_class=JSON,
+        # Served by api.docs from installed files, not FastAPI's CDN-loading pages.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.rate_limiter = RateLimiter.build(runtime, rate_limit_clock)
@@ -39,6 +43,8 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
                    ingest_routes, overview_routes, uploads):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
+    install_docs(app)
+    openapi.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz():

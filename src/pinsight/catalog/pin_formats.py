@@ -15,6 +15,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Every creative type a pin can have (the spec's), and the ones each format groups.
+CREATIVE_TYPES = (
+    "REGULAR",
+    "VIDEO",
+    "SHOPPING",
+    "CAROUSEL",
+    "MAX_VIDEO",
+    "SHOP_THE_PIN",
+    "COLLECTION",
+    "IDEA",
+    "SHOWCASE",
+    "QUIZ",
+    "COLLAGE",
+    "MAX_WIDTH_REGULAR_COLLECTION",
+    "MAX_WIDTH_VIDEO_COLLECTION",
+)
 VIDEO_CREATIVE_TYPES = ("VIDEO", "MAX_VIDEO")
 PRODUCT_CREATIVE_TYPES = ("SHOPPING", "SHOP_THE_PIN", "COLLECTION")
 IDEA_CREATIVE_TYPES = ("IDEA",)

@@ -20,6 +20,8 @@ from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store import media as store
 
+# The spec's upload statuses; pinsight processes nothing, so it only ever stores "succeeded".
+STATUSES = ("registered", "processing", "succeeded", "failed")
 SUCCEEDED = "succeeded"
 
 

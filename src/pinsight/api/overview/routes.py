@@ -10,6 +10,8 @@ from pinsight.api import rate_limits
 from pinsight.api.deps import operation_of
 from pinsight.api.responses import JSON
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
+from pinsight.api import openapi
 from pinsight.catalog.operations import Operation
 from pinsight.domain.overview_period import InvalidPeriod
 from pinsight.errors import ServiceBusy, TooManyRequests
@@ -55,11 +57,11 @@ async def _answer(request: Request, service) -> JSON:
         return JSON({"message": "The given data was invalid.", "errors": invalid.errors}, status_code=422)
 
 
-@route(router, "pinsight/overview")
+@route(router, "pinsight/overview", answers=models.Overview, openapi_extra=openapi.overview_parameters(paged=False))
 async def get_overview(request: Request):
     return await _answer(request, overview.overview)
 
 
-@route(router, "pinsight/posts")
+@route(router, "pinsight/posts", answers=models.Posts, openapi_extra=openapi.overview_parameters(paged=True))
 async def get_posts(request: Request):
     return await _answer(request, overview.posts)

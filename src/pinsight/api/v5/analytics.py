@@ -6,22 +6,25 @@ from fastapi import APIRouter, Query
 
 from pinsight.api.deps import AdAccountId, Authorized
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
+from pinsight.api.v5.filters import AppTypes, metric_types
+from pinsight.catalog.metrics import MULTI_PIN_ANALYTICS_METRICS, PIN_ANALYTICS_METRICS
 from pinsight.services import analytics
 
 router = APIRouter(tags=["pins"])
 
-AppTypes = Literal["ALL", "MOBILE", "TABLET", "WEB"]
 Day = Annotated[str, Query(max_length=10)]
-Metrics = Annotated[list[str], Query()]
+PinMetrics = metric_types(PIN_ANALYTICS_METRICS, required=True)
+MultiPinMetrics = metric_types(MULTI_PIN_ANALYTICS_METRICS, required=True)
 
 
-@route(router, "multi_pins/analytics")
+@route(router, "multi_pins/analytics", answers=models.MultiPinAnalytics)
 async def multi_pin_analytics(
     caller: Authorized,
     pin_ids: Annotated[list[str], Query()],
     start_date: Day,
     end_date: Day,
-    metric_types: Metrics,
+    metric_types: MultiPinMetrics,
     app_types: AppTypes = "ALL",
     ad_account_id: AdAccountId = None,
 ):
@@ -35,13 +38,13 @@ async def multi_pin_analytics(
     )
 
 
-@route(router, "pins/analytics")
+@route(router, "pins/analytics", answers=models.PinAnalytics)
 async def pin_analytics(
     caller: Authorized,
     pin_id: str,
     start_date: Day,
     end_date: Day,
-    metric_types: Metrics,
+    metric_types: PinMetrics,
     app_types: AppTypes = "ALL",
     split_field: Literal["NO_SPLIT", "APP_TYPE"] = "NO_SPLIT",
     ad_account_id: AdAccountId = None,

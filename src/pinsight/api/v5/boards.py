@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Authorized, Bookmark, PageSize
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
 from pinsight.api.schemas.content import BoardCreate, BoardUpdate
 from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
 from pinsight.services import boards, pins
@@ -15,7 +16,7 @@ router = APIRouter(tags=["boards"])
 PrivacyFilter = Literal["ALL", "PUBLIC", "PROTECTED", "SECRET", "PUBLIC_AND_SECRET"]
 
 
-@route(router, "boards/list")
+@route(router, "boards/list", answers=models.BoardList)
 async def list_boards(
     caller: Authorized,
     ad_account_id: AdAccountId = None,
@@ -26,17 +27,17 @@ async def list_boards(
     return await caller.call(boards.list_boards, privacy, bookmark, page_size)
 
 
-@route(router, "boards/create")
+@route(router, "boards/create", answers=models.Board)
 async def create_board(caller: Authorized, body: BoardCreate, ad_account_id: AdAccountId = None):
     return await caller.call(boards.create_board, body)
 
 
-@route(router, "boards/get")
+@route(router, "boards/get", answers=models.Board)
 async def get_board(caller: Authorized, board_id: str, ad_account_id: AdAccountId = None):
     return await caller.call(boards.get_board, board_id)
 
 
-@route(router, "boards/update")
+@route(router, "boards/update", answers=models.Board)
 async def update_board(caller: Authorized, board_id: str, body: BoardUpdate, ad_account_id: AdAccountId = None):
     return await caller.call(boards.update_board, board_id, body)
 
@@ -46,7 +47,7 @@ async def delete_board(caller: Authorized, board_id: str, ad_account_id: AdAccou
     await caller.call(boards.delete_board, board_id)
 
 
-@route(router, "boards/list_pins")
+@route(router, "boards/list_pins", answers=models.PinList)
 async def list_board_pins(
     caller: Authorized,
     board_id: str,

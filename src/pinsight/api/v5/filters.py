@@ -1,30 +1,36 @@
-"""Query parameters shared by pin lists."""
+"""Query parameters several v5 routes share, their values derived from the catalogue."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query
 
+from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
+from pinsight.catalog.pin_formats import CREATIVE_TYPES, PIN_FORMATS, SOURCES
+from pinsight.domain.claimed_content import OWNED_CONTENT
 from pinsight.errors import InvalidParameters
 
-CREATIVE_TYPES = (
-    "REGULAR",
-    "VIDEO",
-    "SHOPPING",
-    "CAROUSEL",
-    "MAX_VIDEO",
-    "SHOP_THE_PIN",
-    "COLLECTION",
-    "IDEA",
-    "SHOWCASE",
-    "QUIZ",
-    "COLLAGE",
-    "MAX_WIDTH_REGULAR_COLLECTION",
-    "MAX_WIDTH_VIDEO_COLLECTION",
-)
+# Literal[tuple] spells a Literal of the tuple's members: FastAPI checks and publishes them.
+AppTypes = Literal[("ALL", *APP_TYPES)]  # type: ignore[valid-type]
+ContentType = Literal[("ALL", *TRAFFIC_KINDS)]  # type: ignore[valid-type]
+PinFormat = Literal[("ALL", *PIN_FORMATS)]  # type: ignore[valid-type]
+Source = Literal[("ALL", *SOURCES)]  # type: ignore[valid-type]
+ClaimedContent = Literal[("BOTH", *OWNED_CONTENT)]  # type: ignore[valid-type]
 
-CreativeTypes = Annotated[list[str] | None, Query()]
+CreativeTypes = Annotated[list[str] | None, Query(json_schema_extra={"x-enum": list(CREATIVE_TYPES)})]
+
+
+def one_of(values: tuple[str, ...]):
+    """A parameter taking one of ``values``."""
+    return Literal[values]  # type: ignore[valid-type]
+
+
+def metric_types(names: tuple[str, ...], *, required: bool):
+    """``metric_types``: repeated or comma-separated names, checked by the service (so a bad
+    name is Pinterest's 400); ``x-enum`` gives the names to the published document."""
+    query = Query(json_schema_extra={"x-enum": list(names)})
+    return Annotated[list[str], query] if required else Annotated[list[str] | None, query]
 
 
 def parse_creative_types(values: list[str] | None) -> list[str]:

@@ -7,12 +7,20 @@ from pinsight.api import rate_limits
 from pinsight.api.deps import RuntimeDep
 from pinsight.api.forms import parse_form, read_fields
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
+from pinsight.api import openapi
 from pinsight.errors import Unauthenticated, UnsupportedMediaType
 from pinsight.services import oauth
 
 router = APIRouter(tags=["oauth"])
 
 FORM = "application/x-www-form-urlencoded"
+INVALID_GRANT = "An invalid request or grant (a wrong, used or expired code or refresh token, unknown scopes)."
+REVOKE_ANSWERS = {
+    200: "The token is revoked (or was unknown): no body, as the spec has it.",
+    400: "No token given, or an unknown token_type_hint.",
+    403: "The token was issued to another app (or minted by the CLI).",
+}
 
 
 def _require_form(request: Request) -> None:
@@ -23,7 +31,8 @@ def _require_form(request: Request) -> None:
 
 # Both token endpoints authenticate by the app's id and secret (``catalog.operations``: APP),
 # not a bearer token.
-@route(router, "oauth/token")
+@route(router, "oauth/token", answers=models.OAuthToken,
+       openapi_extra={**openapi.form_body(models.TokenRequest), **openapi.described({400: INVALID_GRANT})})
 async def token(request: Request, rt: RuntimeDep):
     await rate_limits.refuse_blocked_address(request)
     _require_form(request)
@@ -38,7 +47,8 @@ async def token(request: Request, rt: RuntimeDep):
         raise
 
 
-@route(router, "token/revoke")
+@route(router, "token/revoke",
+       openapi_extra={**openapi.form_body(models.RevokeRequest), **openapi.described(REVOKE_ANSWERS)})
 async def revoke(request: Request, rt: RuntimeDep):
     await rate_limits.refuse_blocked_address(request)
     _require_form(request)

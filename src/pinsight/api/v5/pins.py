@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Authorized, Bookmark, PageSize
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
 from pinsight.api.schemas.content import PinCreate, PinSave, PinUpdate
 from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
 from pinsight.services import pins
@@ -16,7 +17,7 @@ router = APIRouter(tags=["pins"])
 # caller already acts through it (``api.deps.authorize_request``).
 
 
-@route(router, "pins/list")
+@route(router, "pins/list", answers=models.PinList)
 async def list_pins(
     caller: Authorized,
     pin_filter: Literal["exclude_native", "exclude_repins", "has_been_promoted"] | None = None,
@@ -40,17 +41,17 @@ async def list_pins(
     )
 
 
-@route(router, "pins/create")
+@route(router, "pins/create", answers=models.Pin)
 async def create_pin(caller: Authorized, body: PinCreate, ad_account_id: AdAccountId = None):
     return await caller.call(pins.create_pin, body)
 
 
-@route(router, "pins/get")
+@route(router, "pins/get", answers=models.Pin)
 async def get_pin(caller: Authorized, pin_id: str, ad_account_id: AdAccountId = None, pin_metrics: bool = False):
     return await caller.call(pins.get_pin, pin_id, pin_metrics)
 
 
-@route(router, "pins/update")
+@route(router, "pins/update", answers=models.Pin)
 async def update_pin(caller: Authorized, pin_id: str, body: PinUpdate, ad_account_id: AdAccountId = None):
     return await caller.call(pins.update_pin, pin_id, body)
 
@@ -60,6 +61,6 @@ async def delete_pin(caller: Authorized, pin_id: str, ad_account_id: AdAccountId
     await caller.call(pins.delete_pin, pin_id)
 
 
-@route(router, "pins/save")
+@route(router, "pins/save", answers=models.Pin)
 async def save_pin(caller: Authorized, pin_id: str, body: PinSave, ad_account_id: AdAccountId = None):
     return await caller.call(pins.save_pin, pin_id, body)

@@ -4,13 +4,17 @@ from fastapi import APIRouter
 
 from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Authorized, Bookmark, PageSize
 from pinsight.api.routing import route
+from pinsight.api.schemas import responses as models
+from pinsight.api import openapi
 from pinsight.api.schemas.content import SectionBody
 from pinsight.services import sections
 
 router = APIRouter(tags=["board_sections"])
 
+SECTION_NAME_TAKEN = "The board already has a section of this name, or a concurrent change conflicted; retry."
 
-@route(router, "board_sections/list")
+
+@route(router, "board_sections/list", answers=models.BoardSectionList)
 async def list_sections(
     caller: Authorized,
     board_id: str,
@@ -21,12 +25,12 @@ async def list_sections(
     return await caller.call(sections.list_sections, board_id, bookmark, page_size)
 
 
-@route(router, "board_sections/create")
+@route(router, "board_sections/create", answers=models.BoardSection, openapi_extra=openapi.described({409: SECTION_NAME_TAKEN}))
 async def create_section(caller: Authorized, board_id: str, body: SectionBody, ad_account_id: AdAccountId = None):
     return await caller.call(sections.create_section, board_id, body)
 
 
-@route(router, "board_sections/update")
+@route(router, "board_sections/update", answers=models.BoardSection, openapi_extra=openapi.described({409: SECTION_NAME_TAKEN}))
 async def update_section(
     caller: Authorized, board_id: str, section_id: str, body: SectionBody, ad_account_id: AdAccountId = None
 ):
@@ -38,7 +42,7 @@ async def delete_section(caller: Authorized, board_id: str, section_id: str, ad_
     await caller.call(sections.delete_section, board_id, section_id)
 
 
-@route(router, "board_sections/list_pins")
+@route(router, "board_sections/list_pins", answers=models.PinList)
 async def list_section_pins(
     caller: Authorized,
     board_id: str,

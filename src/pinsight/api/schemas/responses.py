@@ -1,0 +1,499 @@
+"""What pinsight answers, as Pydantic models: these only describe the bodies in /openapi.json.
+
+The routes write their bodies directly (``services.render`` and orjson), for speed;
+``api.openapi`` publishes these models as the responses' schemas. Every enumeration
+reads its declaration (the catalogue, the services' tables), never a copy. Models
+forbid unknown fields, and ``tests/docs/test_openapi_responses.py`` validates real answers
+against the published document, so a body that gains a field fails there until its
+model says so.
+
+The shapes follow Pinterest's spec for /v5 (as facts, written here) and pinsight's own
+routes for the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from pinsight.catalog.events import EVENT_TYPES
+from pinsight.catalog.metrics import BASE_METRICS, METRICS
+from pinsight.catalog.overview import OVERVIEW_METRICS, POST_PERFORMANCE, POST_STATS
+from pinsight.catalog.pin_formats import CREATIVE_TYPES, PIN_FORMATS, SOURCES
+from pinsight.catalog.roles import BOARD_PRIVACIES, ROLES
+from pinsight.domain.analytics_period import DATA_STATUSES
+from pinsight.domain.claimed_content import OWNED_CONTENT
+from pinsight.domain.media import IMAGE_SIZES, ORIGINALS
+from pinsight.services import events, ingest, media, oauth
+from pinsight.domain.analytics_query import ALL
+
+# Literal[tuple] spells a Literal of the tuple's members: the enums come from the tables.
+MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
+BaseMetricName = Literal[BASE_METRICS]  # type: ignore[valid-type]
+DataStatus = Literal[DATA_STATUSES]  # type: ignore[valid-type]
+AppType = Literal[ingest.APP_TYPES]  # type: ignore[valid-type]
+Traffic = Literal[ingest.TRAFFIC_KINDS]  # type: ignore[valid-type]
+EventTypeName = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
+# The keys of an analytics answer: "all" without a split, else the split's values.
+PinSplitKey = Literal[(ALL, *ingest.APP_TYPES)]  # type: ignore[valid-type]
+AccountSplitKey = Literal[(ALL, *ingest.APP_TYPES, *OWNED_CONTENT, *SOURCES, *PIN_FORMATS)]  # type: ignore[valid-type]
+NumericId = Annotated[str, Field(pattern=r"^[0-9]+$")]
+DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+Day = Annotated[str, Field(json_schema_extra={"format": "date"}, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**options):
+    """A field that is sometimes left out of the body, never sent as null."""
+    return Field(None, json_schema_extra=_no_default, **options)
+
+
+# Errors.
+
+
+class Error(Shape):
+    """Every error of /v5, /api/v1 and the token endpoint."""
+
+    code: int
+    message: str
+
+
+class BatchProblem(Shape):
+    position: int = Field(description="The item's index in the batch, from 0.")
+    reason: str
+
+
+class BatchError(Shape):
+    """A batch refused whole; ``errors`` lists its problems by position (the first 100)."""
+
+    code: int
+    message: str
+    errors: list[BatchProblem] = omittable(description="Only when items were checked one by one.")
+
+
+class OverviewError(Shape):
+    """An error of the overview API (its own shape, not Pinterest's)."""
+
+    message: str
+
+
+class OverviewInvalid(Shape):
+    """Bad overview parameters: the messages for each field."""
+
+    message: str
+    errors: dict[str, list[str]]
+
+
+# User account and ad accounts.
+
+
+class UserAccount(Shape):
+    account_type: Literal["PINNER", "BUSINESS"]
+    id: NumericId
+    profile_image: str
+    website_url: str
+    username: str
+    about: str
+    business_name: str | None
+    board_count: int
+    pin_count: int
+    follower_count: int
+    following_count: int
+    monthly_views: int
+
+
+class AdAccountOwner(Shape):
+    id: NumericId
+    username: str
+
+
+class AdAccount(Shape):
+    id: NumericId
+    name: str
+    owner: AdAccountOwner
+    country: str
+    currency: str
+    permissions: list[Literal[ROLES]]  # type: ignore[valid-type]
+    created_time: int = Field(description="Seconds since the epoch.")
+    updated_time: int = Field(description="Seconds since the epoch.")
+
+
+# Boards and sections.
+
+
+class Owner(Shape):
+    username: str
+
+
+class BoardMedia(Shape):
+    image_cover_url: str | None
+    pin_thumbnail_urls: list[str]
+
+
+class Board(Shape):
+    id: NumericId
+    created_at: DateTime
+    board_pins_modified_at: DateTime
+    name: str
+    description: str | None
+    collaborator_count: int
+    pin_count: int
+    follower_count: int
+    media: BoardMedia
+    owner: Owner
+    privacy: Literal[BOARD_PRIVACIES]  # type: ignore[valid-type]
+    is_ads_only: bool
+
+
+class BoardSection(Shape):
+    id: NumericId
+    name: str
+
+
+# Pins.
+
+
+class ImageDetails(Shape):
+    """Every rendition has integer dimensions (``domain.media``: a documented default size
+    when the source's is unknown)."""
+
+    url: str
+    width: int
+    height: int
+
+
+# The rendition names start with digits: the fields are named by alias.
+_RENDITIONS = (*(name for name, _, _ in IMAGE_SIZES), ORIGINALS)
+ImageSizes = type(
+    "ImageSizes",
+    (Shape,),
+    {
+        "__annotations__": {f"size_{index}": ImageDetails for index, _ in enumerate(_RENDITIONS)},
+        **{f"size_{index}": Field(alias=name) for index, name in enumerate(_RENDITIONS)},
+        "__module__": __name__,
+    },
+)
+
+
+class ImageMedia(Shape):
+    media_type: Literal["image"]
+    images: ImageSizes  # type: ignore[valid-type]
+
+
+class CarouselItem(Shape):
+    item_type: Literal["image"]
+    images: ImageSizes  # type: ignore[valid-type]
+    link: str | None
+
+
+class MultipleImagesMedia(Shape):
+    media_type: Literal["multiple_images"]
+    items: list[CarouselItem]
+
+
+class VideoMedia(Shape):
+    media_type: Literal["video"]
+    cover_image_url: str
+    images: ImageSizes  # type: ignore[valid-type]
+    video_url: str | None
+    duration: float | None
+    height: int | None
+    width: int | None
+
+
+PinMedia = Annotated[ImageMedia | MultipleImagesMedia | VideoMedia, Field(discriminator="media_type")]
+
+
+class PinMetrics90d(Shape):
+    pin_click: int
+    impression: int
+    clickthrough: int
+
+
+class PinMetricsAllTime(PinMetrics90d):
+    reaction: int
+    comment: int
+
+
+class PinMetrics(Shape):
+    """Only with ``pin_metrics=true``."""
+
+    last_90_days: PinMetrics90d = Field(alias="90d")
+    all_time: PinMetricsAllTime
+
+
+class Pin(Shape):
+    id: NumericId
+    created_at: DateTime
+    link: str | None
+    title: str | None
+    description: str | None
+    dominant_color: str | None
+    alt_text: str | None
+    creative_type: Literal[CREATIVE_TYPES]  # type: ignore[valid-type]
+    board_id: NumericId
+    board_section_id: NumericId | None
+    board_owner: Owner
+    is_owner: bool
+    media: PinMedia
+    parent_pin_id: NumericId | None
+    is_standard: bool
+    has_been_promoted: bool
+    pin_metrics: PinMetrics | None
+
+
+# Lists: one page and the bookmark of the next (null on the last page).
+
+
+class BoardList(Shape):
+    items: list[Board]
+    bookmark: str | None
+
+
+class BoardSectionList(Shape):
+    items: list[BoardSection]
+    bookmark: str | None
+
+
+class PinList(Shape):
+    items: list[Pin]
+    bookmark: str | None
+
+
+class AdAccountList(Shape):
+    items: list[AdAccount]
+    bookmark: str | None
+
+
+# Analytics.
+
+MetricValues = dict[MetricName, float]
+
+
+class DailyMetrics(Shape):
+    date: Day
+    data_status: DataStatus
+    metrics: MetricValues = Field(description="Empty on days before the pin was created.")
+
+
+class AnalyticsSeries(Shape):
+    daily_metrics: list[DailyMetrics]
+    summary_metrics: MetricValues
+    lifetime_metrics: MetricValues = omittable(
+        description="Pin analytics only, when lifetime metrics (comments, reactions) were asked for."
+    )
+
+
+class PinAnalytics(RootModel[dict[PinSplitKey, AnalyticsSeries]]):
+    """One series per split value (``all`` without a split)."""
+
+
+class MultiPinAnalytics(RootModel[dict[NumericId, PinAnalytics]]):
+    """Each pin's analytics, by pin id."""
+
+
+class AccountAnalytics(RootModel[dict[AccountSplitKey, AnalyticsSeries]]):
+    """One series per split value (``all`` without a split)."""
+
+
+class DateAvailability(Shape):
+    is_realtime: bool
+    latest_available_timestamp: int = Field(description="Milliseconds since the epoch.")
+
+
+class TopPin(Shape):
+    pin_id: NumericId
+    metrics: MetricValues
+    data_status: dict[MetricName, DataStatus]
+
+
+class TopPins(Shape):
+    date_availability: DateAvailability
+    pins: list[TopPin]
+    sort_by: MetricName
+
+
+# OAuth.
+
+GrantType = Literal["authorization_code", "refresh_token", "client_credentials"]
+
+
+class TokenRequest(Shape):
+    """The token endpoint's form; which fields a grant needs is in each field's description.
+    A few other fields (client_id and the like) are ignored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    grant_type: GrantType
+    code: Annotated[str, Field(max_length=oauth.FIELD_LIMITS["code"])] = omittable(
+        description="authorization_code: the code the consent page (/oauth/) sent to redirect_uri."
+    )
+    redirect_uri: Annotated[str, Field(max_length=oauth.FIELD_LIMITS["redirect_uri"])] = omittable(
+        description="authorization_code: the redirect_uri of the authorization request."
+    )
+    refresh_token: Annotated[str, Field(max_length=oauth.FIELD_LIMITS["refresh_token"])] = omittable(
+        description="refresh_token: the refresh token to spend (each works once)."
+    )
+    scope: Annotated[str, Field(max_length=oauth.FIELD_LIMITS["scope"])] = omittable(
+        description="client_credentials (required) or refresh_token (at most the granted ones): scopes "
+        "separated by commas or spaces."
+    )
+
+
+TokenTypeHint = Literal[oauth.TOKEN_TYPE_HINTS]  # type: ignore[valid-type]
+
+
+class RevokeRequest(Shape):
+    """The revocation form (RFC 7009): a token the app was issued. Revoking a refresh token
+    revokes the access tokens of its grant too; an unknown token is no error."""
+
+    token: str
+    token_type_hint: TokenTypeHint = omittable(description="Which kind the token is; pinsight finds it either way.")
+
+
+class OAuthToken(Shape):
+    """``refresh_token`` and its lifetimes come with the authorization_code and
+    refresh_token grants, not with client_credentials."""
+
+    access_token: str
+    refresh_token: str = omittable()
+    response_type: GrantType
+    token_type: Literal["bearer"]
+    expires_in: int = Field(description="Seconds.")
+    refresh_token_expires_in: int = omittable(description="Seconds.")
+    refresh_token_expires_at: int = omittable(description="Seconds since the epoch.")
+    scope: str = Field(description="The granted scopes, separated by spaces.")
+
+
+# Ingestion (request items and answers).
+
+
+class DailyMetricsRow(Shape):
+    """One pin's metrics for one UTC day, app type and traffic kind; replaces what that key held."""
+
+    pin_id: Annotated[NumericId, Field(max_length=19)]
+    date: Day
+    app_type: AppType
+    traffic: Traffic = "ORGANIC"
+    metrics: Annotated[dict[BaseMetricName, Annotated[int, Field(ge=0, le=ingest.MAX_VALUE)]], Field(min_length=1)]
+
+
+class Event(Shape):
+    """One engagement; ``value`` (milliseconds) only for the event types that carry one."""
+
+    id: Annotated[str, Field(min_length=1, max_length=events.MAX_ID_LENGTH, description="Idempotency key.")]
+    pin_id: Annotated[NumericId, Field(max_length=19)]
+    type: EventTypeName
+    timestamp: Annotated[DateTime, Field(description="RFC 3339 with a time zone.")]
+    app_type: AppType
+    traffic: Traffic = "ORGANIC"
+    value: Annotated[int, Field(ge=0, le=max(event.max_value for event in EVENT_TYPES.values()))] = omittable()
+
+
+class DailyMetricsIngested(Shape):
+    received: int
+    applied: int
+
+
+class EventsIngested(Shape):
+    received: int
+    applied: int
+    already_applied: int
+
+
+# The overview API.
+
+
+class Comparison(Shape):
+    key: Literal[tuple(metric.key for metric in OVERVIEW_METRICS)]  # type: ignore[misc]
+    name: str
+    value_current_period: int
+    value_last_period: int
+    percentage_change: Annotated[str, Field(pattern=r"^[+-]?[0-9]+\.[0-9]%$", examples=["+25.0%"])]
+    description: str
+
+
+Ranking = Literal[tuple(ranking.key for ranking in POST_PERFORMANCE)]  # type: ignore[misc]
+PostStat = Literal[tuple(metric.key for metric in POST_STATS)]  # type: ignore[misc]
+
+
+class RankedPost(Shape):
+    id: NumericId
+    text: str
+    permalink: str
+    media_url: str | None
+    value: float
+
+
+class OverviewData(Shape):
+    metrics: list[Comparison]
+    total_followers: int
+    post_performance: dict[Ranking, list[RankedPost]]
+
+
+class Post(Shape):
+    id: NumericId
+    page_id: NumericId
+    format: str
+    text: str
+    permalink: str
+    media_type: str
+    media_url: str | None
+    stats: dict[PostStat, int]
+    timestamp: Annotated[str, Field(description="Local time in the requested time zone: Y-m-d H:i:s.")]
+
+
+class PostsPagination(Shape):
+    page: int
+    per_page: int
+    total: int
+    has_more: bool
+
+
+class PostsData(Shape):
+    stats: list[Comparison]
+    posts: list[Post]
+    pagination: PostsPagination
+
+
+class Overview(Shape):
+    success: Literal[True]
+    data: OverviewData
+
+
+class Posts(Shape):
+    success: Literal[True]
+    data: PostsData
+
+
+# Media uploads.
+
+MediaStatus = Literal[media.STATUSES]  # type: ignore[valid-type]
+
+
+class MediaUploadRegistered(Shape):
+    """A registered upload: send the file with ``upload_parameters`` to ``upload_url``."""
+
+    media_id: NumericId
+    media_type: Literal["video"]
+    upload_url: str
+    upload_parameters: dict[str, str]
+
+
+class MediaUploadDetails(Shape):
+    media_id: NumericId
+    media_type: Literal["video"]
+    status: MediaStatus
+
+
+class MediaUploadList(Shape):
+    items: list[MediaUploadDetails]
+    bookmark: str | None
