@@ -1,4 +1,4 @@
-"""The pinsight command: serve, seed demo data, mint tokens, register OAuth apps."""
+"""The pinsight command: serve, seed demo data, ingest files, make users and tokens, register OAuth apps."""
 
 from __future__ import annotations
 
@@ -126,18 +126,20 @@ def _check_port(host: str, port: int) -> None:
         with socket.socket(family, socket.SOCK_STREAM) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
-    except (OSError, OverflowError) as error:
-        in_use = isinstance(error, OSError) and error.errno == errno.EADDRINUSE
-        reason = "the port is already in use" if in_use else getattr(error, "strerror", None) or str(error)
-        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {reason}. Stop whatever uses it or choose another "
-                  f"port: make run PORT={port + 1} (pinsight serve --port {port + 1}).")
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            advice = (f"the port is already in use. Stop whatever uses it or choose another port: make run PORT={port + 1} "
+                      f"(pinsight serve --port {port + 1}).")
+        else:
+            advice = f"{error.strerror or error}. Choose another address or port: make run HOST=127.0.0.1 PORT=8000."
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {advice}")
         raise typer.Exit(code=1) from None
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: DbOption = None,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data if the database is empty and print a demo token.")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,

@@ -66,8 +66,12 @@ _COLORS = ["#e60023", "#6b8e23", "#4682b4", "#daa520", "#8b4513", "#2f4f4f", "#f
 WEBSITE = "https://demo.pinsight.example"
 _ELSEWHERE = "https://ideas.elsewhere.example"  # where one demo pin in three links to
 
-# progress(description, completed, total): reported as the work goes (total None: unknown).
+# progress(stage, completed, total): reported as the work goes (total None: unknown), in
+# the order of these stages.
 ProgressReport = Callable[[str, int, int | None], None]
+STAGE_PINS = "Creating pins"
+STAGE_METRICS = "Generating daily metrics (pin-days)"
+STAGE_DERIVED = "Building derived tables"
 
 
 @dataclass(frozen=True)
@@ -287,7 +291,7 @@ def seed_demo(
             section_id = rng.choice(sections_here) if sections_here and rng.random() < 0.6 else None
             make_pin(user_id, board_ids[topic], section_id, title, rng.choice(_CREATIVE_MIX), created)
             if len(pin_rows) % 1000 == 0:
-                report("Creating pins", len(pin_rows), pins + len(friend_pins) + 1)
+                report(STAGE_PINS, len(pin_rows), pins + len(friend_pins) + 1)
 
         # Two of the friend's pins saved by the demo user.
         saved_at = moments[-1] + timedelta(minutes=5)
@@ -297,7 +301,7 @@ def seed_demo(
         loading.append_pins(conn, pin_rows)
         for board_id, moment in board_touched.items():
             store.touch_board(conn, board_id, moment)
-        report("Creating pins", len(pin_rows), len(pin_rows))
+        report(STAGE_PINS, len(pin_rows), len(pin_rows))
 
         clock_value[0] = plan(days=4).timestamp()
         ad_account_id = ids.next_short_id()
@@ -314,9 +318,9 @@ def seed_demo(
         ads_store.grant_role(conn, ad_account_id, friend_id, "ANALYST")
 
         _load_metrics(conn, demo_pins, now, days, seed, report)
-        report("Building derived tables", 0, None)
+        report(STAGE_DERIVED, 0, None)
         loading.rebuild_derived(conn, [user_id, friend_id])
-        report("Building derived tables", 1, 1)
+        report(STAGE_DERIVED, 1, 1)
 
     return describe_demo(engine)
 
@@ -326,12 +330,12 @@ def _load_metrics(conn, demo_pins: list[DemoPin], now: datetime, days: int, seed
     today = now.date()
     total = pin_days(demo_pins, today, days)
     done = 0
-    report("Generating daily metrics (pin-days)", 0, total)
+    report(STAGE_METRICS, 0, total)
     for offset in range(0, len(demo_pins), 200):
         chunk = demo_pins[offset : offset + 200]
         loading.append_daily_rows(conn, metric_rows(chunk, today, days, seed))
         done += pin_days(chunk, today, days)
-        report("Generating daily metrics (pin-days)", done, total)
+        report(STAGE_METRICS, done, total)
 
 
 def describe_demo(engine: Engine) -> DemoSummary | None:
