@@ -2,6 +2,7 @@
 has the size asked for. Seeded with the command, read back over HTTP from a real server."""
 
 import json
+import re
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -18,7 +19,11 @@ from tests.support.server import LiveServer
 def demo_server(tmp_path, *args):
     """`pinsight demo ARGS` into a fresh database, served with no analytics lookback limit."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    demo = json.loads(run("demo", "--db", url, "--json", *args).stdout)
+    seeded = run("demo", "--db", url, "--json", *args)
+    # The long work shows progress (on stderr, so --json's stdout stays one object).
+    for stage in ("Creating pins", "Generating daily metrics (pin-days)", "Building derived tables"):
+        assert re.search(rf"{re.escape(stage)} .*100%", seeded.stderr), seeded.stderr
+    demo = json.loads(seeded.stdout)
     engine = make_engine(url)
     settings = Settings(database_url=url, log_requests=False, rate_limits_enabled=False, analytics_lookback_days="unlimited")
     server = LiveServer(Runtime.build(engine, settings)).start()

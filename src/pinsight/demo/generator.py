@@ -167,8 +167,11 @@ def seed_demo(
     # The plan's offsets scale with the span (exactly 1 at the default 180 days).
     stretch = (timedelta(days=1) if full_history else timedelta(days=days)) / timedelta(days=_PLAN_DAYS)
 
+    def stretched(offset: timedelta) -> timedelta:
+        return timedelta(seconds=round((offset * stretch).total_seconds()))  # whole seconds, as timestamps are stored
+
     def plan(**offset) -> datetime:
-        return started + timedelta(**offset) * stretch
+        return started + stretched(timedelta(**offset))
 
     clock_value = [started.timestamp()]
     ids = IdGenerator(tag=seed % 1024, clock=lambda: clock_value[0])
@@ -285,7 +288,7 @@ def seed_demo(
 
         # The demo user's pins, spread over the rest of the span, oldest first so ids grow with time.
         schedule = _pin_schedule(rng, pins - SAVED_PINS, set(board_ids))
-        moments = sorted(plan(days=10) + timedelta(minutes=rng.randrange(0, 170 * 24 * 60)) * stretch for _ in schedule)
+        moments = sorted(plan(days=10) + stretched(timedelta(minutes=rng.randrange(0, 170 * 24 * 60))) for _ in schedule)
         for (topic, title), created in zip(schedule, moments):
             sections_here = section_ids[topic]
             section_id = rng.choice(sections_here) if sections_here and rng.random() < 0.6 else None

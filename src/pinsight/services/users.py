@@ -1,4 +1,4 @@
-"""The user account."""
+"""The user account (GET /v5/user_account), and local users made from the command line."""
 
 from __future__ import annotations
 
