@@ -62,7 +62,8 @@ def made_run(tmp_path):
     command = tmp_path / ".venv" / "bin" / "pinsight"
     command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pinsight.cli "$@"\n')
     command.chmod(0o755)
-    env = {key: value for key, value in os.environ.items() if key not in ("PINSIGHT_DATABASE_URL", "PINSIGHT_TODAY")}
+    # A reader's shell: none of pinsight's or the SDK's settings (other tests set some in this process).
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PINSIGHT_", "PINTEREST_"))}
     port = free_port()
     server = subprocess.Popen([str(command), "serve", "--demo", "--port", str(port)], cwd=tmp_path, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
