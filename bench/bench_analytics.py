@@ -4,16 +4,15 @@
 One run, per backend (SQLite always; PostgreSQL when its binaries exist and it is asked
 for with --backends sqlite,postgresql):
 
-1. Migrates a fresh database, creates ONE user with one board and N pins (--pins,
-   default 10,000) created 400 days before the fixed "today" (--today, passed to the
-   server as PINSIGHT_TODAY), and appends --days (365) days of daily rows per pin with
-   pinsight.store.bulk.copy_rows (COPY on PostgreSQL), then builds the derived tables
-   with pinsight.store.rollups.rebuild, as an archive import would (timed apart). The
-   rows have the demo generator's shape (pinsight.demo.metrics: long-tailed popularity,
-   decay, weekday factor, 3 app types, PAID rows for promoted pins, video metrics for
-   video pins, no row for zero impressions) but come from a cheaper table-driven
-   generator, so loading is bounded by the database, not by random.gauss. Loading stops
-   at --load-budget seconds (the pins reached are reported).
+1. Migrates a fresh database and loads it with the product's own demo generator, as
+   `pinsight demo --pins N --days D --full-history` does (pinsight.demo.generator.seed_demo;
+   --pins default 10,000, --days 365, "today" fixed by --today and passed to the server
+   as PINSIGHT_TODAY): ONE user whose pins all exist from the first day, so each has
+   --days days of daily rows (long-tailed popularity, decay, weekday factor, 3 app types,
+   PAID rows for promoted pins, video metrics for video pins, no row for zero
+   impressions; two pins in three link to the user's website), appended in bulk, then
+   the derived tables rebuilt with pinsight.store.rollups.rebuild, as an archive import
+   would (both timed apart).
 2. Measures (a) multi-pin analytics (100 pins x 90 days, IMPRESSION, SAVE, SAVE_RATE,
    PIN_CLICK, OUTBOUND_CLICK), (b) user account analytics 90 days NO_SPLIT, (c) the same
    split by APP_TYPE, (d) top 50 pins by SAVE over 90 days, (e) account analytics split
@@ -24,11 +23,11 @@ for with --backends sqlite,postgresql):
    - over HTTP: ONE uvicorn server in a child process (bench_pins.py's server, the same
      uvicorn.run() as `pinsight serve`), --http-requests sequential httpx requests on
      one keep-alive connection per endpoint, p50 / p99.
-3. The floor: the same rows loaded into an in-memory DuckDB table (from a CSV written
-   while loading; only the aggregate queries are timed), computing the same aggregates.
+3. The floor: the same rows loaded into an in-memory DuckDB table (from a CSV exported
+   after loading; only the aggregate queries are timed), computing the same aggregates.
    Prints in-process / DuckDB ratio (target <= 3x) and HTTP p50 (target <= 50 ms).
-4. --scale-pins M (default 0 = off): adds pins up to M in total, each with rows for the
-   90-day window only, rebuilds the derived tables and re-times top pins and its floor.
+4. --scale-pins M (default 0 = off): loads a second account of M pins with 90 days of
+   rows each (the window only) and re-times top pins and its floor there.
 
 Every loop is bounded in count and time; only 127.0.0.1 is used. A benchmark, not a
 test: it asserts nothing about timing. See bench/README.md.
@@ -42,14 +41,14 @@ import csv
 import math
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -66,9 +65,6 @@ WINDOW_DAYS = 90
 MULTI_PINS = 100
 TOP_N = 50
 MULTI_METRICS = ["IMPRESSION", "SAVE", "SAVE_RATE", "PIN_CLICK", "OUTBOUND_CLICK"]
-APP_SHARES = (("MOBILE", 0.68), ("WEB", 0.22), ("TABLET", 0.10))
-WEEKDAY_FACTOR = (0.92, 0.95, 0.97, 1.0, 1.02, 1.15, 1.18)
-BATCH = 20_000
 
 ENDPOINTS = [
     ("a", "multi-pin analytics 100 pins x 90 d"),
@@ -83,201 +79,89 @@ ENDPOINTS = [
 # ---- data ---------------------------------------------------------------------------------
 
 
-class Tables:
-    """Pre-drawn random numbers, cycled through: the demo's shape at a fraction of its cost."""
+@dataclass
+class Archive:
+    """A benchmark's account, made by the product's own demo generator."""
 
-    def __init__(self, seed: int, size: int = 65_521):  # prime, so the cycles do not line up
-        rng = random.Random(seed)
-        self.noise = [max(0.0, rng.gauss(1.0, 0.25)) for _ in range(size)]
-        self.frac = [rng.random() for _ in range(size)]
-        self.size = size
-
-
-def pin_specs(n_from: int, n_to: int, seed: int):
-    """Per pin: popularity and rates (deterministic per pin index)."""
-    specs = []
-    for i in range(n_from, n_to):
-        rng = random.Random(f"{seed}:{i}")
-        kind = rng.random()
-        specs.append({
-            "popularity": min(3000.0, 15 * rng.paretovariate(1.3)),
-            "save_rate": rng.uniform(0.008, 0.04),
-            "click_rate": rng.uniform(0.01, 0.05),
-            "outbound_share": rng.uniform(0.25, 0.6) if rng.random() < 0.9 else 0.0,
-            "video": kind < 0.10,
-            "creative_type": "VIDEO" if kind < 0.10 else ("SHOPPING" if kind < 0.15 else "REGULAR"),
-            "promoted": rng.random() < 0.10,
-            "watch_ms": rng.uniform(2500, 9000),
-        })
-    return specs
+    engine: object
+    runtime: object
+    user_id: int
+    token: str
+    pin_ids: list[int]  # the demo user's own pins, oldest first
+    rows: int  # the demo user's daily rows
+    load_s: float  # pins created and daily rows generated and appended
+    rollup_s: float  # derived tables rebuilt from the daily rows (store.rollups.rebuild)
 
 
-def rows_for_pin(pin_id: int, owner_id: int, spec: dict, created_on: date, first_day: date, today: date, tables: Tables, k: int):
-    """Yield (pin_id, day, app_type, traffic, {column: value}) for one pin; k seeds the table cursor."""
-    noise, frac, size = tables.noise, tables.frac, tables.size
-    pop, sr, cr, osh, video, wm = (spec["popularity"], spec["save_rate"], spec["click_rate"], spec["outbound_share"],
-                                    spec["video"], spec["watch_ms"])
-    kinds = (("ORGANIC", 1.0), ("PAID", 0.6)) if spec["promoted"] else (("ORGANIC", 1.0),)
-    day = max(first_day, created_on)
-    one = timedelta(days=1)
-    while day <= today:
-        age = (day - created_on).days
-        expected = pop * min(1.0, (age + 1) / 7) * (0.35 + 0.65 * math.exp(-age / 150)) * WEEKDAY_FACTOR[day.weekday()]
-        for traffic, scale in kinds:
-            for app_type, share in APP_SHARES:
-                k = (k + 7) % size
-                imp = int(expected * scale * share * noise[k] + frac[k])
-                if imp == 0:
-                    continue
-                f1, f2, f3, f4 = frac[(k + 1) % size], frac[(k + 2) % size], frac[(k + 3) % size], frac[(k + 4) % size]
-                clicks = int(imp * cr + f1)
-                values = {
-                    "impression": imp,
-                    "save": int(imp * sr + f2),
-                    "pin_click": clicks,
-                    "outbound_click": int(clicks * osh + f3),
-                    "closeup": int(clicks * 0.8 + f4),
-                    "profile_visit": int(imp * 0.004 + f1),
-                    "user_follow": int(imp * 0.0008 + f2),
-                    "total_comments": int(imp * 0.0015 + f3),
-                    "total_reactions": int(imp * 0.004 + f4),
-                }
-                if video:
-                    starts = int(imp * 0.35 + f1)
-                    values.update(video_start=starts, video_mrc_view=int(starts * 0.6 + f2),
-                                  video_10s_view=int(starts * 0.35 + f3), quartile_95_percent_view=int(starts * 0.12 + f4),
-                                  video_v50_watch_time=round(starts * wm))
-                yield pin_id, day, app_type, traffic, values
-        day += one
+def seed_archive(db_url: str, today: date, pins: int, days: int, seed: int, *, full_history: bool) -> Archive:
+    """Migrate a fresh database and load it as `pinsight demo --pins N --days D [--full-history]`
+    does (pinsight.demo.generator.seed_demo, "today" fixed), timing its stages."""
+    from sqlalchemy import func, select
 
-
-def setup_database(db_url: str, today: date):
     from pinsight.catalog.scopes import ALL_SCOPES
-    from pinsight.domain.ids import new_id
+    from pinsight.demo.generator import DEMO_USER, STAGE_DERIVED, seed_demo
     from pinsight.services.auth import create_user_token
     from pinsight.services.runtime import Runtime
     from pinsight.settings import Settings
-    from pinsight.store import content as content_store
     from pinsight.store.db import make_engine, migrate
+    from pinsight.store.tables import pin_daily_metrics, pins as pins_table, users
 
     engine = make_engine(db_url)
     migrate(engine)
     runtime = Runtime.build(engine, Settings(database_url=db_url, log_requests=False, today=today.isoformat()))
-    user_id, board_id = new_id(), new_id()
-    created = datetime.combine(today - timedelta(days=400), datetime.min.time())
-    with engine.begin() as conn:
-        content_store.insert_user(conn, id=user_id, username="bench_analytics", account_type="BUSINESS", business_name=None,
-                                  about="", website_url="https://bench.example", profile_image="", follower_count=0,
-                                  following_count=0, monthly_views=0, created_at=created)
-        content_store.insert_board(conn, id=board_id, owner_id=user_id, name="Bench analytics", description="",
-                                   privacy="PUBLIC", is_ads_only=False, follower_count=0, collaborator_count=0,
-                                   created_at=created, pins_modified_at=created)
-    token = create_user_token(runtime, "bench_analytics", frozenset(ALL_SCOPES))
-    return engine, runtime, user_id, board_id, token
+    marks: dict[str, float] = {}
+    last_shown = [0.0]
 
-
-def pin_link(n: int) -> str:
-    """Two pins in three link to the user's website (https://bench.example): CLAIMED."""
-    return f"https://bench.example/p/{n}" if n % 3 else f"https://other.example/{n}"
-
-
-def owned_content(pin_ids: list[int]) -> dict[int, str]:
-    """Each pin's claimed-content class, as ``pin_link`` made it (for the DuckDB floor)."""
-    return {pin_id: "CLAIMED" if n % 3 else "OTHER" for n, pin_id in enumerate(pin_ids)}
-
-
-def insert_pins(engine, user_id: int, board_id: int, specs: list[dict], created: datetime) -> list[int]:
-    from sqlalchemy import insert
-
-    from pinsight.domain.ids import new_id
-    from pinsight.store.tables import pins
-
-    ids = []
-    values = []
-    for n, spec in enumerate(specs):
-        pin_id = new_id()
-        ids.append(pin_id)
-        values.append({
-            "id": pin_id, "owner_id": user_id, "board_id": board_id, "section_id": None, "title": f"Bench pin {n}",
-            "description": "", "link": pin_link(n),
-            "alt_text": "", "dominant_color": "#e60023", "creative_type": spec["creative_type"], "source_type": "image_url",
-            "media": '{"media_type": "image"}', "is_standard": True, "has_been_promoted": spec["promoted"],
-            "parent_pin_id": None, "created_at": created + timedelta(seconds=n),
-        })
-    with engine.begin() as conn:
-        for start in range(0, len(values), 5000):
-            conn.execute(insert(pins), values[start:start + 5000])
-    return ids
-
-
-def load_rows(engine, user_id: int, pin_ids: list[int], specs: list[dict], first_day: date, today: date, created_on: date,
-              tables: Tables, budget: float, csv_path: Path | None, pin_offset: int = 0) -> tuple[int, int, float]:
-    """Append every pin's rows in batches (COPY on PostgreSQL, executemany on SQLite); stop
-    (after a whole pin) when the budget is spent. The derived tables are NOT updated here:
-    call ``build_rollups`` after loading, as an archive import would.
-
-    Returns (pins loaded, rows loaded, seconds)."""
-    from pinsight.catalog.metrics import STORED_COLUMNS
-    from pinsight.store.bulk import bind_value, copy_rows
-    from pinsight.store.tables import pin_daily_metrics
-
-    keys = ("pin_id", "day", "app_type", "traffic", "owner_id", *STORED_COLUMNS)
-    started = time.perf_counter()
-    out = csv_path.open("a", newline="") if csv_path else None
-    writer = csv.writer(out) if out else None
-    batch: list[tuple] = []
-    rows = pins_done = 0
-    days: dict = {}
-    postgres = engine.dialect.name == "postgresql"
-
-    def flush():
-        with engine.begin() as conn:
-            copy_rows(conn, pin_daily_metrics, keys, batch)
-
-    try:
-        for n, (pin_id, spec) in enumerate(zip(pin_ids, specs)):
-            if time.perf_counter() - started > budget:
-                break
-            for pid, day, app_type, traffic, values in rows_for_pin(pin_id, user_id, spec, created_on, first_day, today,
-                                                                     tables, (pin_offset + n) * 7919):
-                bound = days.get(day)
-                if bound is None:
-                    with engine.connect() as conn:
-                        bound = days[day] = day if postgres else bind_value(conn, pin_daily_metrics.c.day, day)
-                row = (pid, bound, app_type, traffic, user_id, *(values.get(c, 0) for c in STORED_COLUMNS))
-                batch.append(row)
-                if writer:
-                    writer.writerow((pid, day.isoformat(), app_type, traffic, user_id, *row[5:]))
-            if len(batch) >= BATCH:
-                flush()
-                rows += len(batch)
-                batch = []
-            pins_done += 1
-        if batch:
-            flush()
-            rows += len(batch)
-    finally:
-        if out:
-            out.close()
-    return pins_done, rows, time.perf_counter() - started
-
-
-def build_rollups(engine, user_id: int) -> float:
-    """Rebuild the user's derived tables from the loaded rows; returns seconds."""
-    from pinsight.store import rollups
-
-    from pinsight.store.db import STATEMENT_TIMEOUT, writing
-    from pinsight.store.locks import lock_owners
+    def progress(stage: str, completed: int, total: int | None) -> None:
+        now = time.perf_counter()
+        marks.setdefault(stage, now)
+        if total and now - last_shown[0] > 15:
+            last_shown[0] = now
+            print(f"    {stage}: {completed:,} of {total:,}", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    # A bulk rebuild, as an archive import: no per-statement time limit.
-    with writing(engine.execution_options(**{STATEMENT_TIMEOUT: 0})) as conn:
-        lock_owners(conn, [user_id])
-        rollups.rebuild(conn, user_id)
+    seed_demo(engine, runtime.clock.now(), seed=seed, days=days, pins=pins, full_history=full_history, progress=progress)
+    finished = time.perf_counter()
+    with engine.connect() as conn:
+        user_id = conn.execute(select(users.c.id).where(users.c.username == DEMO_USER)).scalar_one()
+        pin_ids = list(conn.execute(select(pins_table.c.id).where(pins_table.c.owner_id == user_id,
+                                                                  pins_table.c.parent_pin_id.is_(None))
+                                    .order_by(pins_table.c.id)).scalars())
+        rows = conn.execute(select(func.count()).select_from(pin_daily_metrics)
+                            .where(pin_daily_metrics.c.owner_id == user_id)).scalar_one()
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
-    return time.perf_counter() - started
+    token = create_user_token(runtime, DEMO_USER, frozenset(ALL_SCOPES))
+    derived_from = marks.get(STAGE_DERIVED, finished)
+    return Archive(engine, runtime, user_id, token, pin_ids, rows, derived_from - started, finished - derived_from)
+
+
+def export_rows(engine, user_id: int, csv_path: Path) -> None:
+    """The user's daily rows as CSV (pin_id, day, app_type, traffic, owner_id, stored columns), for DuckDB."""
+    from sqlalchemy import text
+
+    from pinsight.catalog.metrics import STORED_COLUMNS
+
+    query = text(f"SELECT pin_id, day, app_type, traffic, owner_id, {', '.join(STORED_COLUMNS)} "
+                 "FROM pin_daily_metrics WHERE owner_id = :owner")
+    with engine.connect() as conn, csv_path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        for part in conn.execution_options(yield_per=50_000).execute(query, {"owner": user_id}).partitions():
+            writer.writerows(part)
+
+
+def owned_content(engine, user_id: int) -> dict[int, str]:
+    """Each of the user's pins' claimed-content class (for the DuckDB floor)."""
+    from sqlalchemy import select
+
+    from pinsight.domain.claimed_content import owned_content_of, website_host
+    from pinsight.store.tables import pins, users
+
+    with engine.connect() as conn:
+        host = website_host(conn.execute(select(users.c.website_url).where(users.c.id == user_id)).scalar_one())
+        links = conn.execute(select(pins.c.id, pins.c.link).where(pins.c.owner_id == user_id)).all()
+    return {pin_id: owned_content_of(link, host) for pin_id, link in links}
 
 
 # ---- the four reads -----------------------------------------------------------------------
@@ -450,16 +334,11 @@ def profile_calls(fns: dict, keys: str) -> None:
 
 
 def run_backend(backend: str, args, workdir: Path, floor_cache: dict) -> dict:
-    from pinsight.services.auth import authenticate
-
     today = date.fromisoformat(args.today)
-    first_day = today - timedelta(days=args.days - 1)
-    start, end = today - timedelta(days=WINDOW_DAYS - 1), today
-    created = datetime.combine(today - timedelta(days=400), datetime.min.time())
     with bench_database(backend, workdir, "bench_analytics") as db_url:
         if db_url is None:
             return {}
-        return _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, start, end, created, authenticate)
+        return _run_backend(backend, db_url, args, workdir, floor_cache, today)
 
 
 @contextlib.contextmanager
@@ -484,70 +363,64 @@ def bench_database(backend: str, workdir: Path, name: str):
         server.stop()
 
 
-def _run_backend(backend, db_url, args, workdir, floor_cache, today, first_day, start, end, created, authenticate):
-    res: dict = {"backend": backend}
-    print(f"[{backend}] migrating and creating {args.pins} pins ...", file=sys.stderr, flush=True)
-    engine, runtime, user_id, board_id, token = setup_database(db_url, today)
-    specs = pin_specs(0, args.pins, args.seed)
-    pin_ids = insert_pins(engine, user_id, board_id, specs, created)
-    tables = Tables(args.seed)
-    csv_path = workdir / f"rows-{backend}.csv"
-    csv_path.unlink(missing_ok=True)
-    print(f"[{backend}] loading {args.days} days of rows (budget {args.load_budget:g}s) ...", file=sys.stderr, flush=True)
-    pins_done, rows, seconds = load_rows(engine, user_id, pin_ids, specs, first_day, today, created.date(), tables,
-                                          args.load_budget, csv_path)
-    res.update(pins_loaded=pins_done, rows=rows, load_s=seconds)
-    print(f"[{backend}] loaded {rows:,} rows for {pins_done:,} pins in {seconds:.1f}s ({rows / seconds:,.0f} rows/s)",
-          file=sys.stderr, flush=True)
-    res["rollup_s"] = build_rollups(engine, user_id)
-    print(f"[{backend}] derived tables rebuilt in {res['rollup_s']:.1f}s", file=sys.stderr, flush=True)
+def _run_backend(backend, db_url, args, workdir, floor_cache, today):
     from pinsight.api.asgi import tune_garbage_collector
+    from pinsight.services.auth import authenticate
 
+    start, end = today - timedelta(days=WINDOW_DAYS - 1), today
+    res: dict = {"backend": backend}
+    print(f"[{backend}] pinsight demo --pins {args.pins} --days {args.days} --full-history ...", file=sys.stderr, flush=True)
+    archive = seed_archive(db_url, today, args.pins, args.days, args.seed, full_history=True)
+    res.update(pins_loaded=len(archive.pin_ids), rows=archive.rows, load_s=archive.load_s, rollup_s=archive.rollup_s)
+    print(f"[{backend}] {archive.rows:,} rows for {len(archive.pin_ids):,} pins in {archive.load_s:.1f}s; derived tables "
+          f"rebuilt in {archive.rollup_s:.1f}s", file=sys.stderr, flush=True)
     tune_garbage_collector()  # as the server does at start-up (pinsight.api.asgi.build)
-    principal = authenticate(runtime, f"Bearer {token}")
-    multi_ids = pin_ids[:MULTI_PINS]
-    fns = calls(runtime, principal, multi_ids, start, end)
+    principal = authenticate(archive.runtime, f"Bearer {archive.token}")
+    multi_ids = archive.pin_ids[:MULTI_PINS]
+    fns = calls(archive.runtime, principal, multi_ids, start, end)
     sizes = {}
     res["inproc"] = {}
     for key in args.endpoints:
         sizes[key] = len(str(fns[key]()))
         res["inproc"][key] = time_calls(fns[key], args.repeats)
         print(f"[{backend}] in-process ({key}) median {statistics.median(res['inproc'][key]) * 1000:.1f} ms", file=sys.stderr, flush=True)
-    cache_key = (pins_done, rows)
+    cache_key = (res["pins_loaded"], res["rows"])
     if cache_key not in floor_cache:
         print(f"[{backend}] DuckDB floor ...", file=sys.stderr, flush=True)
-        floor_cache[cache_key] = duckdb_floor(csv_path, user_id, multi_ids, start, end, args.repeats,
-                                              owned_content(pin_ids), args.endpoints)
+        csv_path = workdir / f"rows-{backend}.csv"
+        export_rows(archive.engine, archive.user_id, csv_path)
+        floor_cache[cache_key] = duckdb_floor(csv_path, archive.user_id, multi_ids, start, end, args.repeats,
+                                              owned_content(archive.engine, archive.user_id), args.endpoints)
+        csv_path.unlink(missing_ok=True)
     res["duck"], res["duck_load_s"], res["duck_rows"] = floor_cache[cache_key]
     if args.http_requests > 0:
         print(f"[{backend}] HTTP ...", file=sys.stderr, flush=True)
         paths = {key: path for key, path in http_paths(multi_ids, start, end).items() if key in args.endpoints}
-        res["http"] = run_http(db_url, today, token, paths, args.http_requests, workdir, backend)
+        res["http"] = run_http(db_url, today, archive.token, paths, args.http_requests, workdir, backend)
     if args.profile:
         profile_calls(fns, args.profile)
-    # ---- scale: more pins, window rows only, top pins again
+    archive.engine.dispose()
+    # ---- scale: a second account of --scale-pins pins with 90-day histories, top pins again
     res["scale"] = []
-    if args.scale_pins and args.scale_pins > pins_done and "d" in args.endpoints:
-        top = fns["d"]
-        res["scale"].append((pins_done, rows, statistics.median(res["inproc"]["d"]), statistics.median(res["duck"]["d"])))
-        extra = args.scale_pins - len(pin_ids)
-        if extra > 0:
-            print(f"[{backend}] scale: {extra:,} more pins, {WINDOW_DAYS}-day rows only ...", file=sys.stderr, flush=True)
-            more_specs = pin_specs(args.pins, args.scale_pins, args.seed)
-            more_ids = insert_pins(engine, user_id, board_id, more_specs, created)
+    if args.scale_pins and args.scale_pins > res["pins_loaded"] and "d" in args.endpoints:
+        res["scale"].append((res["pins_loaded"], res["rows"], statistics.median(res["inproc"]["d"]),
+                             statistics.median(res["duck"]["d"])))
+        print(f"[{backend}] scale: pinsight demo --pins {args.scale_pins} --days {WINDOW_DAYS} --full-history ...",
+              file=sys.stderr, flush=True)
+        with bench_database(backend, workdir, "bench_analytics_scale") as scale_url:
+            scaled = seed_archive(scale_url, today, args.scale_pins, WINDOW_DAYS, args.seed, full_history=True)
+            principal = authenticate(scaled.runtime, f"Bearer {scaled.token}")
+            times = time_calls(calls(scaled.runtime, principal, scaled.pin_ids[:MULTI_PINS], start, end)["d"], args.repeats)
             scale_csv = workdir / f"rows-{backend}-scale.csv"
-            shutil.copyfile(csv_path, scale_csv)
-            p2, r2, s2 = load_rows(engine, user_id, more_ids, more_specs, start, today, created.date(), tables,
-                                   args.load_budget, scale_csv, pin_offset=args.pins)
-            res["scale_rollup_s"] = build_rollups(engine, user_id)
-            times = time_calls(top, args.repeats)
-            duck, _, _ = duckdb_floor(scale_csv, user_id, multi_ids, start, end, args.repeats,
-                                      owned_content(pin_ids) | owned_content(more_ids), "d")
-            res["scale"].append((pins_done + p2, rows + r2, statistics.median(times), statistics.median(duck["d"])))
-            res["scale_load"] = (p2, r2, s2)
+            export_rows(scaled.engine, scaled.user_id, scale_csv)
+            duck, _, _ = duckdb_floor(scale_csv, scaled.user_id, scaled.pin_ids[:MULTI_PINS], start, end, args.repeats,
+                                      owned_content(scaled.engine, scaled.user_id), "d")
             scale_csv.unlink(missing_ok=True)
+            res["scale"].append((len(scaled.pin_ids), scaled.rows, statistics.median(times), statistics.median(duck["d"])))
+            res["scale_load"] = (len(scaled.pin_ids), scaled.rows, scaled.load_s)
+            res["scale_rollup_s"] = scaled.rollup_s
+            scaled.engine.dispose()
     res["sizes"] = sizes
-    engine.dispose()
     return res
 
 
@@ -563,7 +436,7 @@ def report(results: list[dict], args, wall: float) -> None:
     print("=" * 100)
     print(f"machine   : {os.cpu_count()} cores, {platform.system()} {platform.release()}, Python {platform.python_version()}, "
           f"SQLAlchemy {sqlalchemy.__version__}, DuckDB {duckdb.__version__}; loadavg now {bench_pins.loadavg()}")
-    print(f"data      : ONE user, {args.pins:,} pins x {args.days} days (created 400 days before today), "
+    print(f"data      : ONE user, {args.pins:,} pins x {args.days} days (pinsight demo --full-history), "
           f"PINSIGHT_TODAY={args.today}, window {WINDOW_DAYS} days, seed {args.seed}")
     print(f"timing    : in-process = median of {args.repeats} calls of the service function (after 2 warm-up calls); "
           f"DuckDB = median of {args.repeats} queries on an in-memory table;")
@@ -573,10 +446,8 @@ def report(results: list[dict], args, wall: float) -> None:
             continue
         b = res["backend"]
         print()
-        print(f"[{b}] load: {res['rows']:,} rows for {res['pins_loaded']:,} pins appended (store.bulk.copy_rows, "
-              f"batches of {BATCH:,}) in {res['load_s']:.1f}s = {res['rows'] / res['load_s']:,.0f} rows/s"
-              + ("" if res["pins_loaded"] == args.pins else
-                 f"  -- STOPPED at the {args.load_budget:g}s budget: {res['pins_loaded']:,} of {args.pins:,} pins"))
+        print(f"[{b}] load: {res['rows']:,} rows for {res['pins_loaded']:,} pins created and appended (pinsight.demo, "
+              f"store.loading) in {res['load_s']:.1f}s = {res['rows'] / res['load_s']:,.0f} rows/s")
         print(f"[{b}] derived tables (store.rollups.rebuild) built in {res['rollup_s']:.1f}s")
         print(f"[{b}] DuckDB floor table: {res['duck_rows']:,} rows, loaded from CSV into memory in {res['duck_load_s']:.1f}s (not timed)")
         print()
@@ -596,7 +467,7 @@ def report(results: list[dict], args, wall: float) -> None:
             print(line)
         if res.get("scale"):
             print()
-            print(f"[{b}] top 50 pins by SAVE as the pin count grows (extra pins carry {WINDOW_DAYS}-day rows only):")
+            print(f"[{b}] top 50 pins by SAVE as the pin count grows (the second account's pins carry {WINDOW_DAYS}-day rows only):")
             print(f"    {'pins':>9}{'rows':>13}{'in-proc ms':>12}{'DuckDB ms':>11}{'ratio':>8}")
             base = res["scale"][0]
             for pins, rows, t, d in res["scale"]:
@@ -619,8 +490,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=20, help="timed calls per endpoint, in-process and DuckDB")
     parser.add_argument("--http-requests", type=int, default=30, help="sequential HTTP requests per endpoint (0: skip HTTP)")
-    parser.add_argument("--load-budget", type=float, default=420, help="seconds of loading per backend before stopping")
-    parser.add_argument("--scale-pins", type=int, default=0, help="re-time top pins at this many pins (0: off)")
+    parser.add_argument("--scale-pins", type=int, default=0,
+                        help="re-time top pins on an account of this many pins with 90-day histories (0: off)")
     parser.add_argument("--profile", default="", help="cProfile these endpoints in-process, e.g. 'abcd'")
     parser.add_argument("--endpoints", default="".join(key for key, _ in ENDPOINTS),
                         help="which endpoints to time, e.g. 'ef' (default: all)")
@@ -629,8 +500,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.days < WINDOW_DAYS:
         parser.error(f"--days must be >= {WINDOW_DAYS}")
-    if not 1 <= args.pins or args.pins < MULTI_PINS:
-        parser.error(f"--pins must be >= {MULTI_PINS}")
+    if args.pins < MULTI_PINS + 2:
+        parser.error(f"--pins must be >= {MULTI_PINS + 2}")
     if not args.endpoints or set(args.endpoints) - set(dict(ENDPOINTS)):
         parser.error(f"--endpoints takes letters among {''.join(dict(ENDPOINTS))}")
 

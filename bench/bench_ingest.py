@@ -48,25 +48,19 @@ def serve_main(port: int) -> None:
 
 
 def seed(db_url: str) -> tuple[str, str]:
-    """Migrate, create a user and return (username, all-scopes token)."""
+    """Migrate, create a user as `pinsight user create` does and return (username, all-scopes token)."""
     from pinsight.catalog.scopes import ALL_SCOPES
-    from pinsight.domain.ids import new_id
     from pinsight.services.auth import create_user_token
     from pinsight.services.runtime import Runtime
+    from pinsight.services.users import create_user
     from pinsight.settings import Settings
-    from pinsight.store import content as content_store
     from pinsight.store.db import make_engine, migrate
 
     engine = make_engine(db_url)
     migrate(engine)
     runtime = Runtime.build(engine, Settings(database_url=db_url, log_requests=False))
     username = f"bench_{uuid.uuid4().hex[:8]}"
-    with engine.begin() as conn:
-        content_store.insert_user(
-            conn, id=new_id(), username=username, account_type="BUSINESS", business_name=None, about="",
-            website_url="", profile_image="", follower_count=0, following_count=0, monthly_views=0,
-            created_at=runtime.clock.now(),
-        )
+    create_user(runtime, username)
     token = create_user_token(runtime, username, frozenset(ALL_SCOPES))
     engine.dispose()
     return username, token

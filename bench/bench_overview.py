@@ -4,12 +4,13 @@ one account, next to a DuckDB floor computing the same aggregates in memory.
 
 One run, per backend (--backends sqlite[,postgresql]):
 
-1. Migrates a fresh database and creates ONE user with --pins pins (default 10,000)
-   whose creation days are spread evenly over the --days (365) days before the fixed
-   "today", each with daily rows from its creation day on (bench_analytics' generator:
-   long-tailed popularity, decay, weekday factor, app types, some paid and video pins),
-   appended in bulk; then builds the derived tables (store.rollups.rebuild), as an
-   archive import would. An API key is made with the service pinsight apikey uses.
+1. Migrates a fresh database and loads it with the product's own demo generator, as
+   `pinsight demo --pins N --days D` does (pinsight.demo.generator.seed_demo; --pins
+   default 10,000, --days 365, "today" fixed by --today): ONE account whose pins are
+   created over the days, each with daily rows from its creation on (long-tailed
+   popularity, decay, weekday factor, app types, some paid and video pins), appended in
+   bulk, then the derived tables rebuilt (store.rollups.rebuild), as an archive import
+   would. An API key is made with the service pinsight apikey uses.
 2. Times, over HTTP (one uvicorn server in a child process, as bench_analytics does;
    --http-requests sequential requests each, p50 / p99) and in-process (the service
    function, median of --repeats calls):
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import time
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -43,70 +44,21 @@ ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 sys.path.insert(0, str(ROOT))
 
-import bench_analytics as ba  # noqa: E402  (the data generator, timers and server helpers)
+import bench_analytics as ba  # noqa: E402  (the loader, timers and server helpers)
 
 TARGETS_MS = {"o": 40.0, "c": 3.0, "p": 40.0}
 LABELS = {"o": "overview last 90 d, uncached", "c": "overview last 90 d, cached", "p": "posts last 30 d, uncached"}
 
 
-def load(engine, user_id: int, board_id: int, pins: int, days: int, today: date, seed: int, csv_path: Path) -> tuple[int, float]:
-    """Pins created across the year, each with rows from its creation on; returns (rows, seconds)."""
-    from sqlalchemy import insert
+def export_pins(engine, user_id: int, csv_path: Path) -> None:
+    """The user's pins (id, created_at) as CSV, for DuckDB."""
+    from sqlalchemy import select
 
-    from pinsight.catalog.metrics import STORED_COLUMNS
-    from pinsight.domain.ids import new_id
-    from pinsight.store.bulk import bind_value, copy_rows
-    from pinsight.store.tables import pin_daily_metrics
-    from pinsight.store.tables import pins as pins_table
+    from pinsight.store.tables import pins
 
-    started = time.perf_counter()
-    specs = ba.pin_specs(0, pins, seed)
-    first_day = today - timedelta(days=days - 1)
-    created_days = [first_day + timedelta(days=(n * days) // pins) for n in range(pins)]
-    ids = [new_id() for _ in range(pins)]
-    values = [{
-        "id": pin_id, "owner_id": user_id, "board_id": board_id, "section_id": None, "title": f"Bench pin {n}",
-        "description": "", "link": None, "alt_text": "", "dominant_color": "#e60023",
-        "creative_type": spec["creative_type"], "source_type": "image_url",
-        "media": '{"media_type": "image", "images": {"1200x": {"url": "https://img.example/b.jpg"}}}',
-        "is_standard": True, "has_been_promoted": spec["promoted"], "parent_pin_id": None,
-        "created_at": datetime.combine(created, datetime.min.time()) + timedelta(hours=n % 24),
-    } for n, (pin_id, spec, created) in enumerate(zip(ids, specs, created_days))]
-    with engine.begin() as conn:
-        for offset in range(0, len(values), 5000):
-            conn.execute(insert(pins_table), values[offset:offset + 5000])
-    keys = ("pin_id", "day", "app_type", "traffic", "owner_id", *STORED_COLUMNS)
-    tables = ba.Tables(seed)
-    postgres = engine.dialect.name == "postgresql"
-    bound: dict = {}
-    batch: list[tuple] = []
-    rows = 0
-    with csv_path.open("w", newline="") as out:
-        writer = csv.writer(out)
-        for n, (pin_id, spec, created) in enumerate(zip(ids, specs, created_days)):
-            for pid, day, app_type, traffic, metrics in ba.rows_for_pin(pin_id, user_id, spec, created, first_day, today,
-                                                                        tables, n * 7919):
-                metrics["repin"] = metrics["save"] * 3 // 5
-                if day not in bound:
-                    with engine.connect() as conn:
-                        bound[day] = day if postgres else bind_value(conn, pin_daily_metrics.c.day, day)
-                row = (pid, bound[day], app_type, traffic, user_id, *(metrics.get(c, 0) for c in STORED_COLUMNS))
-                batch.append(row)
-                writer.writerow((pid, day.isoformat(), app_type, traffic, user_id, *row[5:]))
-            if len(batch) >= ba.BATCH:
-                with engine.begin() as conn:
-                    copy_rows(conn, pin_daily_metrics, keys, batch)
-                rows += len(batch)
-                batch = []
-        if batch:
-            with engine.begin() as conn:
-                copy_rows(conn, pin_daily_metrics, keys, batch)
-            rows += len(batch)
-    with (csv_path.parent / "pins.csv").open("w", newline="") as out:
-        writer = csv.writer(out)
-        for value in values:
-            writer.writerow((value["id"], value["created_at"].isoformat(sep=" ")))
-    return rows, time.perf_counter() - started
+    with engine.connect() as conn, csv_path.open("w", newline="") as out:
+        rows = conn.execute(select(pins.c.id, pins.c.created_at).where(pins.c.owner_id == user_id)).all()
+        csv.writer(out).writerows((pin_id, created.isoformat(sep=" ")) for pin_id, created in rows)
 
 
 def duckdb_floor(workdir: Path, today: date, repeats: int) -> dict[str, list[float]]:
@@ -186,6 +138,7 @@ def http_times(db_url: str, today: date, paths: list[str], label: str, workdir: 
 def run_backend(backend: str, args, workdir: Path) -> dict:
     from pinsight.api.asgi import tune_garbage_collector
     from pinsight.catalog.operations import OPERATIONS
+    from pinsight.demo.generator import DEMO_USER
     from pinsight.services import overview
     from pinsight.services.api_keys import create_api_key
 
@@ -195,13 +148,14 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
     with ba.bench_database(backend, workdir, "bench_overview") as db_url:
         if db_url is None:
             return {}
-        engine, runtime, user_id, board_id, _ = ba.setup_database(db_url, today)
-        print(f"[{backend}] loading {args.pins:,} pins ...", file=sys.stderr, flush=True)
-        rows, load_s = load(engine, user_id, board_id, args.pins, args.days, today, args.seed, workdir / "rows.csv")
-        rollup_s = ba.build_rollups(engine, user_id)
+        print(f"[{backend}] pinsight demo --pins {args.pins} --days {args.days} ...", file=sys.stderr, flush=True)
+        archive = ba.seed_archive(db_url, today, args.pins, args.days, args.seed, full_history=False)
+        engine, runtime, user_id = archive.engine, archive.runtime, archive.user_id
+        rows, load_s, rollup_s = archive.rows, archive.load_s, archive.rollup_s
         print(f"[{backend}] {rows:,} rows in {load_s:.0f}s, derived tables in {rollup_s:.0f}s", file=sys.stderr, flush=True)
-        key = create_api_key(runtime, "bench_analytics")
-        yesterday = today - timedelta(days=1)
+        ba.export_rows(engine, user_id, workdir / "rows.csv")
+        export_pins(engine, user_id, workdir / "pins.csv")
+        key = create_api_key(runtime, DEMO_USER)
 
         # Uncached requests differ by time zone only: the same preset, the same work (plus
         # the partial UTC days a zone's midnights create), and a new cache key each time.

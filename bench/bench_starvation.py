@@ -3,8 +3,9 @@
 
 One run:
 
-1. Loads an archive as bench_analytics.py does (ONE user, --pins pins, --days days of
-   daily rows, derived tables rebuilt), on SQLite (or --db URL, an empty database).
+1. Loads an archive as bench_analytics.py does, with the product's demo generator
+   (`pinsight demo --pins N --days D --full-history`: ONE user, --pins pins, --days days
+   of daily rows each, derived tables rebuilt), on SQLite (or --db URL, an empty database).
 2. Starts ONE server process as `pinsight serve` runs it (one worker; rate limits off).
 3. Measures cheap reads, `GET /v5/pins/{id}` of another user's pin, from --connections
    keep-alive connections for --duration seconds (bench_pins.py's asyncio load
@@ -165,7 +166,6 @@ def main() -> int:
     parser.add_argument("--pins", type=int, default=3000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--today", default="2025-06-30", help="PINSIGHT_TODAY for the server")
-    parser.add_argument("--load-budget", type=float, default=300, help="seconds of loading before stopping")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of cheap reads per phase")
     parser.add_argument("--batch", type=int, default=50_000, help="events per ingestion batch")
@@ -177,27 +177,22 @@ def main() -> int:
     today = date.fromisoformat(args.today)
     db_url = args.db or f"sqlite:///{workdir / 'starvation.sqlite3'}"
     try:
-        engine, runtime, user_id, board_id, token = bench_analytics.setup_database(db_url, today)
-        specs = bench_analytics.pin_specs(0, args.pins, seed=7)
-        created = datetime.combine(today - timedelta(days=400), datetime.min.time())
-        pin_ids = bench_analytics.insert_pins(engine, user_id, board_id, specs, created)
-        print(f"loading {args.pins} pins x {args.days} days ...", file=sys.stderr)
-        first_day = today - timedelta(days=args.days - 1)
-        pins_done, rows, seconds = bench_analytics.load_rows(
-            engine, user_id, pin_ids, specs, first_day, today, created.date(), bench_analytics.Tables(7), args.load_budget, None
-        )
-        print(f"loaded {rows} rows for {pins_done} pins in {seconds:.0f} s; rebuilding derived tables ...", file=sys.stderr)
-        bench_analytics.build_rollups(engine, user_id)
+        print(f"pinsight demo --pins {args.pins} --days {args.days} --full-history ...", file=sys.stderr)
+        archive = bench_analytics.seed_archive(db_url, today, args.pins, args.days, 7, full_history=True)
+        engine, runtime, token, pin_ids = archive.engine, archive.runtime, archive.token, archive.pin_ids
+        rows, pins_done = archive.rows, len(pin_ids)
+        print(f"loaded {rows} rows for {pins_done} pins in {archive.load_s:.0f} s, derived tables rebuilt in "
+              f"{archive.rollup_s:.0f} s", file=sys.stderr)
         reader_token, reader_pin = make_reader(engine, runtime)
-        # Events are counted on pins that exist on their day: the archive's pins were created 400 days back.
-        batches = event_batches(pin_ids[:pins_done], args.batch, 8, today)
+        # Events are counted on pins that exist on their day: the archive's pins were created --days back.
+        batches = event_batches(pin_ids, args.batch, 8, today)
         engine.dispose()
 
         read_path = f"/v5/pins/{reader_pin}"
         phases = []
         with bench_analytics.served(db_url, today, workdir, "starvation") as base:
             phases.append(measure("idle", base, reader_token, read_path, args, token))
-            for name, path in heavy_paths(today, pin_ids[:pins_done]).items():
+            for name, path in heavy_paths(today, pin_ids).items():
                 phases.append(measure(f"+ {name}", base, reader_token, read_path, args, token,
                                       lambda client, path=path: client.get(path).status_code))
             sent = iter(range(len(batches) * 1000))

@@ -1,17 +1,20 @@
-"""The pinsight command: serve, seed demo data, mint tokens, register OAuth apps."""
+"""The pinsight command: serve, seed demo data, ingest files, make users and tokens, register OAuth apps."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import shlex
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.errors import ApiError
@@ -23,6 +26,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(app_app, name="app")
 apikey_app = typer.Typer(help="Overview API keys (/api/pinterest/*).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
+user_app = typer.Typer(help="Local users.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -57,78 +62,159 @@ def _scopes(text: str | None) -> frozenset[str]:
     return check_requested_scopes(text)
 
 
-def _fail(error: ApiError) -> None:
+def _fail(error: ApiError, code: int = 1) -> None:
     err.print(f"[red]error:[/red] {error.message}")
-    raise typer.Exit(code=1)
+    raise typer.Exit(code=code)
 
 
-def _seed_if_empty(engine, runtime, seed: int, days: int = 400):
-    from pinsight.demo.generator import describe_demo, seed_demo
+def _progress() -> Progress:
+    """A progress display on stderr: a bar where the amount of work is known, a spinner where not."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=err)
+
+
+def _seed_if_empty(engine, runtime, seed: int, days: int | None = None, pins: int | None = None, full_history: bool = False):
+    from pinsight.demo.generator import DEFAULT_DAYS, DEFAULT_PINS, describe_demo, seed_demo
     from pinsight.store.db import is_empty
 
-    if is_empty(engine):
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as progress:
-            progress.add_task(f"Seeding demo data (seed {seed})…", total=None)
-            return seed_demo(engine, runtime.clock.now(), seed=seed, days=days), True
-    return describe_demo(engine), False
+    if not is_empty(engine):
+        return describe_demo(engine), False
+    days, pins = days or DEFAULT_DAYS, pins or DEFAULT_PINS
+    err.print(f"Seeding demo data: {pins:,} pins over {days:,} days (seed {seed})")
+    with _progress() as progress:
+        tasks: dict = {}
+
+        def report(description: str, completed: int, total: int | None) -> None:
+            if description not in tasks:
+                tasks[description] = progress.add_task(description, total=total)
+            progress.update(tasks[description], completed=completed, total=total)
+
+        summary = seed_demo(engine, runtime.clock.now(), seed=seed, days=days, pins=pins, full_history=full_history,
+                            progress=report)
+    return summary, True
+
+
+# The demo's handles as shell variables, for `eval "$(pinsight demo --env)"` and `make run`'s output.
+_DEMO_VARIABLES = ("board_id", "pin_id", "section_id", "secret_board_id", "ad_account_id", "friend_board_id", "friend_pin_id")
+
+
+def _env_lines(token: str | None, summary=None, api_uri: str | None = None) -> list[str]:
+    lines = []
+    if api_uri:
+        lines.append(f"export PINTEREST_API_URI={shlex.quote(api_uri)}")
+    if token:
+        lines.append(f"export PINTEREST_ACCESS_TOKEN={shlex.quote(token)} TOKEN={shlex.quote(token)}")
+    if summary is not None:
+        lines.append("export " + " ".join(f"{name.upper()}={shlex.quote(getattr(summary, name))}" for name in _DEMO_VARIABLES))
+    return lines
+
+
+def _base_url(host: str, port: int) -> str:
+    """The URL a client on this machine uses: a wildcard address means any interface, so loopback."""
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def _check_port(host: str, port: int) -> None:
+    """Stop with one line if the server could not listen on host:port (bound as uvicorn binds)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            advice = (f"the port is already in use. Stop whatever uses it or choose another port: make run PORT={port + 1} "
+                      f"(pinsight serve --port {port + 1}).")
+        else:
+            advice = f"{error.strerror or error}. Choose another address or port: make run HOST=127.0.0.1 PORT=8000."
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {advice}")
+        raise typer.Exit(code=1) from None
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     db: DbOption = None,
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data if the database is empty and print a demo token.")] = False,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="One JSON log line per request.")] = True,
 ) -> None:
-    """Apply migrations and serve the API (under /v5)."""
+    """Apply migrations and serve the API (under /v5).
+
+    Prints on stdout, as shell lines, the API base URL for the official SDK
+    (PINTEREST_API_URI) and, with --demo, a demo token and the demo's ids."""
     import uvicorn
 
     from pinsight.demo.generator import DEMO_USER
     from pinsight.services.auth import create_user_token
 
+    _check_port(host, port)  # before migrating and seeding: a taken port is known at once
     settings, engine, runtime = _open(db)
     err.print(f"database: [bold]{settings.resolved_database_url()}[/bold]")
+    base = _base_url(host, port)
+    token = summary = None
     if demo:
         summary, seeded = _seed_if_empty(engine, runtime, seed=42)
         if summary is not None:
             token = create_user_token(runtime, DEMO_USER, frozenset(ALL_SCOPES))
             err.print(("seeded demo data; " if seeded else "") + f"demo user [bold]{summary.username}[/bold]")
-            err.print(f"demo access token: [bold green]{token}[/bold green]")
-            print(f"PINTEREST_ACCESS_TOKEN={token}", flush=True)
     engine.dispose()
+    err.print(f"API docs: [bold]{base}/docs[/bold]; the SDK and curl take the lines below "
+              "(paste them into another shell, or run eval \"$(.venv/bin/pinsight demo --env)\" there):")
+    print("\n".join(_env_lines(token, summary, f"{base}/v5")), flush=True)
     os.environ["PINSIGHT_DATABASE_URL"] = settings.resolved_database_url()
     os.environ["PINSIGHT_LOG_REQUESTS"] = "true" if access_log else "false"
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    err.print(f"serving on http://{host}:{port}/v5")
-    uvicorn.run(
-        "pinsight.api.asgi:build",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="info",
-    )
+    err.print(f"serving on {base} (API under {base}/v5); Ctrl+C stops")
+    try:
+        uvicorn.run(
+            "pinsight.api.asgi:build",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_level="info",
+        )
+    except SystemExit as stopped:  # uvicorn exits so when it cannot bind (taken meanwhile)
+        if stopped.code not in (0, None):
+            err.print(f"[red]error:[/red] the server could not start on {host}:{port} (the reason is above).")
+            raise typer.Exit(code=1) from None
 
 
 @app.command()
 def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 42,
-    days: Annotated[int, typer.Option(min=1, max=3650, help="Days of daily metrics to generate, up to today.")] = 400,
+    days: Annotated[Optional[int], typer.Option(min=1, max=3650, show_default="180", help="Days the demo spans, up to "
+                                                "today: pins are created over them and have daily metrics from their "
+                                                "creation on.")] = None,
+    pins: Annotated[Optional[int], typer.Option(min=3, max=1_000_000, show_default="77", help="Pins of the demo user (2 "
+                                                "of them saved from the second user); 10,000 x 365 days takes a few "
+                                                "minutes.")] = None,
+    full_history: Annotated[bool, typer.Option("--full-history", help="Create everything on the first day, so every "
+                                               "pin has metrics for all the days (the largest archive for its size).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    as_env: Annotated[bool, typer.Option("--env", help="Print shell lines exporting TOKEN, PINTEREST_ACCESS_TOKEN and the "
+                                         "ids (PIN_ID, BOARD_ID, ...): eval \"$(pinsight demo --env)\".")] = False,
 ) -> None:
     """Seed deterministic demo data (if not there yet) and print credentials."""
     from pinsight.demo.generator import DEMO_USER
     from pinsight.services.auth import create_user_token
 
-    settings, engine, runtime = _open(db, quiet=as_json)
-    summary, seeded = _seed_if_empty(engine, runtime, seed, days)
+    settings, engine, runtime = _open(db, quiet=as_json or as_env)
+    summary, seeded = _seed_if_empty(engine, runtime, seed, days, pins, full_history)
     if summary is None:
         err.print("[red]error:[/red] the database has data but no demo users; use an empty database.")
         raise typer.Exit(code=1)
+    if not seeded and (days or pins or full_history):
+        err.print("demo data already present: --days, --pins and --full-history apply to an empty database only")
     token = create_user_token(runtime, DEMO_USER, frozenset(ALL_SCOPES))
     result = {
         "access_token": token,
@@ -139,6 +225,9 @@ def demo(
     if as_json:
         print(json.dumps(result))
         return
+    if as_env:
+        print("\n".join(_env_lines(token, summary)))
+        return
     err.print("seeded demo data" if seeded else "demo data already present")
     for key, value in result.items():
         print(f"{key}: {value}")
@@ -146,17 +235,18 @@ def demo(
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Events or daily metric rows: NDJSON (.ndjson/.jsonl) or CSV (.csv).")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Events or daily metric rows: NDJSON (.ndjson/.jsonl) or CSV (.csv), UTF-8.")],
     user: Annotated[str, typer.Option("--user", help="Username owning the pins.")],
     db: DbOption = None,
     batch: Annotated[int, typer.Option(min=1, max=50_000, help="Rows per transaction.")] = 5000,
 ) -> None:
-    """Load engagement events or daily metric rows: good ones are applied, bad ones reported with reasons."""
-    from rich.progress import BarColumn, MofNCompleteColumn
+    """Load engagement events or daily metric rows: good ones are applied, bad ones reported with reasons (exit 2).
 
-    from pinsight.services.events import ingest_event_chunk
-    from pinsight.services.ingest import ingest_chunk
-    from pinsight.services.ingest_files import EVENTS, file_kind, read_items
+    Prints the counts as JSON: read, applied, already_applied (events sent before count
+    once, as the API answers) and rejected. A CSV header with an unknown column, a column
+    name in the wrong case or another delimiter than commas refuses the file (exit 2),
+    listing the valid columns."""
+    from pinsight.services.ingest_files import FileRejected, count_records, file_kind, ingest_file
     from pinsight.store import content as content_store
 
     _, engine, runtime = _open(db, quiet=True)
@@ -164,35 +254,65 @@ def ingest(
         owner = content_store.get_user_by_username(conn, user)
     if owner is None:
         _fail(ApiError(f"User '{user}' not found."))
-    total_lines = sum(1 for line in file.open(encoding="utf-8") if line.strip()) - (1 if file.suffix.lower() == ".csv" else 0)
-    kind = file_kind(file)
-    apply_chunk = ingest_event_chunk if kind == EVENTS else ingest_chunk
-    read = applied = 0
-    problems = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err) as progress:
-        task = progress.add_task(f"Ingesting {kind} from {file.name}", total=max(total_lines, 0))
-        chunk: list = []
-        for item in read_items(file):
-            chunk.append(item)
-            if len(chunk) == batch:
-                done, bad = apply_chunk(runtime, owner["id"], chunk, read)
-                read, applied = read + len(chunk), applied + done
-                problems += bad
-                progress.advance(task, len(chunk))
-                chunk = []
-        if chunk:
-            done, bad = apply_chunk(runtime, owner["id"], chunk, read)
-            read, applied = read + len(chunk), applied + done
-            problems += bad
-            progress.advance(task, len(chunk))
-    print(json.dumps({"kind": kind, "read": read, "applied": applied, "rejected": len(problems)}))
+    try:
+        total = count_records(file)
+        kind = file_kind(file)
+    except FileRejected as error:
+        _fail(error, code=2)
+    with _progress() as progress:
+        task = progress.add_task(f"Ingesting {kind} from {file.name}", total=total)
+        result = ingest_file(runtime, owner["id"], file, batch, kind, on_chunk=lambda count: progress.advance(task, count))
+    print(json.dumps(result.summary()))
+    problems = result.problems
     for problem in problems[:50]:
         err.print(f"row {problem.position + 1}: {problem.reason}")
     if len(problems) > 50:
         err.print(f"... and {len(problems) - 50} more rejected rows")
     if problems:
         raise typer.Exit(code=2)
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Argument(help="3 to 30 letters, digits or underscores.")],
+    account_type: Annotated[str, typer.Option("--account-type", help="BUSINESS or PINNER.")] = "BUSINESS",
+    business_name: Annotated[Optional[str], typer.Option("--business-name", help="Shown as the account's name.")] = None,
+    website: Annotated[str, typer.Option("--website", help="The profile's website: pins linking to it are claimed content.")] = "",
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+) -> None:
+    """Create a local user with no content; `pinsight token create --user NAME` then gives a token."""
+    from pinsight.services.users import create_user
+
+    _, _, runtime = _open(db, quiet=True)
+    try:
+        made = create_user(runtime, username, account_type, business_name, website)
+    except ApiError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(made.__dict__))
+    else:
+        print(f"id: {made.id}\nusername: {made.username}")
+
+
+@user_app.command("list")
+def user_list(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout.")] = False,
+) -> None:
+    """List the local users, oldest first, with their board and pin counts."""
+    from pinsight.services.users import list_users
+
+    _, _, runtime = _open(db, quiet=True)
+    users = list_users(runtime)
+    if as_json:
+        print(json.dumps([user.__dict__ for user in users]))
+        return
+    width = max([len("username"), *(len(user.username) for user in users)])
+    print(f"{'username':<{width}}  {'id':<19}  {'type':<8}  {'boards':>6}  {'pins':>7}  created")
+    for user in users:
+        print(f"{user.username:<{width}}  {user.id:<19}  {user.account_type:<8}  {user.board_count:>6}  "
+              f"{user.pin_count:>7}  {user.created_at}")
 
 
 @token_app.command("create")

@@ -24,7 +24,8 @@ def run(*args, env=None, check=True, timeout=120):
 
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"],
-                                     ["apikey"], ["apikey", "create"]])
+                                     ["apikey"], ["apikey", "create"], ["user"], ["user", "create"], ["user", "list"],
+                                     ["ingest"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert "Usage" in result.stdout
@@ -71,9 +72,14 @@ def test_serve_demo_migrates_seeds_prints_token_and_serves(tmp_path):
         env={**os.environ, "PINSIGHT_DATABASE_URL": f"sqlite:///{db_path}"},
     )
     try:
-        token_line = process.stdout.readline()
-        assert token_line.startswith("PINTEREST_ACCESS_TOKEN=pina_"), token_line
-        token = token_line.strip().split("=", 1)[1]
+        # Shell lines: the SDK's base URL (with /v5, as the SDK's PINTEREST_API_URI has it),
+        # the token, the demo's ids.
+        uri_line, token_line, ids_line = (process.stdout.readline() for _ in range(3))
+        assert uri_line == f"export PINTEREST_API_URI=http://127.0.0.1:{port}/v5\n"
+        assert re.fullmatch(r"export PINTEREST_ACCESS_TOKEN=(pina_\S+) TOKEN=\1\n", token_line), token_line
+        token = token_line.split()[1].split("=", 1)[1]
+        assert re.fullmatch(r"export BOARD_ID=\d+ PIN_ID=\d+ SECTION_ID=\d+ SECRET_BOARD_ID=\d+ AD_ACCOUNT_ID=\d+ "
+                            r"FRIEND_BOARD_ID=\d+ FRIEND_PIN_ID=\d+\n", ids_line), ids_line
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -100,6 +106,7 @@ def test_serve_demo_migrates_seeds_prints_token_and_serves(tmp_path):
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert str(db_path) in stderr and Path(db_path).exists()
+    assert f"API docs: http://127.0.0.1:{port}/docs" in stderr
     assert '"path":"/v5/user_account"' in stderr  # the structured access log line
 
 
@@ -156,6 +163,7 @@ def test_ingest_events_file_counts_each_event_once(tmp_path):
     )
     first = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
     assert first.returncode == 2
-    assert json.loads(first.stdout) == {"kind": "events", "read": 4, "applied": 2, "rejected": 2}
+    assert json.loads(first.stdout) == {"kind": "events", "read": 4, "applied": 2, "already_applied": 0, "rejected": 2}
     again = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
-    assert json.loads(again.stdout) == {"kind": "events", "read": 4, "applied": 0, "rejected": 2}
+    # As the API answers a batch sent again: the events applied before are counted as such.
+    assert json.loads(again.stdout) == {"kind": "events", "read": 4, "applied": 0, "already_applied": 2, "rejected": 2}

@@ -41,7 +41,8 @@ from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
 
 MAX_EVENTS = 50_000
 MAX_ID_LENGTH = 128
-_ALLOWED_FIELDS = frozenset({"id", "pin_id", "type", "timestamp", "app_type", "traffic", "value"})
+EVENT_FIELDS = ("id", "pin_id", "type", "timestamp", "app_type", "traffic", "value")
+_ALLOWED_FIELDS = frozenset(EVENT_FIELDS)
 _APP_TYPES = frozenset(APP_TYPES)
 _TRAFFIC_KINDS = frozenset(TRAFFIC_KINDS)
 _EVENT_NAMES = ", ".join(EVENT_TYPES)
@@ -222,14 +223,15 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
     return len(new), len(events) - len(new)
 
 
-def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, list[Problem]]:
-    """The CLI's chunk of a file: good events are applied (in one transaction), bad ones reported."""
+def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, int, list[Problem]]:
+    """The CLI's chunk of a file: good events are applied (in one transaction), bad ones
+    reported. Returns (applied, already applied, problems)."""
     with rt.write() as conn:
         lock_owners(conn, [user_id])
         pins = content_store.get_pins_brief(conn, _pin_ids(items))
         events, problems = check_events(items, pins, user_id, rt.clock.today())
-        applied, _ = _apply(conn, rt, user_id, events, pins)
-    return applied, [Problem(problem.position + first_position, problem.reason) for problem in problems]
+        applied, already = _apply(conn, rt, user_id, events, pins)
+    return applied, already, [Problem(problem.position + first_position, problem.reason) for problem in problems]
 
 
 def record_repin(conn, rt: Runtime, source_pin_id: int, new_pin_id: int) -> None:

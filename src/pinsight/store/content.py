@@ -31,6 +31,10 @@ def list_usernames(conn: Connection) -> list[str]:
     return list(conn.execute(select(users.c.username).order_by(users.c.id)).scalars())
 
 
+def list_users(conn: Connection):
+    return conn.execute(select(users).order_by(users.c.id)).mappings().all()
+
+
 def set_website_url(conn: Connection, user_id: int, url: str) -> None:
     """Change a profile's website (not editable through the API). Which of the user's pins
     are claimed content may change with it, so their account rollup amounts move to
@@ -278,3 +282,15 @@ def pins_on_secret_boards(conn: Connection, owner_id: int, pin_ids: Sequence[int
         )
         found += conn.execute(query).scalars()
     return found
+
+
+def oldest_pin_id(conn: Connection, owner_id: int, board_privacies: Iterable[str], *, only_native: bool = False) -> int | None:
+    """The id of the user's oldest pin on boards of those privacies (ids grow with time)."""
+    query = (
+        select(func.min(pins.c.id))
+        .join(boards, boards.c.id == pins.c.board_id)
+        .where(pins.c.owner_id == owner_id, boards.c.privacy.in_(list(board_privacies)))
+    )
+    if only_native:
+        query = query.where(pins.c.parent_pin_id.is_(None))
+    return conn.execute(query).scalar()
