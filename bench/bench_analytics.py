@@ -11,7 +11,7 @@ for with --backends sqlite,postgresql):
    --days days of daily rows (long-tailed popularity, decay, weekday factor, 3 app types,
    PAID rows for promoted pins, video metrics for video pins, no row for zero
    impressions; two pins in three link to the user's website), appended in bulk, then
-   the derived tables rebuilt with pinsight.store.rollups.rebuild, as an archive import
+   the derived tables rebuilt with pinsight.store.organic.rollups.rebuild, as an archive import
    would (both timed apart).
 2. Measures (a) multi-pin analytics (100 pins x 90 days, IMPRESSION, SAVE, SAVE_RATE,
    PIN_CLICK, OUTBOUND_CLICK), (b) user account analytics 90 days NO_SPLIT, (c) the same
@@ -19,7 +19,7 @@ for with --backends sqlite,postgresql):
    by OWNED_CONTENT (claimed content: a third of the pins link elsewhere), (f) top 50 pins
    by SAVE with app_types=WEB:
    - in-process: the service functions called with a Runtime and the Principal from
-     pinsight.services.auth.authenticate (median of --repeats calls after a warm-up);
+     pinsight.services.identity.auth.authenticate (median of --repeats calls after a warm-up);
    - over HTTP: ONE uvicorn server in a child process (bench_pins.py's server, the same
      uvicorn.run() as `pinsight serve`), --http-requests sequential httpx requests on
      one keep-alive connection per endpoint, p50 / p99.
@@ -90,7 +90,7 @@ class Archive:
     pin_ids: list[int]  # the demo user's own pins, oldest first
     rows: int  # the demo user's daily rows
     load_s: float  # pins created and daily rows generated and appended
-    rollup_s: float  # derived tables rebuilt from the daily rows (store.rollups.rebuild)
+    rollup_s: float  # derived tables rebuilt from the daily rows (store.organic.rollups.rebuild)
 
 
 def seed_archive(db_url: str, today: date, pins: int, days: int, seed: int, *, full_history: bool) -> Archive:
@@ -100,7 +100,7 @@ def seed_archive(db_url: str, today: date, pins: int, days: int, seed: int, *, f
 
     from pinsight.catalog.scopes import ALL_SCOPES
     from pinsight.demo.generator import DEMO_USER, STAGE_DERIVED, seed_demo
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
     from pinsight.services.runtime import Runtime
     from pinsight.settings import Settings
     from pinsight.store.db import make_engine, migrate
@@ -155,7 +155,7 @@ def owned_content(engine, user_id: int) -> dict[int, str]:
     """Each of the user's pins' claimed-content class (for the DuckDB floor)."""
     from sqlalchemy import select
 
-    from pinsight.domain.claimed_content import owned_content_of, website_host
+    from pinsight.domain.organic.claimed_content import owned_content_of, website_host
     from pinsight.store.tables import pins, users
 
     with engine.connect() as conn:
@@ -168,7 +168,8 @@ def owned_content(engine, user_id: int) -> dict[int, str]:
 
 
 def calls(runtime, principal, multi_ids: list[int], start: date, end: date):
-    from pinsight.services import account_analytics, analytics
+    from pinsight.services.organic import account_analytics
+    from pinsight.services.organic import analytics
 
     s, e = start.isoformat(), end.isoformat()
     account = dict(start_date=s, end_date=e, from_claimed_content="BOTH", pin_format="ALL", app_types="ALL",
@@ -365,7 +366,7 @@ def bench_database(backend: str, workdir: Path, name: str):
 
 def _run_backend(backend, db_url, args, workdir, floor_cache, today):
     from pinsight.api.asgi import tune_garbage_collector
-    from pinsight.services.auth import authenticate
+    from pinsight.services.identity.auth import authenticate
 
     start, end = today - timedelta(days=WINDOW_DAYS - 1), today
     res: dict = {"backend": backend}
@@ -375,7 +376,7 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today):
     print(f"[{backend}] {archive.rows:,} rows for {len(archive.pin_ids):,} pins in {archive.load_s:.1f}s; derived tables "
           f"rebuilt in {archive.rollup_s:.1f}s", file=sys.stderr, flush=True)
     tune_garbage_collector()  # as the server does at start-up (pinsight.api.asgi.build)
-    principal = authenticate(archive.runtime, f"Bearer {archive.token}")
+    principal = authenticate(archive.runtime, archive.token)
     multi_ids = archive.pin_ids[:MULTI_PINS]
     fns = calls(archive.runtime, principal, multi_ids, start, end)
     sizes = {}
@@ -409,7 +410,7 @@ def _run_backend(backend, db_url, args, workdir, floor_cache, today):
               file=sys.stderr, flush=True)
         with bench_database(backend, workdir, "bench_analytics_scale") as scale_url:
             scaled = seed_archive(scale_url, today, args.scale_pins, WINDOW_DAYS, args.seed, full_history=True)
-            principal = authenticate(scaled.runtime, f"Bearer {scaled.token}")
+            principal = authenticate(scaled.runtime, scaled.token)
             times = time_calls(calls(scaled.runtime, principal, scaled.pin_ids[:MULTI_PINS], start, end)["d"], args.repeats)
             scale_csv = workdir / f"rows-{backend}-scale.csv"
             export_rows(scaled.engine, scaled.user_id, scale_csv)
@@ -448,7 +449,7 @@ def report(results: list[dict], args, wall: float) -> None:
         print()
         print(f"[{b}] load: {res['rows']:,} rows for {res['pins_loaded']:,} pins created and appended (pinsight.demo, "
               f"store.loading) in {res['load_s']:.1f}s = {res['rows'] / res['load_s']:,.0f} rows/s")
-        print(f"[{b}] derived tables (store.rollups.rebuild) built in {res['rollup_s']:.1f}s")
+        print(f"[{b}] derived tables (store.organic.rollups.rebuild) built in {res['rollup_s']:.1f}s")
         print(f"[{b}] DuckDB floor table: {res['duck_rows']:,} rows, loaded from CSV into memory in {res['duck_load_s']:.1f}s (not timed)")
         print()
         print(f"{'endpoint':<40}{'in-proc ms':>11}{'DuckDB ms':>10}{'ratio':>8}  {'<=3x':<8}"

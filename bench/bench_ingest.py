@@ -50,9 +50,9 @@ def serve_main(port: int) -> None:
 def seed(db_url: str) -> tuple[str, str]:
     """Migrate, create a user as `pinsight user create` does and return (username, all-scopes token)."""
     from pinsight.catalog.scopes import ALL_SCOPES
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
     from pinsight.services.runtime import Runtime
-    from pinsight.services.users import create_user
+    from pinsight.services.content.users import create_user
     from pinsight.settings import Settings
     from pinsight.store.db import make_engine, migrate
 

@@ -9,7 +9,7 @@ One run, per backend (--backends sqlite[,postgresql]):
    default 10,000, --days 365, "today" fixed by --today): ONE account whose pins are
    created over the days, each with daily rows from its creation on (long-tailed
    popularity, decay, weekday factor, app types, some paid and video pins), appended in
-   bulk, then the derived tables rebuilt (store.rollups.rebuild), as an archive import
+   bulk, then the derived tables rebuilt (store.organic.rollups.rebuild), as an archive import
    would. An API key is made with the service pinsight apikey uses.
 2. Times, over HTTP (one uvicorn server in a child process, as bench_analytics does;
    --http-requests sequential requests each, p50 / p99) and in-process (the service
@@ -139,8 +139,9 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
     from pinsight.api.asgi import tune_garbage_collector
     from pinsight.catalog.operations import OPERATIONS
     from pinsight.demo.generator import DEMO_USER
-    from pinsight.services import overview
-    from pinsight.services.api_keys import create_api_key
+    from pinsight.domain.overview.overview_query import OverviewParams
+    from pinsight.services.overview import overview
+    from pinsight.services.identity.api_keys import create_api_key
 
     overview_op, posts_op = OPERATIONS["pinsight/overview"], OPERATIONS["pinsight/posts"]
 
@@ -164,6 +165,9 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
         def params(preset: str, zone: str, **extra) -> dict:
             return {"apiKey": key, "social_network_id": str(user_id), "preset": preset, "timezone": zone, **extra}
 
+        def parsed(query: dict) -> OverviewParams:
+            return OverviewParams.from_mapping({name: str(value) for name, value in query.items()})
+
         def path(kind: str, query: dict) -> str:
             return f"/api/pinterest/{kind}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
@@ -173,9 +177,9 @@ def run_backend(backend: str, args, workdir: Path) -> dict:
             return zones[next(counter) % len(zones)]
 
         inproc = {
-            "o": ba.time_calls(lambda: overview.overview(runtime, overview_op, params("last_90_days", zone())), args.repeats),
-            "c": ba.time_calls(lambda: overview.overview(runtime, overview_op, params("last_90_days", "UTC")), args.repeats),
-            "p": ba.time_calls(lambda: overview.posts(runtime, posts_op, params("last_30_days", zone(), per_page=25)),
+            "o": ba.time_calls(lambda: overview.overview(runtime, overview_op, parsed(params("last_90_days", zone()))), args.repeats),
+            "c": ba.time_calls(lambda: overview.overview(runtime, overview_op, parsed(params("last_90_days", "UTC"))), args.repeats),
+            "p": ba.time_calls(lambda: overview.posts(runtime, posts_op, parsed(params("last_30_days", zone(), per_page=25))),
                                args.repeats),
         }
         n = args.http_requests + 3

@@ -119,8 +119,8 @@ def make_reader(engine, runtime) -> tuple[str, int]:
     """Another user with one public pin: the cheap read's caller and target."""
     from pinsight.catalog.scopes import ALL_SCOPES
     from pinsight.domain.ids import new_id
-    from pinsight.services.auth import create_user_token
-    from pinsight.store import content
+    from pinsight.services.identity.auth import create_user_token
+    from pinsight.store.content import content
     from pinsight.store.db import writing
 
     user_id, board_id, pin_id = new_id(), new_id(), new_id()

@@ -10,7 +10,7 @@ import pytest
 
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.demo.generator import seed_demo
-from pinsight.services.auth import create_user_token
+from pinsight.services.identity.auth import create_user_token
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
 from pinsight.store.db import make_engine, migrate

@@ -57,7 +57,7 @@ def _open(db: str | None, *, quiet: bool = False):
 
 
 def _scopes(text: str | None) -> frozenset[str]:
-    from pinsight.services.auth import check_requested_scopes
+    from pinsight.services.identity.auth import check_requested_scopes
 
     return check_requested_scopes(text)
 
@@ -152,7 +152,7 @@ def serve(
     import uvicorn
 
     from pinsight.demo.generator import DEMO_USER
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
 
     _check_port(host, port)  # before migrating and seeding: a taken port is known at once
     settings, engine, runtime = _open(db)
@@ -206,7 +206,7 @@ def demo(
 ) -> None:
     """Seed deterministic demo data (if not there yet) and print credentials."""
     from pinsight.demo.generator import DEMO_USER
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
 
     settings, engine, runtime = _open(db, quiet=as_json or as_env)
     summary, seeded = _seed_if_empty(engine, runtime, seed, days, pins, full_history)
@@ -246,8 +246,8 @@ def ingest(
     once, as the API answers) and rejected. A CSV header with an unknown column, a column
     name in the wrong case or another delimiter than commas refuses the file (exit 2),
     listing the valid columns."""
-    from pinsight.services.ingest_files import FileRejected, count_records, file_kind, ingest_file
-    from pinsight.store import content as content_store
+    from pinsight.services.organic.ingest_files import FileRejected, count_records, file_kind, ingest_file
+    from pinsight.store.content import content as content_store
 
     _, engine, runtime = _open(db, quiet=True)
     with engine.connect() as conn:
@@ -282,7 +282,7 @@ def user_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
     """Create a local user with no content; `pinsight token create --user NAME` then gives a token."""
-    from pinsight.services.users import create_user
+    from pinsight.services.content.users import create_user
 
     _, _, runtime = _open(db, quiet=True)
     try:
@@ -301,7 +301,7 @@ def user_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array on stdout.")] = False,
 ) -> None:
     """List the local users, oldest first, with their board and pin counts."""
-    from pinsight.services.users import list_users
+    from pinsight.services.content.users import list_users
 
     _, _, runtime = _open(db, quiet=True)
     users = list_users(runtime)
@@ -322,7 +322,7 @@ def token_create(
     db: DbOption = None,
 ) -> None:
     """Print a new access token (valid 30 days) alone on stdout."""
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
 
     _, _, runtime = _open(db, quiet=True)
     try:
@@ -338,7 +338,7 @@ def apikey_create(
     db: DbOption = None,
 ) -> None:
     """Print a new overview API key alone on stdout (it is stored hashed: shown once)."""
-    from pinsight.services.api_keys import create_api_key
+    from pinsight.services.identity.api_keys import create_api_key
 
     _, _, runtime = _open(db, quiet=True)
     try:
@@ -356,7 +356,7 @@ def app_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
     """Register an OAuth app; prints its app id and secret (the secret is shown once)."""
-    from pinsight.services.oauth import create_app
+    from pinsight.services.identity.oauth import create_app
 
     _, _, runtime = _open(db, quiet=True)
     try:

@@ -1,7 +1,11 @@
-"""The one table of API errors: every failure the API reports is an ApiError.
+"""The tables of API errors, one family per wire shape, each rendered by one handler
+(``api.errors``):
 
-Each error carries the HTTP status and Pinterest's numeric ``code``; the app renders
-them all in one exception handler as ``{"code": int, "message": str}``.
+* ``ApiError``: Pinterest's v5 (and pinsight's ingestion and OAuth) errors, with the HTTP
+  status and Pinterest's numeric ``code``, rendered ``{"code": int, "message": str}``;
+* ``OverviewError``: the overview API's, rendered ``{"message": str}`` (with ``errors``
+  per field for bad parameters, 422). The overview routes answer a shared refusal (a rate
+  limit, a busy database) in this shape too (``OverviewError.of``).
 """
 
 from __future__ import annotations
@@ -118,3 +122,56 @@ class OAuthError(ApiError):
     """OAuth token endpoint failures (status 400/401, Pinterest's error shape)."""
 
     status, code, message = 400, 1, "Invalid OAuth request."
+
+
+class OverviewError(Exception):
+    status: int = 400
+    message: str = "Invalid request."
+
+    def __init__(self, message: str | None = None, *, status: int | None = None,
+                 headers: dict[str, str] | None = None):
+        if message is not None:
+            self.message = message
+        if status is not None:
+            self.status = status
+        self._headers = headers
+        super().__init__(self.message)
+
+    @classmethod
+    def of(cls, error: ApiError) -> OverviewError:
+        """A refusal every API shares (429, 503, ...) in the overview API's shape."""
+        return cls(error.message, status=error.status, headers=error.headers())
+
+    def body(self) -> dict:
+        return {"message": self.message}
+
+    def headers(self) -> dict[str, str] | None:
+        return self._headers
+
+
+class InvalidApiKey(OverviewError):
+    """No key, or one that matches nothing."""
+
+    status, message = 401, "Please provide a valid API key"
+
+
+class AccountNotFound(OverviewError):
+    """The social network id names no account this key may read."""
+
+    status, message = 404, "No Pinterest account with this social_network_id is readable with this API key."
+
+
+class InvalidPeriod(OverviewError):
+    """Bad parameters, with the messages for each field."""
+
+    status, message = 422, "The given data was invalid."
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__()
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "; ".join(message for messages in self.errors.values() for message in messages)
+
+    def body(self) -> dict:
+        return {"message": self.message, "errors": self.errors}

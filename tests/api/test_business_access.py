@@ -51,7 +51,7 @@ def test_ad_accounts_list_and_get(runtime, user, other_user, new_user):
 def test_demo_gives_the_friend_a_role_on_the_demo_ad_account(server, demo, runtime):
     import httpx
 
-    from pinsight.services.auth import create_user_token
+    from pinsight.services.identity.auth import create_user_token
 
     token = create_user_token(runtime, demo["friend_username"], frozenset({"ads:read", "user_accounts:read"}))
     headers = {"Authorization": f"Bearer {token}"}

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from pinsight.domain.clock import Clock
-from pinsight.services.api_keys import create_api_key
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.api_keys import create_api_key
+from pinsight.services.identity.oauth import create_app
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
 from pinsight.store.db import make_engine, migrate

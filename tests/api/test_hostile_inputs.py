@@ -15,7 +15,7 @@ import socket
 import httpx
 import pytest
 
-from pinsight.services.ingest import MAX_ROWS, MAX_VALUE, STORED
+from pinsight.services.organic.ingest import MAX_ROWS, MAX_VALUE, STORED
 from pinsight.settings import Settings
 from pinsight.services.runtime import Runtime
 from tests.support.hostile import DAILY_METRICS, EVENTS, MAX_LISTED, array, assert_refused, make_sender, ndjson

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from pinsight.domain import secrets
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.oauth import create_app
 from pinsight.store.tables import apps, tokens
 from tests.support.api import assert_error
 from tests.support.oauth import REDIRECT, authorize, basic, consent_form, token_request

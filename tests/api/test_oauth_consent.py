@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pinsight.domain import form_tokens
-from pinsight.services.consent import AUTHORIZATION_FIELDS, FORM_MAX_AGE_SECONDS, FORM_SECRET_NAME
-from pinsight.services.oauth import create_app
-from pinsight.store import auth as auth_store
+from pinsight.services.identity.consent import AUTHORIZATION_FIELDS, FORM_MAX_AGE_SECONDS, FORM_SECRET_NAME
+from pinsight.services.identity.oauth import create_app
+from pinsight.store.identity import auth as auth_store
 from pinsight.store.tables import auth_codes
 from tests.support.oauth import REDIRECT, SCOPE, consent_form
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.oauth import create_app
 from tests.support.oauth import REDIRECT, SCOPE, basic, hidden_fields
 
 

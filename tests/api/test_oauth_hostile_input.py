@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from pinsight.services.oauth import FIELD_LIMITS, create_app
+from pinsight.services.identity.oauth import FIELD_LIMITS, create_app
 from pinsight.store.tables import auth_codes
 from tests.support.api import assert_error
 from tests.support.oauth import REDIRECT, SCOPE, basic, consent_form, token_request

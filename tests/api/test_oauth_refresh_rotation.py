@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from pinsight.domain import secrets
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.oauth import create_app
 from pinsight.store.tables import tokens
 from tests.support.api import assert_error
 from tests.support.oauth import REDIRECT, bearer, code_grant, token_request

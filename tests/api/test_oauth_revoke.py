@@ -4,7 +4,7 @@ its id and secret, a form body with ``token``); revoked tokens answer 401 from t
 import httpx
 import pytest
 
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.oauth import create_app
 from pinsight.services.runtime import Runtime
 from tests.support.api import assert_error
 from tests.support.oauth import REDIRECT, basic, bearer, code_grant, token_request

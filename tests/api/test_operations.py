@@ -20,8 +20,8 @@ from pinsight.api.routing import route
 from pinsight.catalog.operations import APP, BEARER, OPERATIONS, PATH, QUERY
 from pinsight.catalog.roles import ROLES
 from pinsight.errors import AdAccountNotFound, Forbidden
-from pinsight.services.access import Actor
-from pinsight.services.auth import Principal
+from pinsight.services.identity.access import Actor
+from pinsight.services.identity.auth import Principal
 from pinsight.services.pages import paginate
 from tests.support.api import assert_error, create_board, create_pin, create_section
 from tests.support.factories import make_ad_account, set_role

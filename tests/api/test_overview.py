@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from pinsight.services.api_keys import create_api_key
+from pinsight.services.identity.api_keys import create_api_key
 from pinsight.store.tables import account_daily_metrics, users
 from tests.support.api import create_board, create_pin
 from tests.support.factories import backdate_pin, make_ad_account
@@ -210,7 +210,7 @@ def test_a_saved_pin_is_a_repin_and_a_save_for_its_owner(runtime, account, other
     # Saving one's own pin is no repin.
     own_board = create_board(account.user.client)
     assert account.user.client.post(f"/pins/{pin_id}/save", json={"board_id": own_board["id"]}).status_code == 201
-    from pinsight.store import overview as overview_store
+    from pinsight.store.overview import overview as overview_store
 
     with runtime.engine.connect() as conn:
         start = datetime.combine(today, time(0))
@@ -365,7 +365,7 @@ def test_stale_answers_are_served_while_one_refresh_runs(runtime, account):
     import time as wall
 
     from pinsight.domain.clock import Clock
-    from pinsight.services.overview_cache import FRESH_SECONDS, STALE_SECONDS
+    from pinsight.services.overview.cache import FRESH_SECONDS, STALE_SECONDS
 
     last = yesterday(runtime)
     pin_id = account.pin(at(last - timedelta(days=20), 0))

@@ -23,7 +23,7 @@ from starlette.routing import Mount
 
 from pinsight.api.app import create_app
 from pinsight.catalog.scopes import ALL_SCOPES
-from pinsight.services.api_keys import create_api_key
+from pinsight.services.identity.api_keys import create_api_key
 from tests.support.api import assert_error, create_board, create_pin, create_section, register_video, video_source
 from tests.support.factories import TestUser as User
 from tests.support.factories import backdate_pin, make_ad_account, make_user, set_role

@@ -23,13 +23,13 @@ from sqlalchemy import func, select
 
 from pinsight.catalog import rate_limits as catalog
 from pinsight.catalog.operations import OPERATIONS
-from pinsight.services.api_keys import create_api_key
-from pinsight.services.oauth import create_app as register_app
-from pinsight.services.rate_limits import Limits
+from pinsight.services.identity.api_keys import create_api_key
+from pinsight.services.identity.oauth import create_app as register_app
+from pinsight.services.identity.rate_limits import Limits
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
 from pinsight.store.db import make_engine, migrate
-from pinsight.store.rate_limits import Counters
+from pinsight.store.identity.rate_limits import Counters
 from pinsight.store.tables import rate_limit_counters
 from tests.conftest import _database_url
 from tests.support.api import assert_error

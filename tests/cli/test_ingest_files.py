@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pinsight.services.ingest import STORED
+from pinsight.services.organic.ingest import STORED
 from tests.cli.test_cli import run
 
 DAILY_COLUMNS = "Valid columns for daily rows: pin_id, date, app_type, traffic, " + ", ".join(STORED) + "."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pinsight.services import oauth
+from pinsight.services.identity import oauth
 from tests.contract.spec_validation import SpecValidator
 from tests.contract.support import ContractClient, OAuthApp, World, build_world, unique
 

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from pinsight.catalog.events import EVENT_TYPES
-from pinsight.services.ingest import MAX_VALUE, STORED
+from pinsight.services.organic.ingest import MAX_VALUE, STORED
 from tests.support.factories import make_user
 from tests.support.hostile import DAILY_METRICS, EVENTS, MAX_LISTED, PIN_AGE_DAYS, assert_refused, make_sender
 

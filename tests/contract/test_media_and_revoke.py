@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from pinsight.errors import InvalidParameters, MediaNotFound, Unauthenticated
-from pinsight.services import oauth
+from pinsight.services.identity import oauth
 from tests.contract.support import OAuthApp, World, unique
 
 UNKNOWN_ID = "1000000000000000001"

@@ -29,8 +29,8 @@ from pinsight.errors import (
     SectionNotFound,
     Unauthenticated,
 )
-from pinsight.services import oauth
-from pinsight.services.auth import issue_token
+from pinsight.services.identity import oauth
+from pinsight.services.identity.auth import issue_token
 from pinsight.store import tables
 from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS
 from tests.contract.support import (

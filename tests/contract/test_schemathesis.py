@@ -46,7 +46,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from pinsight.catalog.scopes import ALL_SCOPES
-from pinsight.services import oauth
+from pinsight.services.identity import oauth
 from tests.contract.support import ContractClient, OAuthApp, build_world, tiny_png_base64, unique
 from tests.contract.spec_validation import SpecValidator, assert_error_body
 from tests.support.operations import V5_BEARER_OPERATIONS as OPERATIONS

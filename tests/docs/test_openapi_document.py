@@ -15,11 +15,11 @@ from pinsight.catalog import metrics
 from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.pin_formats import PIN_FORMATS, SOURCES
 from pinsight.catalog.operations import APP, BEARER, OPERATIONS as TABLE
-from pinsight.domain.analytics_period import DATA_STATUSES
-from pinsight.domain.claimed_content import OWNED_CONTENT
-from pinsight.domain.overview_period import PRESETS
-from pinsight.services.oauth import REVOKE_FIELDS, TOKEN_FIELDS
-from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS
+from pinsight.domain.organic.analytics_period import DATA_STATUSES
+from pinsight.domain.organic.claimed_content import OWNED_CONTENT
+from pinsight.domain.overview.overview_period import PRESETS
+from pinsight.services.identity.oauth import REVOKE_FIELDS, TOKEN_FIELDS
+from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from tests.docs.published import Published
 
 # Pinterest's operations that take a bearer token, and the ones that take the app's id and secret.

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from pinsight.catalog import metrics
-from pinsight.services.api_keys import create_api_key
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.api_keys import create_api_key
+from pinsight.services.identity.oauth import create_app
 from tests.docs.published import DocClient, Published
 from tests.support.oauth import REDIRECT, authorize
 

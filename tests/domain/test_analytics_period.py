@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pinsight.domain.analytics_period import (
+from pinsight.domain.organic.analytics_period import (
     BEFORE_PIN_CREATED,
     DATA_STATUSES,
     PROCESSING,

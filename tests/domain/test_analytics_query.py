@@ -11,8 +11,8 @@ import pytest
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.metrics import TOP_VIDEO_PINS_METRICS, USER_ACCOUNT_METRICS
 from pinsight.catalog.pin_formats import ORGANIC_FORMATS, PAID_FORMATS, VIDEO_CREATIVE_TYPES
-from pinsight.domain.analytics_period import AnalyticsRules, Period
-from pinsight.domain.analytics_query import (
+from pinsight.domain.organic.analytics_period import AnalyticsRules, Period
+from pinsight.domain.organic.analytics_query import (
     ALL,
     Account,
     AnalyticsQuery,

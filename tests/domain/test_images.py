@@ -2,7 +2,7 @@
 
 import pytest
 
-from pinsight.domain.images import ImageInfo, sniff
+from pinsight.domain.content.images import ImageInfo, sniff
 from tests.support import images
 
 

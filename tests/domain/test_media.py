@@ -2,7 +2,7 @@ import base64
 
 import pytest
 
-from pinsight.domain.media import DEFAULT_IMAGE_SIZE, build_media
+from pinsight.domain.content.media import DEFAULT_IMAGE_SIZE, build_media
 from pinsight.errors import InvalidParameters
 from tests.support import images
 

@@ -24,10 +24,10 @@ import pytest
 
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.domain.ids import new_id
-from pinsight.services.auth import create_user_token
+from pinsight.services.identity.auth import create_user_token
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
-from pinsight.store import content
+from pinsight.store.content import content
 from pinsight.store.db import make_engine, migrate, writing
 from tests.support import race_clients
 from tests.support.processes import ServedProcesses

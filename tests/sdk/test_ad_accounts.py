@@ -11,7 +11,7 @@ from pinterest.ads.ad_accounts import AdAccount
 from pinterest.organic.boards import Board
 
 from pinsight.catalog.scopes import ALL_SCOPES
-from pinsight.services.auth import create_user_token
+from pinsight.services.identity.auth import create_user_token
 from tests.sdk.helpers import as_model
 from tests.support.factories import make_ad_account
 

@@ -15,7 +15,7 @@ from pinterest.client import PinterestSDKClient
 from pinterest.organic.boards import Board
 from pinterest.utils.sdk_exceptions import SdkException
 
-from pinsight.services.oauth import create_app
+from pinsight.services.identity.oauth import create_app
 from tests.sdk.helpers import as_model, unique
 from tests.support.oauth import consent_form
 

@@ -7,16 +7,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pinsight.catalog.overview import POST_COLUMNS
-from pinsight.domain.analytics_period import AnalyticsRules
-from pinsight.domain.analytics_query import (
+from pinsight.domain.organic.analytics_period import AnalyticsRules
+from pinsight.domain.organic.analytics_query import (
     SeriesRows,
     parse_account_query,
     parse_pins_query,
     parse_top_pins_query,
 )
-from pinsight.domain.overview_period import LocalPeriod
-from pinsight.domain.overview_query import OverviewQuery, OverviewRows, PeriodTotals, PostsRows
-from pinsight.services import analytics_shapes, overview_shapes
+from pinsight.domain.overview.overview_period import LocalPeriod
+from pinsight.domain.overview.overview_query import OverviewQuery, OverviewRows, PeriodTotals, PostsRows
+from pinsight.services.organic import shapes as analytics_shapes
+from pinsight.services.overview import shapes as overview_shapes
 
 TODAY = date(2026, 3, 15)
 RULES = AnalyticsRules()
@@ -127,14 +128,13 @@ def test_a_page_of_posts():
     details = {5: {"title": "", "description": "About it", "creative_type": "VIDEO", "created_at": datetime(2026, 3, 9, 23, 30),
                    "media": '{"cover_image_url": "https://i.example/c.jpg"}'}}
     shaped = overview_shapes.posts(query, PostsRows(2, [5], {5: post_totals(7, 2)}, details, TOTALS))
-    assert shaped["data"]["posts"] == [{
+    assert shaped["posts"] == [{
         "id": "5", "page_id": "99", "format": "video", "text": "About it", "permalink": "https://www.pinterest.com/pin/5/",
         "media_type": "VIDEO", "media_url": "https://i.example/c.jpg",
         "stats": {"impressions": 7, "saves": 2, "comments": 0, "repins": 0, "clicks": 0},
         "timestamp": "2026-03-10 08:30:00",  # Tokyo
     }]
-    assert shaped["data"]["pagination"] == {"page": 1, "per_page": 1, "total": 2, "has_more": True}
-    assert shaped["success"] is True
+    assert shaped["pagination"] == {"page": 1, "per_page": 1, "total": 2, "has_more": True}
 
 
 def test_an_overview():
@@ -142,7 +142,7 @@ def test_an_overview():
     chosen = overview_shapes.rank_posts(rows.shown, rows.post_totals)
     details = {5: {"title": "Five", "description": "", "creative_type": "REGULAR", "created_at": datetime(2026, 3, 9),
                    "media": '{"images": {"1200x": {"url": "https://i.example/5.jpg"}}}'}}
-    data = overview_shapes.overview(rows, chosen, details)["data"]
+    data = overview_shapes.overview(rows, chosen, details)
     assert data["total_followers"] == 12
     assert data["post_performance"]["most_views"] == [
         {"id": "5", "text": "Five", "permalink": "https://www.pinterest.com/pin/5/", "media_url": "https://i.example/5.jpg",

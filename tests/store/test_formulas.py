@@ -1,4 +1,4 @@
-"""The formula engine (``store.formulas``): a metric's value from its inputs' totals, the
+"""The formula engine (``store.organic.formulas``): a metric's value from its inputs' totals, the
 same in Python (``evaluate``, and the compiled per-row ``evaluator``) as in SQL
 (``sql_expression``, run on SQLite and PostgreSQL)."""
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import BigInteger, cast, false, func, literal, select, union_all
 
 from pinsight.catalog.metrics import CATALOGUE, METRICS, STORED_COLUMNS, Ratio, base_columns_for
-from pinsight.store.formulas import evaluate, evaluator, sql_expression
+from pinsight.store.organic.formulas import evaluate, evaluator, sql_expression
 
 counts = st.integers(min_value=0, max_value=10**9)
 totals_strategy = st.fixed_dictionaries({column: counts for column in STORED_COLUMNS})

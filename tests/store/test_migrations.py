@@ -40,7 +40,7 @@ def test_upgrading_to_the_rollups_fills_them_from_existing_daily_rows(backend, r
 
     import sqlalchemy as sa
 
-    from pinsight.store import rollups
+    from pinsight.store.organic import rollups
     from pinsight.store.db import alembic_config
     from pinsight.store.tables import account_daily_metrics, pin_cumulative_metrics, pin_cumulative_metrics_by_app_traffic
     from pinsight.store.tables import users

@@ -20,10 +20,12 @@ from sqlalchemy import select
 
 from pinsight.catalog.metrics import STORED_COLUMNS, TOP_PINS_SORT_BY
 from pinsight.catalog.pin_formats import PIN_FORMATS
-from pinsight.domain.claimed_content import OWNED_CONTENT, owned_content_of, website_host
+from pinsight.domain.organic.claimed_content import OWNED_CONTENT, owned_content_of, website_host
 from pinsight.domain.ids import new_id
-from pinsight.store import account_metrics, content, rollups
-from pinsight.store import metrics as metrics_store
+from pinsight.store.organic import account_metrics, classes
+from pinsight.store.content import content
+from pinsight.store.organic import rollups
+from pinsight.store.organic import metrics as metrics_store
 from pinsight.store.locks import lock_owners
 from pinsight.store.tables import APP_TYPES, TRAFFIC_KINDS, pins
 from tests.support.rollups import derived_state
@@ -173,7 +175,7 @@ def test_the_claimed_content_rule_is_the_same_in_python_and_sql(runtime, website
         owner_id, board_id, (pin_id,) = _setup(conn, website, [link])
         claimed_host = website_host(website)
         in_sql = conn.execute(
-            select(account_metrics.owned_expression(conn, claimed_host)).where(pins.c.id == pin_id)
+            select(classes.owned_expression(conn, claimed_host)).where(pins.c.id == pin_id)
         ).scalar_one()
     assert in_sql == owned_content_of(link, claimed_host)
 

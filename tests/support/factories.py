@@ -10,10 +10,10 @@ import httpx
 
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.domain.ids import new_id, new_short_id
-from pinsight.services.auth import create_user_token
+from pinsight.services.identity.auth import create_user_token
 from pinsight.services.runtime import Runtime
-from pinsight.store import ads as ads_store
-from pinsight.store import content as content_store
+from pinsight.store.ads import ads as ads_store
+from pinsight.store.content import content as content_store
 
 _counter = itertools.count()
 

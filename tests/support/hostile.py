@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import func, select
 
 from pinsight.catalog.metrics import STORED_COLUMNS
-from pinsight.services.api_keys import create_api_key
+from pinsight.services.identity.api_keys import create_api_key
 from pinsight.store.tables import (
     account_daily_metrics,
     ingested_events,

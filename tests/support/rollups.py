@@ -1,5 +1,5 @@
 """The oracle for the derived metric tables: their rows as stored, and as a rebuild from
-the daily rows (``store.rollups.rebuild``) would make them."""
+the daily rows (``store.organic.rollups.rebuild``) would make them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine, select
 
 from pinsight.catalog.metrics import STORED_COLUMNS
-from pinsight.store import rollups
+from pinsight.store.organic import rollups
 from pinsight.store.locks import lock_owners
 from pinsight.store.tables import account_daily_metrics as account
 from pinsight.store.tables import pin_cumulative_metrics as running

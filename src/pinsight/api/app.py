@@ -17,8 +17,16 @@ from pinsight.api.rate_limits import RateLimitHeaders
 from pinsight.api.responses import JSON
 from pinsight.api.ingest import routes as ingest_routes
 from pinsight.api.overview import routes as overview_routes
-from pinsight.api.v5 import account_analytics, ad_accounts, analytics, boards, media, oauth, pins, sections, user_account
-from pinsight.services.rate_limits import RateLimiter
+from pinsight.api.v5 import oauth
+from pinsight.api.v5.organic import account_analytics
+from pinsight.api.v5.ads import ad_accounts
+from pinsight.api.v5.organic import analytics
+from pinsight.api.v5.content import boards
+from pinsight.api.v5.content import media
+from pinsight.api.v5.content import pins
+from pinsight.api.v5.content import sections
+from pinsight.api.v5.content import user_account
+from pinsight.services.identity.rate_limits import RateLimiter
 from pinsight.services.runtime import Runtime
 
 

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pinsight.api.deps import RuntimeDep
 from pinsight.api.forms import parse_form, read_fields
 from pinsight.errors import ApiError, Forbidden
-from pinsight.services import consent
-from pinsight.services.consent import REQUEST_FIELDS, authorization_request
-from pinsight.services.oauth import FIELD_LIMITS
+from pinsight.services.identity import consent
+from pinsight.services.identity.consent import REQUEST_FIELDS, authorization_request
+from pinsight.services.identity.oauth import FIELD_LIMITS
 
 router = APIRouter(include_in_schema=False)
 

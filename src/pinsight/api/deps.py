@@ -10,10 +10,11 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Query, Request
 
 from pinsight.api import rate_limits
+from pinsight.api.credentials import bearer_token
 from pinsight.catalog.operations import OPERATIONS, PATH, QUERY, Operation
 from pinsight.errors import Unauthenticated
-from pinsight.services.access import Actor, resolve_actor
-from pinsight.services.auth import authenticate, authorize, cached_principal
+from pinsight.services.identity.access import Actor, resolve_actor
+from pinsight.services.identity.auth import authenticate, authorize, cached_principal
 from pinsight.services.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from pinsight.services.runtime import Runtime
 
@@ -83,7 +84,8 @@ async def authorize_request(request: Request) -> Caller:
     runtime: Runtime = request.app.state.runtime
     authorization = request.headers.get("authorization")
     try:
-        principal = cached_principal(runtime, authorization) or await runtime.call(authenticate, runtime, authorization)
+        token = bearer_token(authorization)
+        principal = cached_principal(runtime, token) or await runtime.call(authenticate, runtime, token)
     except Unauthenticated:
         await rate_limits.count_failed_authentication(request)
         raise

@@ -1,4 +1,7 @@
-"""The one place errors become HTTP responses: Pinterest's {"code", "message"} shape."""
+"""The one place errors become HTTP responses: one handler per error family
+(``pinsight.errors``): Pinterest's ``{"code", "message"}``, and the overview API's
+``{"message"[, "errors"]}``. Failures FastAPI and Starlette raise (validation, unknown
+paths) and unexpected ones are answered in Pinterest's shape."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pinsight.api.responses import JSON
-from pinsight.errors import ApiError, InvalidParameters
+from pinsight.errors import ApiError, InvalidParameters, OverviewError
 
 log = logging.getLogger("pinsight.errors")
 
@@ -23,6 +26,10 @@ def _describe(error: dict) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSON:
+        return JSON(exc.body(), status_code=exc.status, headers=exc.headers())
+
+    @app.exception_handler(OverviewError)
+    async def overview_error(_request: Request, exc: OverviewError) -> JSON:
         return JSON(exc.body(), status_code=exc.status, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)

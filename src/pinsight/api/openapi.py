@@ -32,8 +32,8 @@ from pinsight.api.routing import ANSWERS
 from pinsight.api.schemas import responses as models
 from pinsight.catalog import operations as table
 from pinsight.catalog.operations import OPERATIONS
-from pinsight.domain import overview_query
-from pinsight.domain.overview_period import PRESETS
+from pinsight.domain.overview import overview_query
+from pinsight.domain.overview.overview_period import PRESETS
 
 REF = "#/components/schemas/{model}"
 WRITES = {"post", "put", "patch", "delete"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from pinsight.errors import TooManyRequests
-from pinsight.services.rate_limits import RateLimiter, Verdict
+from pinsight.services.identity.rate_limits import RateLimiter, Verdict
 
 STATE_KEY = "rate_limit"
 

@@ -11,7 +11,7 @@ upper-case names. This module is the single table of them:
 * A *derived* metric is never stored: its ``formula`` (data, not code) says how to
   compute it from the summed base columns of the period. ``Ratio`` is a ratio of
   sums (sum of numerators over sum of denominators over the whole period, never an
-  average of daily ratios) and ``Sum`` adds base counts. ``pinsight.store.formulas``
+  average of daily ratios) and ``Sum`` adds base counts. ``pinsight.store.organic.formulas``
   is the one engine that evaluates formulas, in Python and in SQL alike.
 
 Durations are milliseconds, as Pinterest reports them.

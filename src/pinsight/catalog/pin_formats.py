@@ -8,7 +8,7 @@ Declared once: the rollup writer (Python) and the SQL queries both read these.
   A format is thus one traffic kind plus a condition on the pin's creative type.
 * SOURCE: YOUR_PINS are pins the user created, OTHER_PINS pins saved from someone else.
 
-(Claimed content depends on the pin's editable link: ``pinsight.domain.claimed_content``.)
+(Claimed content depends on the pin's editable link: ``pinsight.domain.organic.claimed_content``.)
 """
 
 from __future__ import annotations

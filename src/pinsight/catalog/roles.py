@@ -3,7 +3,7 @@
 Which roles let a user act as an ad account's owner is stated per operation (in the
 spec's text): ``catalog.operations`` declares them with each operation. The same roles
 decide what lists and rankings of the owner's content show a delegate
-(``services.access.readable_privacies``).
+(``services.identity.access.readable_privacies``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ ROLES: tuple[str, ...] = (
 )
 
 BOARD_PRIVACIES: tuple[str, ...] = ("PUBLIC", "PROTECTED", "SECRET")
+# The boards list's ``privacy`` filter: the board privacies each value selects.
+PRIVACY_FILTERS: dict[str, tuple[str, ...]] = {
+    "ALL": BOARD_PRIVACIES,
+    "PUBLIC": ("PUBLIC",),
+    "PROTECTED": ("PROTECTED",),
+    "SECRET": ("SECRET",),
+    "PUBLIC_AND_SECRET": ("PUBLIC", "SECRET"),
+}
 
 
 def role_names(roles) -> str:

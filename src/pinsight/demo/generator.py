@@ -26,16 +26,18 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from pinsight.demo.metrics import DemoPin, metric_rows, pin_days
 from pinsight.domain.ids import IdGenerator
-from pinsight.domain.media import image_sizes
-from pinsight.store import ads as ads_store
-from pinsight.store import content as store
+from pinsight.domain.content.media import image_sizes
+from pinsight.store.ads import ads as ads_store
+from pinsight.store.content import content as store
 from pinsight.store import loading
 from pinsight.store.db import STATEMENT_TIMEOUT, writing
+
+if TYPE_CHECKING:  # the engine is made by the store (store.db); the demo only passes it on
+    from sqlalchemy import Engine
 
 DEMO_USER = "pinsight_demo"
 FRIEND_USER = "pinsight_friend"

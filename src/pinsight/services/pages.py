@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from pinsight.domain.bookmarks import fingerprint
-from pinsight.services.access import Actor
+from pinsight.services.identity.access import Actor
 from pinsight.services.runtime import Runtime
 
 DEFAULT_PAGE_SIZE = 25

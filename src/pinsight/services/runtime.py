@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 
-from pinsight.domain.analytics_period import AnalyticsRules, parse_today
+from pinsight.domain.organic.analytics_period import AnalyticsRules, parse_today
 from pinsight.domain.bookmarks import BookmarkCodec
 from pinsight.domain.clock import Clock
 from pinsight.errors import Conflict, QueryTimeout, ServiceBusy
 from pinsight.settings import Settings
-from pinsight.services.overview_cache import OverviewCache
-from pinsight.store import auth as auth_store
+from pinsight.services.overview.cache import OverviewCache
+from pinsight.store.identity import auth as auth_store
 from pinsight.store import db
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import Connection, insert
 
 from pinsight.catalog.metrics import STORED_COLUMNS
-from pinsight.store import changes, rollups
+from pinsight.store import changes
+from pinsight.store.organic import rollups
 from pinsight.store.bulk import bind_value, copy_rows
 from pinsight.store.locks import lock_owners
 from pinsight.store.tables import pin_daily_metrics, pins

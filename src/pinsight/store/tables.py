@@ -245,13 +245,13 @@ Index("ix_metric_changes_owner_id_id", metric_changes.c.owner_id, metric_changes
 
 # ---- derived tables: kept in step with pin_daily_metrics ------------------------------
 # All are pure functions of pin_daily_metrics, the pins' attributes and their owners'
-# websites, updated in the same transaction as the daily rows (pinsight.store.rollups),
+# websites, updated in the same transaction as the daily rows (pinsight.store.organic.rollups),
 # so range aggregates read a few rows per day or per pin however long the history grows.
 
 # Account totals per day, by every dimension the account filters and splits read: app
 # type, traffic kind, the pin format (from the creative type and the traffic), the source
 # (created by the owner or saved) and the claimed-content class (CLAIMED or OTHER, from
-# the pin's link and the owner's website: pinsight.domain.claimed_content). The class is
+# the pin's link and the owner's website: pinsight.domain.organic.claimed_content). The class is
 # the only one that can change: a link edit moves that pin's amounts to its new class
 # (rollups.reclassify_pins); a website changed in the database needs the same for every
 # pin of the owner (content.set_website_url) or a rollups.rebuild.
@@ -283,7 +283,7 @@ pin_cumulative_metrics = Table(
 )
 
 # ---- rate limit counters -------------------------------------------------------------
-# One row per limited key and window (services.rate_limits, store.rate_limits). The rows
+# One row per limited key and window (services.identity.rate_limits, store.identity.rate_limits). The rows
 # are disposable, so on PostgreSQL the migration makes the table UNLOGGED (no WAL writes;
 # a crash empties it). On SQLite the counters live in a side file beside the database,
 # so a request never queues behind the main file's writers: this table stays empty there.
@@ -312,7 +312,7 @@ pin_cumulative_metrics_by_app_traffic = Table(
     sqlite_with_rowid=False,
 )
 
-# Media uploads registered through POST /v5/media (services.media): metadata only, since
+# Media uploads registered through POST /v5/media (services.content.media): metadata only, since
 # pinsight hosts no media. A video pin names one of its creator's uploads by id.
 media_uploads = Table(
     "media_uploads",

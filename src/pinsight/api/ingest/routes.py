@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from pinsight.api.batches import parse_batch
 from pinsight.api.body import read_body
 from pinsight.api.deps import Authorized
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.api import openapi
-from pinsight.services import events, ingest
+from pinsight.services.organic import events
+from pinsight.services.organic import ingest
 
 router = APIRouter(tags=["ingest"])
 
@@ -17,12 +19,12 @@ router = APIRouter(tags=["ingest"])
 @route(router, "pinsight/ingest_daily_metrics", answers=models.DailyMetricsIngested,
        openapi_extra=openapi.batch_body(models.DailyMetricsRow, ingest.MAX_ROWS, "rows"))
 async def ingest_daily_metrics(caller: Authorized, request: Request):
-    raw = await read_body(request)
-    return await caller.call(ingest.ingest_daily_rows, raw)
+    items = await caller.runtime.call(parse_batch, await read_body(request), ingest.MAX_ROWS, "rows", heavy=True)
+    return await caller.call(ingest.ingest_daily_rows, items)
 
 
 @route(router, "pinsight/ingest_events", answers=models.EventsIngested,
        openapi_extra=openapi.batch_body(models.Event, events.MAX_EVENTS, "events"))
 async def ingest_events(caller: Authorized, request: Request):
-    raw = await read_body(request)
-    return await caller.call(events.ingest_events, raw)
+    items = await caller.runtime.call(parse_batch, await read_body(request), events.MAX_EVENTS, "events", heavy=True)
+    return await caller.call(events.ingest_events, items)

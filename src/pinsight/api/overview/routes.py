@@ -1,5 +1,5 @@
 """The overview API (``/api/pinterest/*``): period-over-period answers wrapped as
-``{"success": true, "data": ...}``, with its own error shapes (``{"message"}``, and
+``{"success": true, "data": ...}``, with its own error shapes (``errors.OverviewError``: ``{"message"}``, and
 ``{"message", "errors"}`` per field for bad parameters), not Pinterest's ``{code, message}``."""
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.api import openapi
 from pinsight.catalog.operations import Operation
-from pinsight.domain.overview_period import InvalidPeriod
-from pinsight.errors import ServiceBusy, TooManyRequests
-from pinsight.services import overview
-from pinsight.services.api_keys import InvalidApiKey, key_holder
+from pinsight.domain.overview.overview_query import OverviewParams
+from pinsight.errors import ApiError, InvalidApiKey, OverviewError
+from pinsight.services.identity.api_keys import key_holder
+from pinsight.services.overview import overview
 
 router = APIRouter(tags=["overview"])
-
-INVALID_KEY = "Please provide a valid API key"
 
 
 async def _count(request: Request, operation: Operation, key: str | None) -> None:
@@ -40,21 +38,13 @@ async def _count(request: Request, operation: Operation, key: str | None) -> Non
 async def _answer(request: Request, service) -> JSON:
     runtime = request.app.state.runtime
     operation = operation_of(request)
-    params = dict(request.query_params)
+    params = OverviewParams.from_mapping(request.query_params)
     try:
-        await _count(request, operation, params.get("apiKey"))
-        return JSON(await runtime.call(service, runtime, operation, params, heavy=operation.heavy))
-    except TooManyRequests as refused:
-        return JSON({"message": refused.message}, status_code=refused.status, headers=refused.headers())
-    except InvalidApiKey:
-        return JSON({"message": INVALID_KEY}, status_code=401)
-    except overview.AccountNotFound:
-        return JSON({"message": "No Pinterest account with this social_network_id is readable with this API key."},
-                    status_code=404)
-    except ServiceBusy as busy:
-        return JSON({"message": busy.message}, status_code=busy.status, headers=busy.headers())
-    except InvalidPeriod as invalid:
-        return JSON({"message": "The given data was invalid.", "errors": invalid.errors}, status_code=422)
+        await _count(request, operation, params.api_key)
+        data = await runtime.call(service, runtime, operation, params, heavy=operation.heavy)
+    except ApiError as refused:  # shared refusals (rate limits, a busy database), in this API's shape
+        raise OverviewError.of(refused) from refused
+    return JSON({"success": True, "data": data})
 
 
 @route(router, "pinsight/overview", answers=models.Overview, openapi_extra=openapi.overview_parameters(paged=False))

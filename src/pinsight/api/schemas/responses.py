@@ -1,6 +1,6 @@
 """What pinsight answers, as Pydantic models: these only describe the bodies in /openapi.json.
 
-The routes write their bodies directly (``services.render`` and orjson), for speed;
+The routes write their bodies directly (``services.content.render`` and orjson), for speed;
 ``api.openapi`` publishes these models as the responses' schemas. Every enumeration
 reads its declaration (the catalogue, the services' tables), never a copy. Models
 forbid unknown fields, and ``tests/docs/test_openapi_responses.py`` validates real answers
@@ -17,27 +17,31 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import BASE_METRICS, METRICS
 from pinsight.catalog.overview import OVERVIEW_METRICS, POST_PERFORMANCE, POST_STATS
 from pinsight.catalog.pin_formats import CREATIVE_TYPES, PIN_FORMATS, SOURCES
 from pinsight.catalog.roles import BOARD_PRIVACIES, ROLES
-from pinsight.domain.analytics_period import DATA_STATUSES
-from pinsight.domain.claimed_content import OWNED_CONTENT
-from pinsight.domain.media import IMAGE_SIZES, ORIGINALS
-from pinsight.services import events, ingest, media, oauth
-from pinsight.domain.analytics_query import ALL
+from pinsight.domain.organic.analytics_period import DATA_STATUSES
+from pinsight.domain.organic.claimed_content import OWNED_CONTENT
+from pinsight.domain.content.media import IMAGE_SIZES, ORIGINALS
+from pinsight.services.organic import events
+from pinsight.services.organic import ingest
+from pinsight.services.content import media
+from pinsight.services.identity import oauth
+from pinsight.domain.organic.analytics_query import ALL
 
 # Literal[tuple] spells a Literal of the tuple's members: the enums come from the tables.
 MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 BaseMetricName = Literal[BASE_METRICS]  # type: ignore[valid-type]
 DataStatus = Literal[DATA_STATUSES]  # type: ignore[valid-type]
-AppType = Literal[ingest.APP_TYPES]  # type: ignore[valid-type]
-Traffic = Literal[ingest.TRAFFIC_KINDS]  # type: ignore[valid-type]
+AppType = Literal[APP_TYPES]  # type: ignore[valid-type]
+Traffic = Literal[TRAFFIC_KINDS]  # type: ignore[valid-type]
 EventTypeName = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
 # The keys of an analytics answer: "all" without a split, else the split's values.
-PinSplitKey = Literal[(ALL, *ingest.APP_TYPES)]  # type: ignore[valid-type]
-AccountSplitKey = Literal[(ALL, *ingest.APP_TYPES, *OWNED_CONTENT, *SOURCES, *PIN_FORMATS)]  # type: ignore[valid-type]
+PinSplitKey = Literal[(ALL, *APP_TYPES)]  # type: ignore[valid-type]
+AccountSplitKey = Literal[(ALL, *APP_TYPES, *OWNED_CONTENT, *SOURCES, *PIN_FORMATS)]  # type: ignore[valid-type]
 NumericId = Annotated[str, Field(pattern=r"^[0-9]+$")]
 DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 Day = Annotated[str, Field(json_schema_extra={"format": "date"}, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
@@ -162,7 +166,7 @@ class BoardSection(Shape):
 
 
 class ImageDetails(Shape):
-    """Every rendition has integer dimensions (``domain.media``: a documented default size
+    """Every rendition has integer dimensions (``domain.content.media``: a documented default size
     when the source's is unknown)."""
 
     url: str

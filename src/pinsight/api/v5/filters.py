@@ -8,7 +8,7 @@ from fastapi import Query
 
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.pin_formats import CREATIVE_TYPES, PIN_FORMATS, SOURCES
-from pinsight.domain.claimed_content import OWNED_CONTENT
+from pinsight.domain.organic.claimed_content import OWNED_CONTENT
 from pinsight.errors import InvalidParameters
 
 # Literal[tuple] spells a Literal of the tuple's members: FastAPI checks and publishes them.

@@ -4,13 +4,14 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from pinsight.api import rate_limits
+from pinsight.api.credentials import app_credentials
 from pinsight.api.deps import RuntimeDep
 from pinsight.api.forms import parse_form, read_fields
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.api import openapi
 from pinsight.errors import Unauthenticated, UnsupportedMediaType
-from pinsight.services import oauth
+from pinsight.services.identity import oauth
 
 router = APIRouter(tags=["oauth"])
 
@@ -40,7 +41,7 @@ async def token(request: Request, rt: RuntimeDep):
     form = await parse_form(request, max_fields=4 * len(oauth.TOKEN_FIELDS))
     fields = read_fields(form, oauth.TOKEN_FIELDS, oauth.FIELD_LIMITS)
     try:
-        return await rt.call(oauth.exchange, rt, request.headers.get("authorization"), fields)
+        return await rt.call(oauth.exchange, rt, app_credentials(request.headers.get("authorization")), fields)
     except Unauthenticated:
         # A wrong app id or secret: guessing secrets is slowed down per address.
         await rate_limits.count_failed_authentication(request)
@@ -55,7 +56,7 @@ async def revoke(request: Request, rt: RuntimeDep):
     form = await parse_form(request, max_fields=4 * len(oauth.REVOKE_FIELDS))
     fields = read_fields(form, oauth.REVOKE_FIELDS, oauth.FIELD_LIMITS)
     try:
-        await rt.call(oauth.revoke, rt, request.headers.get("authorization"), fields)
+        await rt.call(oauth.revoke, rt, app_credentials(request.headers.get("authorization")), fields)
     except Unauthenticated:
         await rate_limits.count_failed_authentication(request)
         raise

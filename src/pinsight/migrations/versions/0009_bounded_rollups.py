@@ -31,7 +31,7 @@ ACCOUNT_KEYS = OLD_ACCOUNT_KEYS + ('owned_content',)
 RUNNING_KEYS = ('pin_id', 'app_type', 'traffic', 'day')
 
 # The classification rules as of this revision (pinsight.catalog.pin_formats,
-# pinsight.domain.claimed_content), frozen here as a migration must be.
+# pinsight.domain.organic.claimed_content), frozen here as a migration must be.
 PIN_FORMAT_SQL = """CASE
     WHEN d.traffic = 'ORGANIC' AND p.creative_type IN ('VIDEO', 'MAX_VIDEO') THEN 'ORGANIC_VIDEO'
     WHEN d.traffic = 'ORGANIC' AND p.creative_type IN ('SHOPPING', 'SHOP_THE_PIN', 'COLLECTION') THEN 'ORGANIC_PRODUCT'

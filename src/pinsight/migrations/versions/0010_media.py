@@ -37,7 +37,7 @@ def upgrade() -> None:
     _fill_image_heights()
 
 
-# The rules as of this revision (pinsight.domain.media), frozen here as a migration must be.
+# The rules as of this revision (pinsight.domain.content.media), frozen here as a migration must be.
 WIDTH_BOUND = ('600x', '1200x')
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1000, 1500
 BATCH = 1000
