@@ -246,14 +246,14 @@ def ingest(
     once, as the API answers) and rejected. A CSV header with an unknown column, a column
     name in the wrong case or another delimiter than commas refuses the file (exit 2),
     listing the valid columns."""
+    from pinsight.services.content.users import user_id_of
     from pinsight.services.organic.ingest_files import FileRejected, count_records, file_kind, ingest_file
-    from pinsight.store.content import content as content_store
 
     _, engine, runtime = _open(db, quiet=True)
-    with engine.connect() as conn:
-        owner = content_store.get_user_by_username(conn, user)
-    if owner is None:
-        _fail(ApiError(f"User '{user}' not found."))
+    try:
+        owner_id = user_id_of(runtime, user)
+    except ApiError as error:
+        _fail(error)
     try:
         total = count_records(file)
         kind = file_kind(file)
@@ -261,7 +261,7 @@ def ingest(
         _fail(error, code=2)
     with _progress() as progress:
         task = progress.add_task(f"Ingesting {kind} from {file.name}", total=total)
-        result = ingest_file(runtime, owner["id"], file, batch, kind, on_chunk=lambda count: progress.advance(task, count))
+        result = ingest_file(runtime, owner_id, file, batch, kind, on_chunk=lambda count: progress.advance(task, count))
     print(json.dumps(result.summary()))
     problems = result.problems
     for problem in problems[:50]:

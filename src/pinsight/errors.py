@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class ApiError(Exception):
     status: int = 400
@@ -122,6 +124,39 @@ class OAuthError(ApiError):
     """OAuth token endpoint failures (status 400/401, Pinterest's error shape)."""
 
     status, code, message = 400, 1, "Invalid OAuth request."
+
+
+# A rejected batch lists at most this many problems, and checking stops at this many.
+MAX_PROBLEMS = 100
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: int
+    reason: str
+
+
+class BatchRejected(ApiError):
+    """A batch refused whole: its problems by position, the first MAX_PROBLEMS of them listed."""
+
+    status, code = 400, 1
+
+    def __init__(self, problems: list[Problem], total: int, *, stopped: bool = False):
+        self.problems = problems[:MAX_PROBLEMS]
+        if stopped:
+            summary = f"Checking stopped at the first {len(problems)} problems (in the first {total} items)"
+        else:
+            summary = f"{len(problems)} of {total} items rejected"
+        listed = f" The first {MAX_PROBLEMS} are listed." if len(problems) > MAX_PROBLEMS else ""
+        shown = "; ".join(f"#{p.position}: {p.reason}" for p in problems[:5])
+        super().__init__(f"{summary}, nothing was applied.{listed} {shown}")
+
+    def body(self) -> dict:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "errors": [{"position": p.position, "reason": p.reason} for p in self.problems],
+        }
 
 
 class OverviewError(Exception):

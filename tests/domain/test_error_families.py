@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pinsight import errors
-from pinsight.errors import AccountNotFound, ApiError, InvalidApiKey, InvalidPeriod, OverviewError, ServiceBusy, TooManyRequests
+from pinsight.errors import MAX_PROBLEMS, AccountNotFound, ApiError, BatchRejected, Problem, InvalidApiKey, InvalidPeriod, OverviewError, ServiceBusy, TooManyRequests
 
 
 def _subclasses(base: type) -> list[type]:
@@ -17,14 +17,22 @@ def _subclasses(base: type) -> list[type]:
     return found
 
 
-# The error table's own classes (a service may add one with a richer body: ingestion's BatchRejected).
-@pytest.mark.parametrize("family", [c for c in _subclasses(ApiError) if c.__module__ == errors.__name__],
-                         ids=lambda c: c.__name__)
+# The error table's classes; a rejected batch (below) adds its problems to the same two fields.
+@pytest.mark.parametrize("family", [c for c in _subclasses(ApiError) if c.__module__ == errors.__name__
+                                    and c is not BatchRejected], ids=lambda c: c.__name__)
 def test_every_v5_error_renders_code_and_message(family):
     body = family().body()
     assert set(body) == {"code", "message"}
     assert isinstance(body["code"], int) and body["message"]
     assert 400 <= family.status < 600
+
+
+def test_a_rejected_batch_lists_its_problems_by_position_within_the_limit():
+    problems = [Problem(position, f"bad item {position}") for position in range(MAX_PROBLEMS + 5)]
+    body = BatchRejected(problems, 1000).body()
+    assert set(body) == {"code", "message", "errors"} and body["code"] == 1 and BatchRejected.status == 400
+    assert [error["position"] for error in body["errors"]] == list(range(MAX_PROBLEMS))
+    assert body["message"].startswith(f"{MAX_PROBLEMS + 5} of 1000 items rejected, nothing was applied.")
 
 
 def test_the_overview_errors_render_message_alone_or_with_field_errors():

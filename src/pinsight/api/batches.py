@@ -14,8 +14,7 @@ import re
 
 import orjson
 
-from pinsight.errors import ApiError, UnsupportedMediaType
-from pinsight.services.organic.ingest import MAX_PROBLEMS, BatchRejected, Problem
+from pinsight.errors import MAX_PROBLEMS, ApiError, BatchRejected, Problem, UnsupportedMediaType
 
 _NOT_BLANK = re.compile(rb"[^ \t\r\n]")  # JSON's four whitespace characters
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

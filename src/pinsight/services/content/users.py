@@ -39,6 +39,15 @@ class LocalUser:
     pin_count: int
 
 
+def user_id_of(rt: Runtime, username: str) -> int:
+    """The id of a local user, by name (the CLI names users that way)."""
+    with rt.engine.connect() as conn:
+        user = store.get_user_by_username(conn, username)
+    if user is None:
+        raise UserNotFound(f"User '{username}' not found.")
+    return user["id"]
+
+
 def create_user(rt: Runtime, username: str, account_type: str = "BUSINESS", business_name: str | None = None,
                 website_url: str = "") -> LocalUser:
     """A new local user with no content (their tokens come from `pinsight token create`)."""

@@ -30,7 +30,8 @@ from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.errors import ApiError
 from pinsight.services.identity.access import Actor
-from pinsight.services.organic.ingest import MAX_PROBLEMS, BatchRejected, Problem, check_secret_pins, listed_names
+from pinsight.errors import MAX_PROBLEMS, BatchRejected, Problem
+from pinsight.services.organic.ingest import check_secret_pins, listed_names
 from pinsight.services.runtime import Runtime
 from pinsight.store.organic import events as events_store
 from pinsight.store.organic import metrics as metrics_store

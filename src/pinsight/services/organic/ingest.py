@@ -12,12 +12,11 @@ refused whole (403).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from pinsight.catalog.metrics import CATALOGUE
 from pinsight.catalog.scopes import SECRET_WRITE_SCOPES
 from pinsight.domain.organic.analytics_period import parse_day
-from pinsight.errors import ApiError
+from pinsight.errors import MAX_PROBLEMS, ApiError, BatchRejected, Problem
 from pinsight.services.identity.access import Actor, check_secret
 from pinsight.services.runtime import Runtime
 from pinsight.store.content import content as content_store
@@ -32,37 +31,6 @@ MAX_ROWS = 50_000
 MAX_VALUE = 2**40
 STORED = {metric.name: metric.stored_as for metric in CATALOGUE if metric.is_base}
 _ALLOWED_FIELDS = {"pin_id", "date", "app_type", "traffic", "metrics"}
-# A rejected batch lists at most this many problems, and parsing stops at this many.
-MAX_PROBLEMS = 100
-
-
-@dataclass(frozen=True)
-class Problem:
-    position: int
-    reason: str
-
-
-class BatchRejected(ApiError):
-    """A batch refused whole: its problems by position, the first MAX_PROBLEMS of them listed."""
-
-    status, code = 400, 1
-
-    def __init__(self, problems: list[Problem], total: int, *, stopped: bool = False):
-        self.problems = problems[:MAX_PROBLEMS]
-        if stopped:
-            summary = f"Checking stopped at the first {len(problems)} problems (in the first {total} items)"
-        else:
-            summary = f"{len(problems)} of {total} items rejected"
-        listed = f" The first {MAX_PROBLEMS} are listed." if len(problems) > MAX_PROBLEMS else ""
-        shown = "; ".join(f"#{p.position}: {p.reason}" for p in problems[:5])
-        super().__init__(f"{summary}, nothing was applied.{listed} {shown}")
-
-    def body(self) -> dict:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "errors": [{"position": p.position, "reason": p.reason} for p in self.problems],
-        }
 
 
 def listed_names(names, limit: int = 5) -> str:

@@ -20,7 +20,8 @@ import orjson
 
 from pinsight.errors import ApiError
 from pinsight.services.organic.events import EVENT_FIELDS, ingest_event_chunk
-from pinsight.services.organic.ingest import STORED, Problem, ingest_chunk
+from pinsight.errors import Problem
+from pinsight.services.organic.ingest import STORED, ingest_chunk
 from pinsight.services.runtime import Runtime
 
 EVENTS, DAILY_ROWS = "events", "daily rows"

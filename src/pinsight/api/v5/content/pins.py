@@ -8,10 +8,12 @@ from pinsight.api.deps import DEFAULT_PAGE, AdAccountId, Authorized, Bookmark, P
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.services.content.requests import PinCreate, PinSave, PinUpdate
-from pinsight.api.v5.filters import CreativeTypes, parse_creative_types
+from pinsight.api.v5.filters import CreativeTypes, one_of, parse_creative_types
 from pinsight.services.content import pins
 
 router = APIRouter(tags=["pins"])
+
+PinFilter = one_of(tuple(pins.PIN_FILTERS))
 
 # Routes that take ``ad_account_id`` declare it for its validation and documentation; the
 # caller already acts through it (``api.deps.authorize_request``).
@@ -20,7 +22,7 @@ router = APIRouter(tags=["pins"])
 @route(router, "pins/list", answers=models.PinList)
 async def list_pins(
     caller: Authorized,
-    pin_filter: Literal["exclude_native", "exclude_repins", "has_been_promoted"] | None = None,
+    pin_filter: PinFilter | None = None,
     pin_metrics: bool = False,
     include_protected_pins: bool = False,
     pin_type: Literal["PRIVATE"] | None = None,

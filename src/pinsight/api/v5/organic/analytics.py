@@ -15,6 +15,7 @@ from pinsight.services.organic import analytics
 router = APIRouter(tags=["pins"])
 
 Day = Annotated[str, Query(max_length=10)]
+PinSplit = one_of(PIN_SPLITS)
 PinMetrics = metric_types(PIN_ANALYTICS_METRICS, required=True)
 MultiPinMetrics = metric_types(MULTI_PIN_ANALYTICS_METRICS, required=True)
 
@@ -47,7 +48,7 @@ async def pin_analytics(
     end_date: Day,
     metric_types: PinMetrics,
     app_types: AppTypes = "ALL",
-    split_field: one_of(PIN_SPLITS) = "NO_SPLIT",
+    split_field: PinSplit = "NO_SPLIT",
     ad_account_id: AdAccountId = None,
 ):
     return await caller.call(
