@@ -25,6 +25,9 @@ ROLES: tuple[str, ...] = (
 )
 
 BOARD_PRIVACIES: tuple[str, ...] = ("PUBLIC", "PROTECTED", "SECRET")
+# What an update may set a board's privacy to (a protected board stays one: the spec's
+# BoardUpdate has no PROTECTED).
+UPDATABLE_PRIVACIES: tuple[str, ...] = ("PUBLIC", "SECRET")
 # The boards list's ``privacy`` filter: the board privacies each value selects.
 PRIVACY_FILTERS: dict[str, tuple[str, ...]] = {
     "ALL": BOARD_PRIVACIES,

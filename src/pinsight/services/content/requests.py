@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pinsight.catalog.roles import BOARD_PRIVACIES, UPDATABLE_PRIVACIES
+
 
 def _storable(value: str) -> str:
     if "\x00" in value:
@@ -35,14 +37,14 @@ class _Body(BaseModel):
 class BoardCreate(_Body):
     name: Annotated[Text, Field(max_length=180)]
     description: Annotated[Text, Field(max_length=500)] | None = None
-    privacy: Literal["PUBLIC", "PROTECTED", "SECRET"] = "PUBLIC"
+    privacy: Literal[BOARD_PRIVACIES] = "PUBLIC"  # type: ignore[valid-type]
     is_ads_only: bool = False
 
 
 class BoardUpdate(_Body):
     name: Annotated[Text, Field(max_length=180)] | None = None
     description: Annotated[Text, Field(max_length=500)] | None = None
-    privacy: Literal["PUBLIC", "SECRET"] | None = None
+    privacy: Literal[UPDATABLE_PRIVACIES] | None = None  # type: ignore[valid-type]
 
 
 class SectionBody(_Body):
