@@ -1,0 +1,54 @@
+"""Ad actions, declared once: what a person can do with an ad, and how attribution
+counts each type.
+
+A conversion is credited to a click before an engagement before a view
+(``domain.ads.attribution``); every action type is exactly one of the three kinds.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ActionKind(Enum):
+    """The three kinds attribution ranks, highest first."""
+
+    CLICK = "CLICK"
+    ENGAGEMENT = "ENGAGEMENT"
+    VIEW = "VIEW"
+
+
+# Every ad action type pinsight ingests (``POST /api/v1/ad_events``), with its kind.
+ACTION_TYPES: dict[str, ActionKind] = {
+    "IMPRESSION": ActionKind.VIEW,
+    "CLICK": ActionKind.CLICK,  # a pin click (closeup to the pin's landing)
+    "OUTBOUND_CLICK": ActionKind.CLICK,
+    "SAVE": ActionKind.ENGAGEMENT,
+    "CLOSEUP": ActionKind.ENGAGEMENT,
+    "VIDEO_START": ActionKind.ENGAGEMENT,
+    "VIDEO_P25": ActionKind.ENGAGEMENT,
+    "VIDEO_P50": ActionKind.ENGAGEMENT,
+    "VIDEO_P75": ActionKind.ENGAGEMENT,
+    "VIDEO_P95": ActionKind.ENGAGEMENT,
+    "VIDEO_P100": ActionKind.ENGAGEMENT,
+    "VIDEO_MRC_VIEW": ActionKind.ENGAGEMENT,
+    "VIDEO_3S_VIEW": ActionKind.ENGAGEMENT,
+}
+
+# Attribution's ranking: a qualifying click wins over any engagement, which wins over any view.
+KIND_PRIORITY: tuple[ActionKind, ...] = (ActionKind.CLICK, ActionKind.ENGAGEMENT, ActionKind.VIEW)
+
+# The values each window parameter (click_window_days, engagement_window_days,
+# view_window_days) takes, as the spec lists them; 0 turns that kind off.
+WINDOW_DAYS: tuple[int, ...] = (0, 1, 7, 14, 30, 60)
+DEFAULT_WINDOWS = {ActionKind.CLICK: 30, ActionKind.ENGAGEMENT: 30, ActionKind.VIEW: 1}
+
+# Whose actions may take a conversion's credit (``attribution_types``).
+INDIVIDUAL = "INDIVIDUAL"
+HOUSEHOLD = "HOUSEHOLD"
+ATTRIBUTION_TYPES = (INDIVIDUAL, HOUSEHOLD)
+
+# Which day a credited conversion is reported on (``conversion_report_time``).
+TIME_OF_AD_ACTION = "TIME_OF_AD_ACTION"
+TIME_OF_CONVERSION = "TIME_OF_CONVERSION"
+REPORT_TIMES = (TIME_OF_AD_ACTION, TIME_OF_CONVERSION)
