@@ -509,6 +509,13 @@ def _(world, viewer, mode):
         yield Call("POST", "/v5/media", 201, token_sees(viewer, mode), json={"media_type": "video"})
 
 
+@route("GET", "/v5/resources/metrics_ready_state")
+def _(world, viewer, mode):
+    # The same answer for everyone, naming nothing of anyone's.
+    if once(mode):
+        yield Call("GET", "/v5/resources/metrics_ready_state", 200, token_sees(viewer, mode), {"date": "2026-01-01"})
+
+
 @route("GET", "/v5/media")
 def _(world, viewer, mode):
     if once(mode):

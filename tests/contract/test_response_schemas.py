@@ -181,6 +181,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "user_account/analytics": _period(today, 6),
         "user_account/analytics/top_pins": {**_period(today, 6), "sort_by": "IMPRESSION"},
         "user_account/analytics/top_video_pins": {**_period(today, 6), "sort_by": "VIDEO_START"},
+        "metrics_ready_state/get": {"date": today.isoformat()},
     }
     bodies = {
         "boards/create": {"name": unique("Auth board")},

@@ -139,6 +139,9 @@ _TABLE = (
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",
         **_CREATED),
     _op("media/get", "GET /v5/media/{media_id}", "pins:read", client_credentials=False, rate="org_read"),
+    # The same for every account: by the server's clock (``domain.ads.readiness``).
+    _op("metrics_ready_state/get", "GET /v5/resources/metrics_ready_state", "ads:read", client_credentials=False,
+        rate="ads_analytics"),
     _op("pins/analytics", "GET /v5/pins/{pin_id}/analytics", "boards:read pins:read", client_credentials=True,
         rate="org_analytics", **_ANALYTICS),
     _op("multi_pins/analytics", "GET /v5/pins/analytics", "boards:read pins:read", client_credentials=True,

@@ -501,3 +501,13 @@ class MediaUploadDetails(Shape):
 class MediaUploadList(Shape):
     items: list[MediaUploadDetails]
     bookmark: str | None
+
+
+# Ads resources.
+
+
+class MetricsReadyState(Shape):
+    """Whether a day's ads metrics are final (``domain.ads.readiness``)."""
+
+    conversion_metrics_ready: bool
+    non_conversion_metrics_ready: bool
