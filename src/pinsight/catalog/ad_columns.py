@@ -64,24 +64,11 @@ from pinsight.catalog.ad_conversions import (
     ConversionMeasure,
     ConversionSource,
 )
+from pinsight.catalog.ad_actions import ACTION_TYPES
 from pinsight.errors import InvalidParameters
 
-# The ad actions pinsight stores (a later step ingests them). CLICK is a Pin click.
-AD_ACTION_TYPES: tuple[str, ...] = (
-    "IMPRESSION",
-    "CLICK",
-    "OUTBOUND_CLICK",
-    "SAVE",
-    "CLOSEUP",
-    "VIDEO_START",
-    "VIDEO_P25",
-    "VIDEO_P50",
-    "VIDEO_P75",
-    "VIDEO_P95",
-    "VIDEO_P100",
-    "VIDEO_MRC_VIEW",
-    "VIDEO_3S_VIEW",
-)
+# The ad actions pinsight stores, declared with their attribution kinds (CLICK is a Pin click).
+AD_ACTION_TYPES: tuple[str, ...] = tuple(ACTION_TYPES)
 # The ad-action fields that can be summed.
 AD_ACTION_SUMS: tuple[str, ...] = ("spend_micro_dollar",)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pinsight.catalog.ad_actions import KIND_PRIORITY
+
 # Every ``event_name`` the Conversions API accepts, in the spec's (alphabetical) order.
 CONVERSION_EVENT_NAMES: tuple[str, ...] = (
     "add_payment_info",
@@ -51,12 +53,11 @@ SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
 # The kind of ad interaction a conversion is attributed to. TOTAL is the three together
 # (each conversion is attributed to one interaction at most, so they add up).
 AttributionKind = Literal["CLICK", "ENGAGEMENT", "VIEW", "TOTAL"]
-ATTRIBUTION_KINDS: tuple[str, ...] = ("CLICK", "ENGAGEMENT", "VIEW", "TOTAL")
+_RANKED_KINDS = tuple(kind.value for kind in KIND_PRIORITY)  # CLICK, ENGAGEMENT, VIEW
+ATTRIBUTION_KINDS: tuple[str, ...] = (*_RANKED_KINDS, "TOTAL")
 ATTRIBUTION_KIND_PARTS: dict[str, tuple[str, ...]] = {
-    "CLICK": ("CLICK",),
-    "ENGAGEMENT": ("ENGAGEMENT",),
-    "VIEW": ("VIEW",),
-    "TOTAL": ("CLICK", "ENGAGEMENT", "VIEW"),
+    **{kind: (kind,) for kind in _RANKED_KINDS},
+    "TOTAL": _RANKED_KINDS,
 }
 
 # What a conversion column adds up: 1 per conversion (COUNT), its ``custom_data.value``
