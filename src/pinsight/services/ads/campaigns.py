@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from pinsight.catalog.ads import DEFAULT_LISTED_STATUSES, ENTITY_STATUSES, MAX_CAMPAIGNS_PER_REQUEST
 from pinsight.domain.ads.campaigns import summary_status
-from pinsight.domain.ids import new_id
+from pinsight.domain.ids import new_short_id
 from pinsight.errors import ApiError, CampaignNotFound, InvalidParameters
 from pinsight.services.ads.requests import CampaignCreate, CampaignUpdate
 from pinsight.services.identity.access import Actor, parse_id
@@ -160,7 +160,7 @@ def create_campaigns(rt: Runtime, actor: Actor, items: list) -> dict:
         except ItemRefused as refused:
             answers.append(_entry(error=refused.error))
             continue
-        rows.append((position, {"id": new_id(), "ad_account_id": actor.ad_account_id, **campaign,
+        rows.append((position, {"id": new_short_id(), "ad_account_id": actor.ad_account_id, **campaign,
                                 "created_at": now, "updated_at": now}))
         answers.append(None)
     if rows:
