@@ -74,6 +74,10 @@ class AdAccountNotFound(NotFound):
     code, message = 2715, "Ad account not found."
 
 
+class CampaignNotFound(NotFound):
+    code, message = 404, "Campaign not found."
+
+
 class MediaNotFound(NotFound):
     code, message = 404, "Media upload not found."
 

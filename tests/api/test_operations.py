@@ -176,12 +176,26 @@ def test_only_the_operations_roles_act_through_an_ad_account(runtime, user, othe
                  AdAccountNotFound.code)
 
 
-def test_an_ad_account_in_the_path_is_unknown_to_a_user_without_a_role(runtime, user, other_user):
-    (op,) = [op for op in OPERATIONS.values() if op.ad_account_id == PATH]
+IN_PATH = sorted(op.operation_id for op in OPERATIONS.values() if op.ad_account_id == PATH)
+
+
+@pytest.mark.parametrize("operation_id", IN_PATH)
+def test_an_ad_account_in_the_path_is_unknown_to_a_user_without_a_role(runtime, user, other_user, operation_id):
+    """The ad account is the resource: no role at all is a 404, a role outside the
+    operation's a 403, and each of its roles gets past authorization."""
+    op = OPERATIONS[operation_id]
     account = make_ad_account(runtime, user)
-    path = op.path.format(ad_account_id=account).removeprefix("/v5")
-    for role in op.roles:
+    path = op.path.format(ad_account_id=account, campaign_id="1").removeprefix("/v5")
+    body = [{}] if op.method in ("POST", "PATCH") else None
+    for role in (*ROLES, None):
         set_role(runtime, account, other_user, role)
-        assert other_user.client.request(op.method, path).json()["permissions"] == [role]
-    set_role(runtime, account, other_user, None)
-    assert_error(other_user.client.request(op.method, path), 404, AdAccountNotFound.code)
+        response = other_user.client.request(op.method, path, json=body)
+        if role is None:
+            assert_error(response, 404, AdAccountNotFound.code)
+        elif role in op.roles:
+            assert response.status_code != 403, (role, response.text)
+            assert response.status_code != 404 or response.json()["code"] != AdAccountNotFound.code, role
+            if operation_id == "ad_accounts/get":
+                assert response.json()["permissions"] == [role]
+        else:
+            assert_error(response, 403, Forbidden.code)

@@ -22,6 +22,7 @@ import pytest
 from starlette.routing import Mount
 
 from pinsight.api.app import create_app
+from pinsight.catalog.operations import OPERATIONS
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services.identity.api_keys import create_api_key
 from tests.support.api import assert_error, create_board, create_pin, create_section, register_video, video_source
@@ -487,6 +488,58 @@ def _(world, viewer, mode):
     if once(mode):
         yield Call("GET", f"/v5/ad_accounts/{world.account}", 200 if viewer.is_owner or viewer.role else 404,
                    token_sees(viewer, mode))
+
+
+# Ad account creation: a business user's own new account (a write of their own, no one else's data).
+@route("POST", "/v5/ad_accounts")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", "/v5/ad_accounts", 201, token_sees(viewer, mode), json={"name": unique("acct"), "country": "US"})
+
+
+# Campaigns of the owner's ad account: the roles the operations table gives each operation,
+# a 404 without any role on the account (it is not theirs to know), a 403 with another role.
+def _campaign_status(viewer, operation_id: str, success: int = 200) -> int:
+    if viewer.is_owner or (viewer.role is not None and viewer.role in OPERATIONS[operation_id].roles):
+        return success
+    return 404 if viewer.role is None else 403
+
+
+def _campaign(world) -> str:
+    body = [{"ad_account_id": world.account, "name": unique("campaign"), "objective_type": "AWARENESS"}]
+    answer = world.owner.client.post(f"/ad_accounts/{world.account}/campaigns", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"][0]["data"]["id"]
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/campaigns")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/list"),
+                   token_sees(viewer, mode))
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/campaigns/{campaign_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/campaigns/{_campaign(world)}",
+                   _campaign_status(viewer, "campaigns/get"), token_sees(viewer, mode))
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/campaigns")
+def _(world, viewer, mode):
+    if once(mode):
+        body = [{"ad_account_id": world.account, "name": unique("campaign"), "objective_type": "AWARENESS"}]
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/create"),
+                   token_sees(viewer, mode), json=body)
+
+
+@route("PATCH", "/v5/ad_accounts/{ad_account_id}/campaigns")
+def _(world, viewer, mode):
+    if once(mode):
+        body = [{"id": _campaign(world), "ad_account_id": world.account, "name": unique("renamed")}]
+        yield Call("PATCH", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/update"),
+                   token_sees(viewer, mode), json=body)
 
 
 @route("POST", "/v5/oauth/token")

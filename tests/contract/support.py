@@ -98,6 +98,7 @@ class World:
     section_pin_id: str
     ad_account_id: str
     media_id: str  # a registered video upload, for video pins and media/get
+    campaign_id: str  # a campaign of the ad account
 
 
 def build_world(api: ContractClient, runtime, user: TestUser) -> World:
@@ -118,7 +119,12 @@ def build_world(api: ContractClient, runtime, user: TestUser) -> World:
     )
     ad_account_id = make_ad_account(runtime, user)
     media = api.call("post", "/media", token=user.token, json={"media_type": "video"}, expect=201)
-    return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id, media["media_id"])
+    campaigns = api.call("post", "/ad_accounts/{ad_account_id}/campaigns", token=user.token, expect=200,
+                         params={"ad_account_id": ad_account_id},
+                         json=[{"ad_account_id": ad_account_id, "name": "World campaign", "objective_type": "AWARENESS"}])
+    campaign_id = campaigns["items"][0]["data"]["id"]
+    return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id, media["media_id"],
+                 campaign_id)
 
 
 @dataclass

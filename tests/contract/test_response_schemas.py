@@ -20,6 +20,7 @@ from pinsight.domain import secrets
 from pinsight.errors import (
     AdAccountNotFound,
     BoardNotFound,
+    CampaignNotFound,
     Conflict,
     Forbidden,
     InvalidBookmark,
@@ -163,6 +164,7 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
     "pins/create": 201,
     "pins/save": 201,
     "media/create": 201,
+    "ad_accounts/create": 201,
     "boards/delete": 204,
     "board_sections/delete": 204,
     "pins/delete": 204,
@@ -172,7 +174,7 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
 def _request(operation_id: str, world: World, today: date) -> dict:
     """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
-           "ad_account_id": world.ad_account_id, "media_id": world.media_id}
+           "ad_account_id": world.ad_account_id, "media_id": world.media_id, "campaign_id": world.campaign_id}
     # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
     analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
     queries = {
@@ -193,6 +195,10 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "pins/update": {"title": "updated"},
         "pins/save": {"board_id": world.board_id},
         "media/create": {"media_type": "video"},
+        "ad_accounts/create": {"name": unique("Auth ads"), "country": "US"},
+        "campaigns/create": [{"ad_account_id": world.ad_account_id, "name": unique("Auth campaign"),
+                              "objective_type": "CONSIDERATION"}],
+        "campaigns/update": [{"id": world.campaign_id, "ad_account_id": world.ad_account_id, "name": unique("Renamed")}],
     }
     return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
 
@@ -657,6 +663,71 @@ def test_ad_accounts_get(api, runtime, user, other_user):
         body = api.call("get", "/ad_accounts/{ad_account_id}", token=user.token, params={"ad_account_id": ad_account_id},
                         expect=404)
         assert body["code"] == AdAccountNotFound.code
+
+
+def test_ad_accounts_create(api, user):
+    account = api.call("post", "/ad_accounts", token=user.token, expect=201,
+                       json={"name": unique("Created ads"), "country": "DE", "currency": "EUR", "owner_user_id": user.id})
+    assert account["permissions"] == ["OWNER"] and account["owner"]["id"] == user.id
+    for bad in ({"name": "n"}, {"name": "n", "country": "ZZ"}, []):
+        api.call("post", "/ad_accounts", token=user.token, json=bad, expect=400)
+    body = api.call("post", "/ad_accounts", token=user.token, json={"name": "n", "country": "US", "owner_user_id": "1"},
+                    expect=403)
+    assert body["code"] == Forbidden.code
+
+
+# --- campaigns -------------------------------------------------------------------------------------------
+
+CAMPAIGNS = "/ad_accounts/{ad_account_id}/campaigns"
+CAMPAIGN = "/ad_accounts/{ad_account_id}/campaigns/{campaign_id}"
+
+
+def test_campaigns_create_update_get_and_list(api, runtime, user, other_user):
+    account = make_ad_account(runtime, user)
+    where = {"ad_account_id": account}
+    full = {"ad_account_id": account, "name": unique("Full"), "objective_type": "CATALOG_SALES", "status": "PAUSED",
+            "daily_spend_cap": 3_000_000, "start_time": 1_900_000_000, "end_time": 1_900_086_400, "order_line_id": "7",
+            "tracking_urls": {"click": ["https://t.example/c"], "audience_verification": []},
+            "is_flexible_daily_budgets": True, "default_ad_group_budget_in_micro_currency": 1_000_000,
+            "is_campaign_budget_optimization": False, "is_automated_campaign": True,
+            "bid_options": {"app_type_multipliers": {"iphone": 1.2}, "audience_multipliers": {"123": 0.5}}}
+    created = api.call("post", CAMPAIGNS, token=user.token, params=where, expect=200,
+                       json=[full, {"ad_account_id": account, "objective_type": "AWARENESS"},
+                             {"ad_account_id": account, "name": "Minimal", "objective_type": "AWARENESS"}])
+    data = created["items"][0]["data"]
+    assert created["items"][1]["exceptions"] and "data" not in created["items"][1]
+    ids = {"ad_account_id": account, "campaign_id": data["id"]}
+    assert api.call("get", CAMPAIGN, token=user.token, params=ids, expect=200) == data
+
+    updated = api.call("patch", CAMPAIGNS, token=user.token, params=where, expect=200,
+                       json=[{"id": data["id"], "ad_account_id": account, "status": "ARCHIVED", "tracking_urls": None},
+                             {"id": UNKNOWN_ID[:18], "ad_account_id": account, "name": "x"}])
+    assert updated["items"][0]["data"]["summary_status"] == "ARCHIVED"
+    assert updated["items"][1]["exceptions"][0]["code"] == CampaignNotFound.code
+
+    listed = api.call("get", CAMPAIGNS, token=user.token, params=where, expect=200,
+                      query={"entity_statuses": ["ACTIVE", "ARCHIVED"], "order": "ASCENDING", "page_size": 1})
+    assert len(listed["items"]) == 1 and listed["bookmark"]
+    api.call("get", CAMPAIGNS, token=user.token, params=where, expect=200,
+             query={"entity_statuses": ["ACTIVE", "ARCHIVED"], "order": "ASCENDING", "page_size": 1,
+                    "bookmark": listed["bookmark"]})
+    api.call("get", CAMPAIGNS, token=user.token, params=where, expect=200, query={"campaign_ids": [data["id"]]})
+
+    for query in ({"entity_statuses": "LIVE"}, {"order": "SIDEWAYS"}, {"page_size": 0}, {"bookmark": "x"}):
+        api.call("get", CAMPAIGNS, token=user.token, params=where, query=query, expect=400)
+    for body in ([], {"name": "x"}):
+        api.call("post", CAMPAIGNS, token=user.token, params=where, json=body, expect=400)
+        api.call("patch", CAMPAIGNS, token=user.token, params=where, json=body, expect=400)
+    body = api.call("get", CAMPAIGN, token=user.token, params={**ids, "campaign_id": UNKNOWN_ID[:18]}, expect=404)
+    assert body["code"] == CampaignNotFound.code
+    foreign = make_ad_account(runtime, other_user)
+    body = api.call("get", CAMPAIGNS, token=user.token, params={"ad_account_id": foreign}, expect=404)
+    assert body["code"] == AdAccountNotFound.code
+    analyst = make_ad_account(runtime, other_user, roles={user.id: "ANALYST"})
+    api.call("get", CAMPAIGNS, token=user.token, params={"ad_account_id": analyst}, expect=200)
+    body = api.call("post", CAMPAIGNS, token=user.token, params={"ad_account_id": analyst}, expect=403,
+                    json=[{"ad_account_id": analyst, "name": "n", "objective_type": "AWARENESS"}])
+    assert body["code"] == Forbidden.code
 
 
 # --- pin analytics ---------------------------------------------------------------------------------------

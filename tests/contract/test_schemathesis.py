@@ -299,6 +299,16 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
         target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
     elif operation_id == "pins/delete":
         target.fresh_path = fresh_pin
+    elif operation_id == "ad_accounts/create":
+        target.body = {"owner_user_id": [user.id]}
+        target.body_defaults = {"name": ["Fuzz ads"], "country": ["US", "FR"]}
+    elif operation_id in ("campaigns/list", "campaigns/create", "campaigns/update", "campaigns/get"):
+        target.paths = [{"ad_account_id": world.ad_account_id, "campaign_id": world.campaign_id}]
+        target.body = {"ad_account_id": [world.ad_account_id], "id": [world.campaign_id]}
+        target.body_defaults = {"ad_account_id": [world.ad_account_id]}
+        if operation_id == "campaigns/update":
+            target.body_defaults["id"] = [world.campaign_id]
+        target.query = {"campaign_ids": [[world.campaign_id]]}
     elif operation_id == "pins/save":
         target.paths = [{"pin_id": demo["friend_pin_id"]}, {"pin_id": world.pin_id}]
         target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
@@ -379,13 +389,17 @@ def _substitute(case, target: Target, draw) -> None:
         for name, options in target.query.items():
             if name in case.query and often():
                 case.query[name] = copy.deepcopy(pick(options))
-    if isinstance(case.body, dict):
+    # A batch body (the campaigns' arrays) gets the same help in each of its objects.
+    items = [case.body] if isinstance(case.body, dict) else [i for i in case.body if isinstance(i, dict)] \
+        if isinstance(case.body, list) else []
+    for item in items:
         for name, options in target.body.items():
-            if name in case.body and often():
-                case.body[name] = pick(options)
+            if name in item and often():
+                item[name] = pick(options)
         for name, options in target.body_defaults.items():
-            if name not in case.body and often():
-                case.body[name] = copy.deepcopy(pick(options))
+            if name not in item and often():
+                item[name] = copy.deepcopy(pick(options))
+    if isinstance(case.body, dict):
         source = case.body.get("media_source")
         if isinstance(source, dict):
             for item in [source, *(i for i in source.get("items", []) if isinstance(i, dict))]:
@@ -405,7 +419,7 @@ def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runt
     operation = st_operations[operation_id]
     if operation_id in ("media/get", "media/list"):
         target = _media_target(api, runtime, new_user(prefix="fuzz"))
-    elif operation.method == "get":
+    elif operation.method == "get" and not operation_id.startswith("campaigns/"):
         target = _demo_target(operation_id, demo, runtime.clock.today())
     elif operation_id == "oauth/token":
         target = _oauth_target(runtime, new_user(prefix="fuzz"), server)

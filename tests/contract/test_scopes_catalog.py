@@ -27,6 +27,9 @@ BASIC = "basic"
 # How a pin operation's description states its roles, e.g. "For Pins on secret boards: Owner, Admin."
 _PUBLIC_ROLES = re.compile(r"For Pins on public or protected boards: ([A-Za-z ,]+)\.")
 _SECRET_ROLES = re.compile(r"For Pins on secret boards: ([A-Za-z ,]+)\.")
+# How an ads operation's description states the roles on the ad account it names, e.g.
+# "...granted to them via <a href=...>Business Access</a>: Admin, Analyst, Campaign Manager."
+_ACCOUNT_ROLES = re.compile(r"Business Access</a>(?: roles on the ad_account)?: ([A-Z][A-Za-z ,`]+)\.")
 
 
 def _requirements(operation: Mapping) -> dict[str, frozenset[str]]:
@@ -59,11 +62,13 @@ def _roles(text: str) -> frozenset[str]:
 
 def stated_roles(operation: Mapping) -> tuple[frozenset[str], frozenset[str]] | None:
     """(roles for public and protected content, roles for secret content) as the description
-    states them; None where it states none."""
+    states them; None where it states none. Roles stated on an ad account (ads operations)
+    have no secret content: (those roles, none)."""
     description = operation.get("description", "")
     public, secret = _PUBLIC_ROLES.search(description), _SECRET_ROLES.search(description)
     if public is None and secret is None:
-        return None
+        on_account = _ACCOUNT_ROLES.search(description)
+        return None if on_account is None else (_roles(on_account.group(1).replace("`", "")), frozenset())
     assert public and secret, "a description states roles for only one kind of content"
     return _roles(public.group(1)), _roles(secret.group(1))
 
@@ -133,6 +138,7 @@ def test_operation_matches_the_spec(spec, operation_id):
         ("pins/get", {"roles": frozenset({"OWNER", "ADMIN", "ANALYST"})}),
         ("pins/analytics", {"roles": frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})}),
         ("pins/analytics", {"secret_roles": frozenset({"ADMIN"})}),
+        ("campaigns/list", {"roles": frozenset({"OWNER", "ADMIN", "CAMPAIGN_MANAGER"})}),
         ("oauth/token", {"authentication": API_KEY}),
         ("oauth/token", {"scopes": frozenset({"pins:read"})}),
     ],
@@ -150,6 +156,7 @@ def test_the_spec_states_roles_for_the_pin_operations(spec):
     content = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
     assert stated["pins/get"] == (content, frozenset({"OWNER", "ADMIN"}))
     assert stated["pins/analytics"] == (frozenset({"OWNER", "ADMIN", "ANALYST"}), frozenset({"OWNER", "ADMIN"}))
+    assert stated["campaigns/list"] == (content, frozenset())
 
 
 def test_scopes_are_the_spec_scopes(spec):

@@ -34,6 +34,11 @@ PATH = "path"
 CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})
 ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
+# Ads entities (campaigns) of an ad account named in the path: the spec states Admin, Analyst
+# and Campaign Manager for reading them; writing them is left to the roles that manage
+# campaigns (an Analyst only reads).
+ADS_READ_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
+ADS_WRITE_ROLES = frozenset({"OWNER", "ADMIN", "CAMPAIGN_MANAGER"})
 SECRET_ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN"})
 # Any role on an ad account lets its holder see the account itself.
 ANY_ROLE = frozenset(ROLES)
@@ -134,6 +139,18 @@ _TABLE = (
     # The ad account is the resource here: a user without any role on it is answered 404.
     _op("ad_accounts/get", "GET /v5/ad_accounts/{ad_account_id}", "ads:read", client_credentials=True,
         rate="ads_read", ad_account_id=PATH, roles=ANY_ROLE),
+    # A new ad account belongs to the token's user: the spec takes no ad_account_id here.
+    _op("ad_accounts/create", "POST /v5/ad_accounts", "ads:write", client_credentials=False, rate="ads_write",
+        **_CREATED),
+    _op("campaigns/list", "GET /v5/ad_accounts/{ad_account_id}/campaigns", "ads:read", client_credentials=True,
+        rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        bookmark_keys=("ad_account_id", "campaign_ids", "entity_statuses", "order")),
+    _op("campaigns/create", "POST /v5/ad_accounts/{ad_account_id}/campaigns", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("campaigns/update", "PATCH /v5/ad_accounts/{ad_account_id}/campaigns", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("campaigns/get", "GET /v5/ad_accounts/{ad_account_id}/campaigns/{campaign_id}", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
     _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",

@@ -47,7 +47,7 @@ class IdGenerator:
         return _MIN_ID + ((now_ms << (_TAG_BITS + _SEQUENCE_BITS)) | (self._tag << _SEQUENCE_BITS) | sequence)
 
     def next_short_id(self) -> int:
-        """Ids of at most 16 digits, for ad accounts (Pinterest caps those at 18 digits)."""
+        """Ids of at most 16 digits, for ad accounts and campaigns (Pinterest caps those at 18 digits)."""
         now_ms, sequence = self._tick()
         return (now_ms << _SEQUENCE_BITS) | sequence
 

@@ -30,10 +30,12 @@ def paginate(
     fetch: Callable[[int | None, int], Sequence],
     **identity,
 ) -> tuple[Sequence, str | None]:
-    """Fetch one page (newest first) and the bookmark of the next, None on the last page.
+    """Fetch one page and the bookmark of the next, None on the last page.
 
-    ``fetch(before_id, limit)`` returns rows with an ``id`` below ``before_id``; ``identity``
-    gives the values that define the list (``list_fingerprint``).
+    ``fetch(cursor_id, limit)`` returns the rows that come after the row ``cursor_id`` in
+    the list's order (newest first: an ``id`` below it; a list in ascending id order, one
+    that defines its order among ``identity``: above it); ``identity`` gives the values
+    that define the list (``list_fingerprint``).
     """
     bound_to = list_fingerprint(actor, identity)
     before_id = rt.bookmarks.decode(bookmark, bound_to) if bookmark else None

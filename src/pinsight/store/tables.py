@@ -171,6 +171,34 @@ ad_account_roles = Table(
 )
 Index("ix_ad_account_roles_user_id", ad_account_roles.c.user_id)
 
+# Campaigns of an ad account (services.ads.campaigns). Times the client sets (start_time,
+# end_time) are Unix seconds as sent; tracking_urls and bid_options are JSON objects as text.
+# summary_status is not stored: it follows from the status, the schedule and the clock
+# (domain.ads.campaigns).
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("objective_type", String(32), nullable=False),
+    Column("daily_spend_cap", BigInteger),
+    Column("lifetime_spend_cap", BigInteger),
+    Column("start_time", BigInteger),
+    Column("end_time", BigInteger),
+    Column("tracking_urls", Text),
+    Column("is_flexible_daily_budgets", Boolean),
+    Column("default_ad_group_budget_in_micro_currency", BigInteger),
+    Column("is_campaign_budget_optimization", Boolean),
+    Column("is_automated_campaign", Boolean),
+    Column("order_line_id", String(19)),
+    Column("bid_options", Text),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_campaigns_ad_account_id_id", campaigns.c.ad_account_id, campaigns.c.id)
+
 # ---- organic analytics ----------------------------------------------------------------
 # One row per pin, day, app type and traffic kind, holding every stored (additive) metric
 # of the catalogue. Rows exist only where something happened: a long-tail pin's quiet

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from pinsight.catalog.ads import CAMPAIGN_SUMMARY_STATUSES, ENTITY_STATUSES, OBJECTIVE_TYPES
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import BASE_METRICS, METRICS
@@ -275,6 +276,68 @@ class PinList(Shape):
 class AdAccountList(Shape):
     items: list[AdAccount]
     bookmark: str | None
+
+
+# Campaigns.
+
+EntityStatus = Literal[ENTITY_STATUSES]  # type: ignore[valid-type]
+ObjectiveType = Literal[OBJECTIVE_TYPES]  # type: ignore[valid-type]
+
+
+class TrackingUrls(Shape):
+    impression: list[str] = omittable()
+    click: list[str] = omittable()
+    engagement: list[str] = omittable()
+    buyable_button: list[str] = omittable()
+    audience_verification: list[str] = omittable()
+
+
+class BidOptions(Shape):
+    app_type_multipliers: dict[str, float] = omittable()
+    audience_multipliers: dict[str, float] = omittable()
+    placement_multipliers: dict[str, float] = omittable()
+
+
+class Campaign(Shape):
+    id: NumericId
+    ad_account_id: NumericId
+    name: str
+    status: EntityStatus
+    objective_type: ObjectiveType
+    daily_spend_cap: int | None = Field(description="Micro-currency of the ad account.")
+    lifetime_spend_cap: int | None = Field(description="Micro-currency of the ad account.")
+    start_time: int | None = Field(description="Seconds since the epoch.")
+    end_time: int | None = Field(description="Seconds since the epoch.")
+    tracking_urls: TrackingUrls | None
+    is_flexible_daily_budgets: bool | None
+    default_ad_group_budget_in_micro_currency: int | None
+    is_campaign_budget_optimization: bool | None
+    is_automated_campaign: bool | None
+    order_line_id: NumericId | None
+    bid_options: BidOptions | None
+    summary_status: Literal[CAMPAIGN_SUMMARY_STATUSES]  # type: ignore[valid-type]
+    type: Literal["campaign"]
+    created_time: int = Field(description="Seconds since the epoch.")
+    updated_time: int = Field(description="Seconds since the epoch.")
+
+
+class CampaignList(Shape):
+    items: list[Campaign]
+    bookmark: str | None
+
+
+class ItemException(Shape):
+    code: int
+    message: str
+
+
+class CampaignBatchItem(Shape):
+    data: Campaign = omittable(description="The campaign as written; absent when the item was refused.")
+    exceptions: list[ItemException] = Field(description="Empty when the item was written.")
+
+
+class CampaignBatch(Shape):
+    items: list[CampaignBatchItem] = Field(description="One entry per item sent, in the same order.")
 
 
 # Analytics.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pinsight.errors import AdAccountNotFound
+from pinsight.catalog.ads import MAX_AD_ACCOUNTS_PER_USER
+from pinsight.domain.ids import new_short_id
+from pinsight.errors import AdAccountNotFound, Forbidden, InvalidParameters
+from pinsight.services.ads.requests import AdAccountCreate
 from pinsight.services.content import render
 from pinsight.services.identity.access import Actor
 from pinsight.services.pages import paginate
@@ -40,3 +43,24 @@ def get_ad_account(rt: Runtime, actor: Actor) -> dict:
             raise AdAccountNotFound()
         roles = store.roles_of(conn, account["id"], user_id)
         return render.ad_account(account, _permissions(account, user_id, roles))
+
+
+def create_ad_account(rt: Runtime, actor: Actor, body: AdAccountCreate) -> dict:
+    """A new ad account owned by the token's user (a business account, with fewer than
+    ``MAX_AD_ACCOUNTS_PER_USER`` already)."""
+    user_id = actor.principal.user_id
+    name = body.name.strip()
+    if not name:
+        raise InvalidParameters("Invalid parameters: the ad account 'name' must not be empty.")
+    if body.owner_user_id is not None and int(body.owner_user_id) != user_id:
+        raise Forbidden("An ad account can only be created for the token's own user (owner_user_id).")
+    with rt.write() as conn:
+        account_type = store.lock_owner(conn, user_id)
+        if account_type != "BUSINESS":
+            raise Forbidden("Only a business account can create ad accounts.")
+        if store.count_owned(conn, user_id) >= MAX_AD_ACCOUNTS_PER_USER:
+            raise InvalidParameters(f"A user can own at most {MAX_AD_ACCOUNTS_PER_USER} ad accounts.")
+        account_id, now = new_short_id(), rt.clock.now()
+        store.insert_ad_account(conn, id=account_id, owner_id=user_id, name=name, country=body.country,
+                                currency=body.currency, created_at=now, updated_at=now)
+        return render.ad_account(store.get_ad_account(conn, account_id), {"OWNER"})

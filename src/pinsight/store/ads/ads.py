@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, insert, or_, select
+from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from pinsight.store.tables import ad_account_roles, ad_accounts, users
 
 
 def insert_ad_account(conn: Connection, **values) -> None:
     conn.execute(insert(ad_accounts).values(**values))
+
+
+def lock_owner(conn: Connection, user_id: int) -> str | None:
+    """Hold the user's row until the transaction ends (``FOR UPDATE``; SQLite's write
+    transaction already holds the database), so two creations of ad accounts for one owner
+    count each other. The user's account type; None when there is no such user."""
+    query = select(users.c.account_type).where(users.c.id == user_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).scalar_one_or_none()
+
+
+def count_owned(conn: Connection, owner_id: int) -> int:
+    return conn.execute(select(func.count()).select_from(ad_accounts).where(ad_accounts.c.owner_id == owner_id)).scalar_one()
 
 
 def grant_role(conn: Connection, ad_account_id: int, user_id: int, role: str) -> None:

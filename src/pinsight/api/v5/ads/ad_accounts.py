@@ -6,6 +6,7 @@ from pinsight.api.deps import DEFAULT_PAGE, Authorized, Bookmark, PageSize
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.services.ads import ad_accounts
+from pinsight.services.ads.requests import AdAccountCreate
 
 router = APIRouter(tags=["ad_accounts"])
 
@@ -18,6 +19,11 @@ async def list_ad_accounts(
     page_size: PageSize = DEFAULT_PAGE,
 ):
     return await caller.call(ad_accounts.list_ad_accounts, include_shared_accounts, bookmark, page_size)
+
+
+@route(router, "ad_accounts/create", answers=models.AdAccount)
+async def create_ad_account(caller: Authorized, body: AdAccountCreate):
+    return await caller.call(ad_accounts.create_ad_account, body)
 
 
 @route(router, "ad_accounts/get", answers=models.AdAccount)
