@@ -43,6 +43,12 @@ OPERATION_REQUESTS = [
     ("media/create", "POST", "/media"),
     ("media/list", "GET", "/media"),
     ("media/get", "GET", "/media/1"),
+    ("ad_accounts/create", "POST", "/ad_accounts"),
+    ("campaigns/list", "GET", "/ad_accounts/1/campaigns"),
+    ("campaigns/create", "POST", "/ad_accounts/1/campaigns"),
+    ("campaigns/update", "PATCH", "/ad_accounts/1/campaigns"),
+    ("campaigns/get", "GET", "/ad_accounts/1/campaigns/1"),
+    ("metrics_ready_state/get", "GET", "/resources/metrics_ready_state"),
 ]
 
 
