@@ -199,6 +199,48 @@ campaigns = Table(
 )
 Index("ix_campaigns_ad_account_id_id", campaigns.c.ad_account_id, campaigns.c.id)
 
+# Ad groups of a campaign and ads of an ad group (services.ads). The columns analytics and
+# the list filters read are columns; the rest of what a client sets (targeting_spec,
+# tracking_urls, bid and budget details, creative fields) is one JSON object as text,
+# ``attributes``, rendered back as sent.
+ad_groups = Table(
+    "ad_groups",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("campaign_id", BigInteger, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start_time", BigInteger),
+    Column("end_time", BigInteger),
+    Column("attributes", Text, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_ad_groups_ad_account_id_id", ad_groups.c.ad_account_id, ad_groups.c.id)
+Index("ix_ad_groups_campaign_id", ad_groups.c.campaign_id)
+
+ads = Table(
+    "ads",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("campaign_id", BigInteger, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("ad_group_id", BigInteger, ForeignKey("ad_groups.id", ondelete="CASCADE"), nullable=False),
+    # The promoted pin: kept when the pin is deleted (the ad then says is_pin_deleted).
+    Column("pin_id", BigInteger, nullable=False),
+    Column("name", String(256)),
+    Column("status", String(16), nullable=False),
+    Column("creative_type", String(40), nullable=False),
+    Column("attributes", Text, nullable=False),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_ads_ad_account_id_id", ads.c.ad_account_id, ads.c.id)
+Index("ix_ads_ad_group_id", ads.c.ad_group_id)
+Index("ix_ads_campaign_id", ads.c.campaign_id)
+Index("ix_ads_pin_id", ads.c.pin_id)
+
 # ---- organic analytics ----------------------------------------------------------------
 # One row per pin, day, app type and traffic kind, holding every stored (additive) metric
 # of the catalogue. Rows exist only where something happened: a long-tail pin's quiet
