@@ -163,6 +163,19 @@ class BatchRejected(ApiError):
         }
 
 
+class NotAllProcessed(ApiError):
+    """Some Conversions API events failed: each event's answer goes in ``details`` (the spec's DetailedError)."""
+
+    status, code, message = 422, 4196, "Not all events were successfully processed."
+
+    def __init__(self, details: dict):
+        super().__init__()
+        self.details = details
+
+    def body(self) -> dict:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
 class OverviewError(Exception):
     status: int = 400
     message: str = "Invalid request."

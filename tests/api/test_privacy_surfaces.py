@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+import time as time_module
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -27,7 +28,7 @@ from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services.identity.api_keys import create_api_key
 from tests.support.api import assert_error, create_board, create_pin, create_section, register_video, video_source
 from tests.support.factories import TestUser as User
-from tests.support.factories import backdate_pin, make_ad_account, make_user, set_role
+from tests.support.factories import backdate_pin, make_ad_account, make_ads, make_user, set_role
 
 PRIVACIES = ("PUBLIC", "PROTECTED", "SECRET")
 VISIBLE = frozenset({"PUBLIC", "PROTECTED"})
@@ -108,6 +109,7 @@ class World:
         self.start, self.end = (today - timedelta(days=10)).isoformat(), today.isoformat()
         self.shelves = {privacy: self._shelf(privacy, rank) for rank, privacy in enumerate(PRIVACIES)}
         self.account = make_ad_account(runtime, owner)
+        (self.ad,) = make_ads(runtime, self.account, 1)
         self.anonymous = httpx.Client(base_url=server.url, timeout=30)
         self.clients: list[httpx.Client] = [self.anonymous]
 
@@ -540,6 +542,28 @@ def _(world, viewer, mode):
         body = [{"id": _campaign(world), "ad_account_id": world.account, "name": unique("renamed")}]
         yield Call("PATCH", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/update"),
                    token_sees(viewer, mode), json=body)
+
+
+# Conversions sent to the owner's ad account: the roles the operations table names.
+@route("POST", "/v5/ad_accounts/{ad_account_id}/events")
+def _(world, viewer, mode):
+    if once(mode):
+        event = {"event_name": "checkout", "action_source": "web", "event_time": int(time_module.time()) - 60,
+                 "event_id": uuid.uuid4().hex, "user_data": {"em": ["a" * 64]}}
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/events", _campaign_status(viewer, "events/create"),
+                   token_sees(viewer, mode), json={"data": [event]})
+
+
+# Ad actions name an ad of the owner's account: a viewer without a writing role on it is
+# told the ad is not found among theirs (400, by position), like any item one may not write.
+@route("POST", "/api/v1/ad_events")
+def _(world, viewer, mode):
+    if once(mode):
+        moment = datetime.combine(world.event_day, time(9)).isoformat() + "Z"
+        item = {"id": uuid.uuid4().hex, "ad_id": world.ad, "type": "IMPRESSION", "timestamp": moment,
+                "user": {"em": "b" * 64}}
+        may_write = viewer.is_owner or viewer.role in OPERATIONS["pinsight/ingest_ad_events"].roles
+        yield Call("POST", "/api/v1/ad_events", 200 if may_write else 400, token_sees(viewer, mode), json=[item])
 
 
 @route("POST", "/v5/oauth/token")

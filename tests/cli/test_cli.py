@@ -167,3 +167,41 @@ def test_ingest_events_file_counts_each_event_once(tmp_path):
     again = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
     # As the API answers a batch sent again: the events applied before are counted as such.
     assert json.loads(again.stdout) == {"kind": "events", "read": 4, "applied": 0, "already_applied": 2, "rejected": 2}
+
+
+def test_ingest_ad_events_file(tmp_path):
+    """Ad actions from NDJSON: applied once, bad lines reported; a CSV of them is refused whole."""
+    import hashlib
+    from datetime import UTC, datetime, timedelta
+
+    from pinsight.store.db import make_engine
+    from tests.support.factories import make_ads
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    demo = json.loads(run("demo", "--db", url, "--json", "--days", "5").stdout)
+
+    class Clock:  # make_ads reads only the runtime's engine and clock
+        @staticmethod
+        def now():
+            return datetime.now(UTC).replace(tzinfo=None)
+
+    engine = make_engine(url)
+    (ad,) = make_ads(type("Runtime", (), {"engine": engine, "clock": Clock})(), demo["ad_account_id"], 1)
+    engine.dispose()
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT12:00:00Z")
+    person = {"em": hashlib.sha256(b"ann@example.com").hexdigest()}
+    lines = [{"id": f"a{n}", "ad_id": ad, "type": "IMPRESSION", "timestamp": when, "user": person} for n in range(3)]
+    lines.append({"id": "bad", "ad_id": ad, "type": "WINK", "timestamp": when, "user": person})
+    ndjson = tmp_path / "ad_events.ndjson"
+    ndjson.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    first = run("ingest", str(ndjson), "--user", "pinsight_demo", "--db", url, check=False)
+    assert first.returncode == 2
+    assert json.loads(first.stdout) == {"kind": "ad events", "read": 4, "applied": 3, "already_applied": 0,
+                                        "rejected": 1}
+    assert "row 4:" in first.stderr and "type must be one of" in first.stderr
+    again = run("ingest", str(ndjson), "--user", "pinsight_demo", "--db", url, check=False)
+    assert json.loads(again.stdout)["already_applied"] == 3
+    csv_file = tmp_path / "ad_events.csv"
+    csv_file.write_text("id,ad_id,type,timestamp\nx,1,CLICK,2026-01-01T00:00:00Z\n")
+    refused = run("ingest", str(csv_file), "--user", "pinsight_demo", "--db", url, check=False)
+    assert refused.returncode == 2 and "NDJSON" in refused.stderr

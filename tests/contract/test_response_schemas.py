@@ -8,7 +8,7 @@ bodies to be exactly ``{"code": int, "message": str}``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -199,6 +199,9 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "campaigns/create": [{"ad_account_id": world.ad_account_id, "name": unique("Auth campaign"),
                               "objective_type": "CONSIDERATION"}],
         "campaigns/update": [{"id": world.campaign_id, "ad_account_id": world.ad_account_id, "name": unique("Renamed")}],
+        "events/create": {"data": [{"event_name": "lead", "action_source": "web", "event_id": unique("conversion"),
+                                    "event_time": int(datetime.combine(today, time()).replace(tzinfo=UTC).timestamp()),
+                                    "user_data": {"em": ["c" * 64]}}]},
     }
     return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
 

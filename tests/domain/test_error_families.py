@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pinsight import errors
-from pinsight.errors import MAX_PROBLEMS, AccountNotFound, ApiError, BatchRejected, Problem, InvalidApiKey, InvalidPeriod, OverviewError, ServiceBusy, TooManyRequests
+from pinsight.errors import MAX_PROBLEMS, AccountNotFound, ApiError, BatchRejected, NotAllProcessed, Problem, InvalidApiKey, InvalidPeriod, OverviewError, ServiceBusy, TooManyRequests
 
 
 def _subclasses(base: type) -> list[type]:
@@ -19,12 +19,19 @@ def _subclasses(base: type) -> list[type]:
 
 # The error table's classes; a rejected batch (below) adds its problems to the same two fields.
 @pytest.mark.parametrize("family", [c for c in _subclasses(ApiError) if c.__module__ == errors.__name__
-                                    and c is not BatchRejected], ids=lambda c: c.__name__)
+                                    and c not in (BatchRejected, NotAllProcessed)], ids=lambda c: c.__name__)
 def test_every_v5_error_renders_code_and_message(family):
     body = family().body()
     assert set(body) == {"code", "message"}
     assert isinstance(body["code"], int) and body["message"]
     assert 400 <= family.status < 600
+
+
+def test_conversions_not_all_processed_carry_each_events_answer_in_details():
+    details = {"num_events_received": 2, "num_events_processed": 1, "events": []}
+    body = NotAllProcessed(details).body()
+    assert body == {"code": 4196, "message": "Not all events were successfully processed.", "details": details}
+    assert NotAllProcessed.status == 422
 
 
 def test_a_rejected_batch_lists_its_problems_by_position_within_the_limit():

@@ -87,3 +87,32 @@ def set_role(runtime: Runtime, ad_account_id: str, user: TestUser, role: str | N
                                                     ad_account_roles.c.user_id == int(user.id)))
         if role is not None:
             ads_store.grant_role(conn, int(ad_account_id), int(user.id), role)
+
+
+def make_ads(runtime: Runtime, ad_account_id: str, count: int, pin_id: int = 0, days_old: int = 400) -> list[str]:
+    """``count`` ads in one new campaign and ad group of the account, created ``days_old``
+    days ago (ad actions before an ad's creation are refused). Written straight to the
+    tables: the ads endpoints have their own tests."""
+    import json
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from pinsight.store.tables import ad_groups, ads, campaigns
+
+    created = runtime.clock.now() - timedelta(days=days_old)
+    account = int(ad_account_id)
+    campaign_id, ad_group_id = new_short_id(), new_short_id()
+    ad_ids = [new_short_id() for _ in range(count)]
+    with runtime.engine.begin() as conn:
+        conn.execute(insert(campaigns).values(id=campaign_id, ad_account_id=account, name="C", status="ACTIVE",
+                                              objective_type="AWARENESS", created_at=created, updated_at=created))
+        conn.execute(insert(ad_groups).values(id=ad_group_id, ad_account_id=account, campaign_id=campaign_id, name="G",
+                                              status="ACTIVE", attributes=json.dumps({}), created_at=created,
+                                              updated_at=created))
+        for ad_id in ad_ids:
+            conn.execute(insert(ads).values(id=ad_id, ad_account_id=account, campaign_id=campaign_id,
+                                            ad_group_id=ad_group_id, pin_id=pin_id, status="ACTIVE",
+                                            creative_type="REGULAR", attributes=json.dumps({}), created_at=created,
+                                            updated_at=created))
+    return [str(ad_id) for ad_id in ad_ids]

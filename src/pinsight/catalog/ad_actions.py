@@ -52,3 +52,15 @@ ATTRIBUTION_TYPES = (INDIVIDUAL, HOUSEHOLD)
 TIME_OF_AD_ACTION = "TIME_OF_AD_ACTION"
 TIME_OF_CONVERSION = "TIME_OF_CONVERSION"
 REPORT_TIMES = (TIME_OF_AD_ACTION, TIME_OF_CONVERSION)
+
+# The app an ad action happened in (``app_type``): the spec's targeting app types.
+AD_APP_TYPES: tuple[str, ...] = ("iphone", "ipad", "android_mobile", "android_tablet", "web", "web_mobile")
+
+# The viewer's targeting facts an ad action may carry (``dimensions``), kept for the
+# targeting analytics. Where the spec enumerates a targeting value, the value must be one
+# of its; the others are free text (regions, metros, keywords, interest ids, ...).
+AD_ACTION_DIMENSIONS: tuple[str, ...] = (
+    "gender", "age_bucket", "country", "region", "metro", "keyword", "interest", "placement", "device",
+)
+GENDERS: tuple[str, ...] = ("unknown", "male", "female")
+AGE_BUCKETS: tuple[str, ...] = ("18-24", "19+", "20+", "21+", "25-34", "35-44", "45-49", "50-54", "55-64", "65+")

@@ -40,6 +40,7 @@ ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
 ADS_READ_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 ADS_WRITE_ROLES = frozenset({"OWNER", "ADMIN", "CAMPAIGN_MANAGER"})
 SECRET_ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN"})
+CONVERSION_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "AUDIENCE_MANAGER", "CAMPAIGN_MANAGER"})
 # Any role on an ad account lets its holder see the account itself.
 ANY_ROLE = frozenset(ROLES)
 
@@ -151,6 +152,10 @@ _TABLE = (
         rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
     _op("campaigns/get", "GET /v5/ad_accounts/{ad_account_id}/campaigns/{campaign_id}", "ads:read",
         client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    # Conversions sent for the ad account of the path; its description names Audience and
+    # Campaign (managers) beside Admin and Analyst.
+    _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,
+        rate="ads_conversions", ad_account_id=PATH, roles=CONVERSION_ROLES),
     # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
     _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",
@@ -174,6 +179,10 @@ _TABLE = (
         rate="ingest"),
     _op("pinsight/ingest_events", "POST /api/v1/events", "pins:read pins:write", client_credentials=True,
         rate="ingest"),
+    # Ad actions name their ads; each ad's account must be the caller's or one they manage
+    # campaigns on (checked per ad by ``services.ads.ad_events``).
+    _op("pinsight/ingest_ad_events", "POST /api/v1/ad_events", "ads:read ads:write", client_credentials=True,
+        rate="ingest", roles=ADS_WRITE_ROLES),
     # The overview API takes API keys, not OAuth tokens, and names the account read by its
     # user id (``social_network_id``); a key's user reads another account through an
     # analytics role on one of its ad accounts.

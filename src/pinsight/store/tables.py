@@ -16,11 +16,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
+
+from pinsight.catalog.ad_actions import ACTION_TYPES
 
 metadata = MetaData(
     naming_convention={
@@ -240,6 +243,127 @@ Index("ix_ads_ad_account_id_id", ads.c.ad_account_id, ads.c.id)
 Index("ix_ads_ad_group_id", ads.c.ad_group_id)
 Index("ix_ads_campaign_id", ads.c.campaign_id)
 Index("ix_ads_pin_id", ads.c.pin_id)
+
+# ---- ads delivery and conversions ----------------------------------------------------------
+# Ad actions as ingested (POST /api/v1/ad_events), idempotent by (ad account, id). A
+# Conversions API event's click_id names an action's id. ``person_key`` is "em:<sha256>"
+# or "external_id:<sha256>", the form conversions' identifiers take
+# (domain.ads.conversion_events), so matching is equality.
+ad_actions = Table(
+    "ad_actions",
+    metadata,
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("ad_id", BigInteger, ForeignKey("ads.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("occurred_at", DateTime(timezone=False), nullable=False),
+    Column("person_key", String(80), nullable=False),
+    Column("household_id", String(128)),
+    Column("spend_micro_dollar", BigInteger),
+    Column("app_type", String(20)),
+    Column("dimensions", Text),  # JSON: the viewer's targeting facts, for targeting analytics
+    Column("received_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_ad_actions_person", ad_actions.c.ad_account_id, ad_actions.c.person_key, ad_actions.c.occurred_at)
+Index("ix_ad_actions_household", ad_actions.c.ad_account_id, ad_actions.c.household_id, ad_actions.c.occurred_at)
+Index("ix_ad_actions_ad_id_occurred_at", ad_actions.c.ad_id, ad_actions.c.occurred_at)
+
+# Ad delivery per ad and reporting day, in each of catalog.ad_reporting.ROLLUP_ZONES:
+# the count of each action type and the spend. Equal to a rebuild from ad_actions
+# (store.ads.ad_rollups.rebuild_delivery).
+DELIVERY_COUNTS: tuple[str, ...] = tuple(name.lower() for name in ACTION_TYPES)
+ad_delivery_daily = Table(
+    "ad_delivery_daily",
+    metadata,
+    Column("ad_id", BigInteger, ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("ad_account_id", BigInteger, nullable=False),
+    Column("campaign_id", BigInteger, nullable=False),
+    Column("ad_group_id", BigInteger, nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in DELIVERY_COUNTS),
+    Column("spend_micro_dollar", BigInteger, nullable=False, default=0),
+)
+Index("ix_ad_delivery_daily_account", ad_delivery_daily.c.ad_account_id, ad_delivery_daily.c.zone, ad_delivery_daily.c.day)
+
+# Conversions API events, deduplicated by (ad account, event_id). ``value_micro`` is
+# custom_data.value in micro units; ``households`` is not stored: it follows from the
+# person's ad actions.
+ad_conversions = Table(
+    "ad_conversions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(256), nullable=False),
+    Column("event_name", String(32), nullable=False),
+    Column("action_source", String(16), nullable=False),
+    Column("occurred_at", DateTime(timezone=False), nullable=False),
+    Column("click_id", String(256)),
+    Column("value_micro", BigInteger),
+    Column("currency", String(3)),
+    Column("num_items", BigInteger),
+    Column("order_id", String(1024)),
+    Column("received_at", DateTime(timezone=False), nullable=False),
+    UniqueConstraint("ad_account_id", "event_id", name="uq_ad_conversions_event_id"),
+)
+Index("ix_ad_conversions_click_id", ad_conversions.c.ad_account_id, ad_conversions.c.click_id)
+
+# The person identifiers of each conversion ("em:<sha256>", ...), to find the
+# conversions a newly ingested ad action may change.
+ad_conversion_keys = Table(
+    "ad_conversion_keys",
+    metadata,
+    Column("conversion_id", BigInteger, ForeignKey("ad_conversions.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_key", String(80), primary_key=True),
+    Column("ad_account_id", BigInteger, nullable=False),
+)
+Index("ix_ad_conversion_keys_person", ad_conversion_keys.c.ad_account_id, ad_conversion_keys.c.person_key)
+
+# Per conversion and attribution type, each kind's latest candidate action within the
+# longest window and the shortest window that reaches it (domain.ads.attribution.Touch):
+# all any window combination needs.
+ad_conversion_touches = Table(
+    "ad_conversion_touches",
+    metadata,
+    Column("conversion_id", BigInteger, ForeignKey("ad_conversions.id", ondelete="CASCADE"), primary_key=True),
+    Column("attribution_type", String(10), primary_key=True),
+    Column("kind", String(10), primary_key=True),
+    Column("action_id", String(128), nullable=False),
+    Column("ad_id", BigInteger, nullable=False),
+    Column("occurred_at", DateTime(timezone=False), nullable=False),
+    Column("reach_days", SmallInteger, nullable=False),
+)
+
+# Attributed conversions summed per ad, reporting day, report time and attribution type,
+# by the touch's kind and reach and the reaches of the higher-ranked kinds' touches
+# (NO_TOUCH when the conversion has none): which rows count for given windows is a
+# condition on these columns (store.ads.ad_analytics), so every window combination is
+# one aggregate. Equal to a rebuild from the touches (store.ads.ad_rollups).
+ad_conversion_daily = Table(
+    "ad_conversion_daily",
+    metadata,
+    Column("ad_id", BigInteger, ForeignKey("ads.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("report_time", String(20), primary_key=True),
+    Column("attribution_type", String(10), primary_key=True),
+    Column("kind", String(10), primary_key=True),
+    Column("reach_days", SmallInteger, primary_key=True),
+    Column("click_reach_days", SmallInteger, primary_key=True),
+    Column("engagement_reach_days", SmallInteger, primary_key=True),
+    Column("event_name", String(32), primary_key=True),
+    Column("action_source", String(16), primary_key=True),
+    Column("ad_account_id", BigInteger, nullable=False),
+    Column("campaign_id", BigInteger, nullable=False),
+    Column("ad_group_id", BigInteger, nullable=False),
+    Column("conversions", BigInteger, nullable=False),
+    Column("value_micro", BigInteger, nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+)
+Index(
+    "ix_ad_conversion_daily_account", ad_conversion_daily.c.ad_account_id, ad_conversion_daily.c.zone,
+    ad_conversion_daily.c.report_time, ad_conversion_daily.c.attribution_type, ad_conversion_daily.c.day,
+)
 
 # ---- organic analytics ----------------------------------------------------------------
 # One row per pin, day, app type and traffic kind, holding every stored (additive) metric

@@ -10,6 +10,8 @@ from pinsight.api.deps import Authorized
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.api import openapi
+from pinsight.domain.ads.ad_events import MAX_ACTIONS
+from pinsight.services.ads import ad_events
 from pinsight.services.organic import events
 from pinsight.services.organic import ingest
 
@@ -28,3 +30,10 @@ async def ingest_daily_metrics(caller: Authorized, request: Request):
 async def ingest_events(caller: Authorized, request: Request):
     items = await caller.runtime.call(parse_batch, await read_body(request), events.MAX_EVENTS, "events", heavy=True)
     return await caller.call(events.ingest_events, items)
+
+
+@route(router, "pinsight/ingest_ad_events", answers=models.EventsIngested,
+       openapi_extra=openapi.batch_body(models.AdEvent, MAX_ACTIONS, "ad events"))
+async def ingest_ad_events(caller: Authorized, request: Request):
+    items = await caller.runtime.call(parse_batch, await read_body(request), MAX_ACTIONS, "ad events", heavy=True)
+    return await caller.call(ad_events.ingest_ad_events, items)

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES
 from pinsight.catalog.ads import CAMPAIGN_SUMMARY_STATUSES, ENTITY_STATUSES, OBJECTIVE_TYPES
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.events import EVENT_TYPES
@@ -32,6 +33,7 @@ from pinsight.services.organic import ingest
 from pinsight.services.content import media
 from pinsight.services.identity import oauth
 from pinsight.domain.organic.analytics_query import ALL
+from pinsight.domain.ads import ad_events
 
 # Literal[tuple] spells a Literal of the tuple's members: the enums come from the tables.
 MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
@@ -476,6 +478,31 @@ class EventsIngested(Shape):
     already_applied: int
 
 
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
+
+
+class AdEventUser(Shape):
+    """Exactly one of the two: the SHA-256 hex digest the Conversions API sends for the person."""
+
+    external_id: Sha256Hex = omittable()
+    em: Sha256Hex = omittable(description="SHA-256 of the lower-cased e-mail address.")
+
+
+class AdEvent(Shape):
+    """One ad action (``domain.ads.ad_events``)."""
+
+    id: Annotated[str, Field(min_length=1, max_length=ad_events.MAX_ID_LENGTH, description="Idempotency key; a click's id is what a conversion's click_id names.")]
+    ad_id: Annotated[NumericId, Field(max_length=19)]
+    type: Literal[tuple(ACTION_TYPES)]  # type: ignore[valid-type]
+    timestamp: Annotated[DateTime, Field(description="RFC 3339 with a time zone.")]
+    user: AdEventUser
+    household_id: Annotated[str, Field(min_length=1, max_length=ad_events.MAX_ID_LENGTH)] = omittable()
+    spend_micro_dollar: Annotated[int, Field(ge=0, le=ad_events.MAX_SPEND_MICRO_DOLLAR)] = omittable()
+    app_type: Literal[AD_APP_TYPES] = omittable()  # type: ignore[valid-type]
+    dimensions: dict[Literal[AD_ACTION_DIMENSIONS], str] = omittable(  # type: ignore[valid-type]
+        description="The viewer's targeting facts, kept for the targeting analytics.")
+
+
 # The overview API.
 
 
@@ -567,6 +594,20 @@ class MediaUploadList(Shape):
 
 
 # Ads resources.
+
+
+class ConversionEventAnswer(Shape):
+    status: Literal["failed", "processed"]
+    error_message: str | None
+    warning_message: str | None
+
+
+class ConversionEventsAnswer(Shape):
+    """The Conversions API's answer: one entry per event sent, in order."""
+
+    num_events_received: int
+    num_events_processed: int
+    events: list[ConversionEventAnswer]
 
 
 class MetricsReadyState(Shape):

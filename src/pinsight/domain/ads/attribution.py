@@ -53,7 +53,7 @@ LONGEST_WINDOW = timedelta(days=REACHES[-1])
 class Action:
     """An ad action as attribution sees it."""
 
-    id: int
+    id: int | str  # ingested actions carry the client's string id
     ad_id: int
     type: str
     at: datetime
@@ -73,7 +73,7 @@ class Conversion:
 
     at: datetime
     person_keys: frozenset[str]
-    click_id: int | None = None
+    click_id: int | str | None = None
     households: frozenset[str] = frozenset()
 
 
@@ -98,7 +98,7 @@ class Touch:
     """A kind's latest candidate action for one conversion, and the shortest window (in
     days, one of ``REACHES``) that covers it: every window at least that long does."""
 
-    action_id: int
+    action_id: int | str
     ad_id: int
     kind: ActionKind
     at: datetime

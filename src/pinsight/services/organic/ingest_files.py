@@ -1,6 +1,8 @@
-"""`pinsight ingest FILE`: engagement events or daily-metric rows, as NDJSON or CSV.
+"""`pinsight ingest FILE`: engagement events or daily-metric rows, as NDJSON or CSV, and ad
+events (ad actions, ``services.ads.ad_events``) as NDJSON.
 
-A file holds one kind: events carry ``type`` and ``timestamp``, daily rows do not. Files
+A file holds one kind: ad events carry ``ad_id``, events ``type`` and ``timestamp``, daily
+rows none of these. Files
 are UTF-8 (a byte order mark, as spreadsheet programs write, is skipped). A CSV file's
 header is checked before any row is read: a wrong delimiter, a column name in the wrong
 case or an unknown or missing column refuses the whole file with the valid names listed,
@@ -19,12 +21,13 @@ from pathlib import Path
 import orjson
 
 from pinsight.errors import ApiError
+from pinsight.services.ads.ad_events import ingest_ad_event_chunk
 from pinsight.services.organic.events import EVENT_FIELDS, ingest_event_chunk
 from pinsight.errors import Problem
 from pinsight.services.organic.ingest import STORED, ingest_chunk
 from pinsight.services.runtime import Runtime
 
-EVENTS, DAILY_ROWS = "events", "daily rows"
+EVENTS, DAILY_ROWS, AD_EVENTS = "events", "daily rows", "ad events"
 _EVENT_MARKERS = {"type", "timestamp"}
 _KEY_FIELDS = ("pin_id", "date", "app_type", "traffic")
 COLUMNS = {
@@ -53,7 +56,7 @@ class IngestResult:
     def summary(self) -> dict:
         """The counts, named as the API's answer names them (``already_applied`` for events)."""
         counts = {"kind": self.kind, "read": self.read, "applied": self.applied}
-        if self.kind == EVENTS:
+        if self.kind in (EVENTS, AD_EVENTS):
             counts["already_applied"] = self.already_applied
         return counts | {"rejected": len(self.problems)}
 
@@ -86,6 +89,9 @@ def _header(path: Path) -> list[str]:
 
 
 def _kind_of_fields(fields) -> str:
+    names = {name.lower() for name in fields}
+    if "ad_id" in names:
+        return AD_EVENTS
     return EVENTS if _EVENT_MARKERS <= {name.lower() for name in fields} else DAILY_ROWS
 
 
@@ -94,6 +100,9 @@ def check_csv_header(fields: list[str], name: str = "the file") -> str:
     when the header cannot be right."""
     fields = [field.strip() for field in fields]
     kind = _kind_of_fields(fields)
+    if kind == AD_EVENTS:
+        # An ad event names its person in a nested object: a flat CSV row cannot hold it.
+        raise FileRejected(f"{name} holds ad events: send them as NDJSON (one JSON object a line), not CSV.")
     valid = COLUMNS[kind]
     listed = f"Valid columns for {kind}: {', '.join(valid)}."
     if not any(fields):
@@ -184,7 +193,9 @@ def ingest_file(rt: Runtime, user_id: int, path: Path, batch: int, kind: str,
     result = IngestResult(kind)
 
     def apply(chunk: list) -> None:
-        if kind == EVENTS:
+        if kind == AD_EVENTS:
+            applied, already, problems = ingest_ad_event_chunk(rt, user_id, chunk, result.read)
+        elif kind == EVENTS:
             applied, already, problems = ingest_event_chunk(rt, user_id, chunk, result.read)
         else:
             (applied, problems), already = ingest_chunk(rt, user_id, chunk, result.read), 0

@@ -1,0 +1,167 @@
+"""Ad actions as ``POST /api/v1/ad_events`` and ``pinsight ingest`` take them, checked.
+
+An item::
+
+    {"id": "a-1", "ad_id": "687194767360", "type": "CLICK", "timestamp": "2026-11-20T13:45:00Z",
+     "user": {"em": "<sha256 hex>"}, "household_id": "h-9", "spend_micro_dollar": 120000,
+     "app_type": "iphone", "dimensions": {"gender": "female", "country": "US"}}
+
+``user`` names the person by exactly one of ``external_id`` and ``em``, each the SHA-256
+hex digest the Conversions API sends for the same person (so that a conversion's
+identifiers match by equality; a clear-text value would never match). ``check_actions``
+reads nothing but the items, the ads they name and the current day: the service looks
+the ads up and applies what passes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES, AGE_BUCKETS, GENDERS
+from pinsight.catalog.ads import COUNTRIES
+from pinsight.domain.event_time import utc_moment
+from pinsight.errors import Problem
+
+MAX_ACTIONS = 50_000
+MAX_ID_LENGTH = 128
+MAX_DIMENSION_LENGTH = 128
+MAX_SPEND_MICRO_DOLLAR = 10**15  # a billion currency units for one action: anything above is a mistake
+FIELDS = frozenset({"id", "ad_id", "type", "timestamp", "user", "household_id", "spend_micro_dollar", "app_type", "dimensions"})
+USER_FIELDS = ("external_id", "em")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+_TYPES = ", ".join(ACTION_TYPES)
+_ENUMERATED = {"gender": frozenset(GENDERS), "age_bucket": frozenset(AGE_BUCKETS), "country": frozenset(COUNTRIES)}
+
+
+@dataclass(frozen=True)
+class AdAction:
+    id: str
+    ad_id: int
+    type: str
+    at: datetime  # naive UTC
+    person_key: str  # "em:<sha256>" or "external_id:<sha256>" (lower case)
+    household_id: str | None
+    spend_micro_dollar: int | None
+    app_type: str | None
+    dimensions: str | None  # JSON text, keys sorted
+
+    def content(self) -> tuple:
+        """What makes two items with one id the same action (the instant, not its spelling)."""
+        return (self.ad_id, self.type, self.at, self.person_key, self.household_id, self.spend_micro_dollar,
+                self.app_type, self.dimensions)
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _text(value, field: str, limit: int) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= limit or not value.isprintable():
+        raise _Refused(f"{field} must be a string of 1 to {limit} printable characters")
+    return value
+
+
+def _person(user) -> str:
+    if not isinstance(user, Mapping):
+        raise _Refused('user must be an object naming the person: {"external_id": ...} or {"em": ...}')
+    named = [field for field in USER_FIELDS if field in user]
+    if len(named) != 1 or len(user) != 1:
+        raise _Refused("user must hold exactly one of external_id and em")
+    value = user[named[0]]
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise _Refused(f"user.{named[0]} must be a SHA-256 hex digest, as the Conversions API sends it")
+    return f"{named[0]}:{value.lower()}"
+
+
+def _dimensions(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise _Refused("dimensions must be an object")
+    unknown = sorted(set(value) - set(AD_ACTION_DIMENSIONS))
+    if unknown:
+        raise _Refused(f"unknown dimension(s) {', '.join(unknown[:5])}; known: {', '.join(AD_ACTION_DIMENSIONS)}")
+    for name, text in value.items():
+        _text(text, f"dimensions.{name}", MAX_DIMENSION_LENGTH)
+        allowed = _ENUMERATED.get(name)
+        if allowed is not None and text not in allowed:
+            raise _Refused(f"dimensions.{name} must be one of {', '.join(sorted(allowed))}")
+    return json.dumps(dict(value), sort_keys=True, separators=(",", ":"))
+
+
+def ad_id_of(item) -> int | None:
+    """The ad an item names, if it names one well (the service looks these up before checking)."""
+    raw = item.get("ad_id") if isinstance(item, Mapping) else None
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 19:
+        return int(raw)
+    return None
+
+
+def _check(item, ads: Mapping[int, date], today: date, moments: dict) -> AdAction:
+    if not isinstance(item, Mapping):
+        raise _Refused("an ad event must be a JSON object")
+    unknown = sorted(set(item) - FIELDS)
+    if unknown:
+        raise _Refused(f"unknown field(s) {', '.join(unknown[:5])}")
+    action_id = _text(item.get("id"), "id", MAX_ID_LENGTH)
+    ad_id = ad_id_of(item)
+    if ad_id is None:
+        raise _Refused("ad_id must be a numeric string")
+    if ad_id not in ads:
+        raise _Refused(f"ad {ad_id} not found in an ad account you may write to")
+    action_type = item.get("type")
+    if action_type not in ACTION_TYPES:
+        raise _Refused(f"type must be one of {_TYPES}")
+    moment = utc_moment(item.get("timestamp"), moments)
+    if isinstance(moment, str):
+        raise _Refused(moment)
+    day, at = moment
+    if day > today:
+        raise _Refused(f"timestamp's day {day} (UTC) is in the future")
+    if day < ads[ad_id]:
+        raise _Refused(f"timestamp's day {day} (UTC) is before ad {ad_id} was created ({ads[ad_id]})")
+    household = item.get("household_id")
+    if household is not None:
+        household = _text(household, "household_id", MAX_ID_LENGTH)
+    spend = item.get("spend_micro_dollar")
+    if spend is not None and (isinstance(spend, bool) or not isinstance(spend, int) or not 0 <= spend <= MAX_SPEND_MICRO_DOLLAR):
+        raise _Refused(f"spend_micro_dollar must be a whole number from 0 to {MAX_SPEND_MICRO_DOLLAR}")
+    app_type = item.get("app_type")
+    if app_type is not None and app_type not in AD_APP_TYPES:
+        raise _Refused(f"app_type must be one of {', '.join(AD_APP_TYPES)}")
+    return AdAction(action_id, ad_id, action_type, at.replace(tzinfo=None), _person(item.get("user")), household,
+                    spend, app_type, _dimensions(item.get("dimensions")))
+
+
+def check_actions(items: list, ads: Mapping[int, date], today: date, stop_after: int | None = None
+                  ) -> tuple[dict[str, AdAction], list[Problem]]:
+    """Each distinct action id with its action, and the problems (by position).
+
+    ``ads`` maps the ads the caller may write to (among those the items name) to the day
+    each was created. An id repeated with the same content counts once; with other
+    content it is a problem.
+    """
+    actions: dict[str, AdAction] = {}
+    first_position: dict[str, int] = {}
+    problems: list[Problem] = []
+    moments: dict = {}
+    for position, item in enumerate(items):
+        if stop_after is not None and len(problems) >= stop_after:
+            break
+        try:
+            action = _check(item, ads, today, moments)
+        except _Refused as refused:
+            problems.append(Problem(position, str(refused)))
+            continue
+        previous = actions.get(action.id)
+        if previous is not None:
+            if previous.content() != action.content():
+                problems.append(Problem(position, f"id {action.id[:40]} was already used by ad event #{first_position[action.id]} with different content"))
+            continue
+        actions[action.id] = action
+        first_position[action.id] = position
+    return actions, problems

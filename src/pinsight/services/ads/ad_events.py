@@ -1,0 +1,120 @@
+"""Getting ad actions in: ``POST /api/v1/ad_events`` and ``pinsight ingest --ad-events``.
+
+A batch is applied whole or rejected whole (every bad item reported by position), in one
+transaction that holds the lock of every ad account it writes to. Actions are idempotent
+by id within their ad account: one already stored is skipped. Applying new actions
+stores them, adds them to the daily delivery rollup (``ad_delivery_daily``), and
+re-attributes the conversions they may change (``services.ads.attributing``): those of
+the same people or naming one of the actions as their click, at any time (a new action
+can reveal a person's household), and those of the actions' households' members within
+the longest window after the actions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from pinsight.catalog.ad_actions import ACTION_TYPES
+from pinsight.catalog.operations import operation
+from pinsight.domain.ads.ad_events import MAX_ACTIONS, AdAction, ad_id_of, check_actions
+from pinsight.domain.ads.attribution import LONGEST_WINDOW
+from pinsight.domain.ads.reporting_days import days_of
+from pinsight.errors import MAX_PROBLEMS, ApiError, BatchRejected, Problem
+from pinsight.services.ads.attributing import reattribute
+from pinsight.services.identity.access import Actor
+from pinsight.services.runtime import Runtime
+from pinsight.store.ads import activity
+from pinsight.store.ads import ads as accounts
+from pinsight.store.ads import conversions as conversion_store
+from pinsight.store.locks import lock_owners
+from pinsight.store.tables import DELIVERY_COUNTS
+
+_COUNT_INDEX = {name: n for n, name in enumerate(ACTION_TYPES)}
+_SPEND_INDEX = len(DELIVERY_COUNTS)
+
+
+# The roles on an ad account that let a user send its ads' actions, over the API or the CLI.
+WRITING_ROLES = operation("pinsight/ingest_ad_events").roles
+
+
+def writable_ads(conn, user_id: int, items: list) -> dict[int, dict]:
+    """The ads the items name that sit in ad accounts the user owns or holds one of the
+    writing roles on (others read as not found, like any resource one may not see)."""
+    ads = activity.ads_brief(conn, {ad_id for ad_id in map(ad_id_of, items) if ad_id is not None})
+    allowed: dict[int, bool] = {}
+    for ad in ads.values():
+        account_id = ad["ad_account_id"]
+        if account_id not in allowed:
+            access = accounts.access_to(conn, account_id, user_id)
+            owner_id, roles = access if access is not None else (None, frozenset())
+            allowed[account_id] = owner_id == user_id or bool(roles & WRITING_ROLES)
+    return {ad_id: ad for ad_id, ad in ads.items() if allowed[ad["ad_account_id"]]}
+
+
+def _apply(conn, rt: Runtime, actions: Mapping[str, AdAction], ads: Mapping[int, dict]) -> tuple[int, int]:
+    by_account: dict[int, list[AdAction]] = defaultdict(list)
+    for action in actions.values():
+        by_account[ads[action.ad_id]["ad_account_id"]].append(action)
+    now = rt.clock.now()
+    applied = 0
+    delivery: dict[tuple, list[int]] = {}
+    for account_id, listed in sorted(by_account.items()):
+        seen = activity.existing_action_ids(conn, account_id, [action.id for action in listed])
+        new = [action for action in listed if action.id not in seen]
+        applied += len(new)
+        activity.insert_actions(conn, [
+            (account_id, a.id, a.ad_id, a.type, a.at, a.person_key, a.household_id, a.spend_micro_dollar, a.app_type,
+             a.dimensions, now) for a in new
+        ])
+        for action in new:
+            for zone, day in days_of(action.at):
+                row = delivery.get((action.ad_id, zone, day))
+                if row is None:
+                    row = delivery[(action.ad_id, zone, day)] = [0] * (_SPEND_INDEX + 1)
+                row[_COUNT_INDEX[action.type]] += 1
+                row[_SPEND_INDEX] += action.spend_micro_dollar or 0
+        _reattribute_after(conn, account_id, new)
+    activity.add_delivery(conn, delivery, ads)
+    return applied, len(actions) - applied
+
+
+def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:
+    if not new:
+        return
+    keys = {action.person_key for action in new}
+    affected = conversion_store.conversions_of(conn, account_id, sorted(keys), [action.id for action in new])
+    households = sorted({action.household_id for action in new if action.household_id is not None})
+    if households:
+        members = activity.persons_in_households(conn, account_id, households) - keys
+        earliest = min(action.at for action in new)
+        latest = max(action.at for action in new)
+        affected |= conversion_store.conversions_of(conn, account_id, sorted(members), [],
+                                                    since=earliest, until=latest + LONGEST_WINDOW)
+    reattribute(conn, account_id, affected)
+
+
+def ingest_ad_events(rt: Runtime, actor: Actor, items: list) -> dict:
+    """The API's batch (``api.batches`` parsed it): applied whole, or rejected whole."""
+    if len(items) > MAX_ACTIONS:
+        raise ApiError(f"A batch holds at most {MAX_ACTIONS} ad events; this one has {len(items)}.")
+    with rt.write() as conn:
+        ads = writable_ads(conn, actor.user_id, items)
+        lock_owners(conn, {ad["ad_account_id"] for ad in ads.values()})
+        created = {ad_id: ad["created_at"].date() for ad_id, ad in ads.items()}
+        actions, problems = check_actions(items, created, rt.clock.today(), stop_after=MAX_PROBLEMS)
+        if problems:
+            raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
+        applied, already = _apply(conn, rt, actions, ads)
+    return {"received": len(items), "applied": applied, "already_applied": already}
+
+
+def ingest_ad_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, int, list[Problem]]:
+    """The CLI's chunk of a file: good actions applied (one transaction), bad ones reported."""
+    with rt.write() as conn:
+        ads = writable_ads(conn, user_id, items)
+        lock_owners(conn, {ad["ad_account_id"] for ad in ads.values()})
+        created = {ad_id: ad["created_at"].date() for ad_id, ad in ads.items()}
+        actions, problems = check_actions(items, created, rt.clock.today())
+        applied, already = _apply(conn, rt, actions, ads)
+    return applied, already, [Problem(problem.position + first_position, problem.reason) for problem in problems]

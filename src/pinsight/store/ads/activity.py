@@ -1,0 +1,157 @@
+"""SQL for ad actions (``ad_actions``) and their daily delivery rollup (``ad_delivery_daily``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pinsight.store.bulk import bind_value, executemany
+from pinsight.store.locks import require_locked
+from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ads
+
+# Values per IN query: far below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
+CHUNK = 5000
+ACTION_KEYS = ("ad_account_id", "id", "ad_id", "type", "occurred_at", "person_key", "household_id",
+               "spend_micro_dollar", "app_type", "dimensions", "received_at")
+DELIVERY_KEYS = ("ad_id", "zone", "day")
+DELIVERY_SUMS = (*DELIVERY_COUNTS, "spend_micro_dollar")
+
+
+def _chunks(values: Sequence, size: int = CHUNK):
+    for offset in range(0, len(values), size):
+        yield values[offset : offset + size]
+
+
+def _dialect(conn: Connection):
+    return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
+def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
+    """The ads among ``ad_ids``: their ad account, campaign, ad group, pin and creation instant."""
+    wanted = sorted(set(ad_ids))
+    found: dict[int, dict] = {}
+    columns = (ads.c.id, ads.c.ad_account_id, ads.c.campaign_id, ads.c.ad_group_id, ads.c.pin_id, ads.c.created_at)
+    for chunk in _chunks(wanted):
+        for row in conn.execute(select(*columns).where(ads.c.id.in_(chunk))).mappings():
+            found[row["id"]] = dict(row)
+    return found
+
+
+def existing_action_ids(conn: Connection, ad_account_id: int, action_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(list(action_ids)):
+        query = select(ad_actions.c.id).where(ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.id.in_(chunk))
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+def insert_actions(conn: Connection, rows: Sequence[tuple]) -> None:
+    """Append actions, each a tuple in ``ACTION_KEYS`` order with naive UTC datetimes."""
+    if not rows:
+        return
+    bound: dict = {}
+
+    def moment(value: datetime):
+        known = bound.get(value)
+        if known is None:
+            known = bound[value] = bind_value(conn, ad_actions.c.occurred_at, value)
+        return known
+
+    at = ACTION_KEYS.index("occurred_at")
+    received = ACTION_KEYS.index("received_at")
+    values = [(*row[:at], moment(row[at]), *row[at + 1 : received], moment(row[received])) for row in rows]
+    executemany(conn, insert(ad_actions), ACTION_KEYS, values)
+
+
+def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence[int]], ads_by_id: Mapping[int, Mapping]) -> None:
+    """Add amounts (in ``DELIVERY_SUMS`` order) to the rows keyed (ad, zone, day), inserting missing ones."""
+    if not sums:
+        return
+    require_locked(conn, {ads_by_id[ad_id]["ad_account_id"] for ad_id, _, _ in sums})
+    statement = _dialect(conn).insert(ad_delivery_daily)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(DELIVERY_KEYS),
+        set_={name: ad_delivery_daily.c[name] + statement.excluded[name] for name in DELIVERY_SUMS},
+    )
+    days: dict = {}
+    values = []
+    for (ad_id, zone, day), amounts in sums.items():
+        bound = days.get(day)
+        if bound is None:
+            bound = days[day] = bind_value(conn, ad_delivery_daily.c.day, day)
+        ad = ads_by_id[ad_id]
+        values.append((ad_id, zone, bound, ad["ad_account_id"], ad["campaign_id"], ad["ad_group_id"], *amounts))
+    keys = (*DELIVERY_KEYS, "ad_account_id", "campaign_id", "ad_group_id", *DELIVERY_SUMS)
+    executemany(conn, statement, keys, values)
+
+
+# ---- what attribution reads ---------------------------------------------------------------
+
+
+def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[str], action_ids: Sequence[str]
+                  ) -> dict[str, set[str]]:
+    """The households each person (by key) and each named action's person belong to, as
+    their ad actions in the account say: ``{person_key or action id: {household, ...}}``."""
+    found: dict[str, set[str]] = {}
+    base = select(ad_actions.c.person_key, ad_actions.c.id, ad_actions.c.household_id).where(
+        ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.household_id.is_not(None)
+    )
+    for chunk in _chunks(sorted(set(person_keys))):
+        query = base.with_only_columns(ad_actions.c.person_key, ad_actions.c.household_id).where(
+            ad_actions.c.person_key.in_(chunk)).distinct()
+        for key, household in conn.execute(query):
+            found.setdefault(key, set()).add(household)
+    for chunk in _chunks(sorted(set(action_ids))):
+        # A click named by click_id: its person's households too.
+        query = base.with_only_columns(ad_actions.c.id, ad_actions.c.household_id).where(ad_actions.c.id.in_(chunk))
+        for action_id, household in conn.execute(query):
+            found.setdefault(action_id, set()).add(household)
+    return found
+
+
+_CANDIDATE_COLUMNS = (ad_actions.c.id, ad_actions.c.ad_id, ad_actions.c.type, ad_actions.c.occurred_at,
+                      ad_actions.c.person_key, ad_actions.c.household_id)
+
+
+def candidate_actions(conn: Connection, ad_account_id: int, person_keys: Sequence[str], action_ids: Sequence[str],
+                      households: Sequence[str], since: datetime, until: datetime) -> dict[str, tuple]:
+    """The account's actions in [since, until) by one of ``person_keys``, in one of
+    ``households``, or named by id: ``{id: (id, ad_id, type, occurred_at, person_key, household_id)}``."""
+    found: dict[str, tuple] = {}
+    in_time = (ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.occurred_at >= since,
+               ad_actions.c.occurred_at < until)
+    for column, values in ((ad_actions.c.person_key, person_keys), (ad_actions.c.household_id, households),
+                           (ad_actions.c.id, action_ids)):
+        for chunk in _chunks(sorted(set(values))):
+            for row in conn.execute(select(*_CANDIDATE_COLUMNS).where(*in_time, column.in_(chunk))):
+                found[row[0]] = tuple(row)
+    return found
+
+
+def persons_in_households(conn: Connection, ad_account_id: int, households: Sequence[str]) -> set[str]:
+    """The person keys of everyone with an action in one of ``households``."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(households))):
+        query = select(ad_actions.c.person_key).where(
+            ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.household_id.in_(chunk)).distinct()
+        found.update(conn.execute(query).scalars())
+    return found
+
+
+# ---- the rebuild oracle -------------------------------------------------------------------
+
+
+def all_actions(conn: Connection, ad_account_id: int) -> list[tuple]:
+    """Every action of the account, as ``candidate_actions`` gives them, plus spend."""
+    query = select(*_CANDIDATE_COLUMNS, ad_actions.c.spend_micro_dollar).where(ad_actions.c.ad_account_id == ad_account_id)
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def stored_delivery(conn: Connection, ad_account_id: int) -> dict[tuple, tuple]:
+    query = select(ad_delivery_daily).where(ad_delivery_daily.c.ad_account_id == ad_account_id)
+    return {(row["ad_id"], row["zone"], row["day"]): tuple(row[name] for name in DELIVERY_SUMS)
+            for row in conn.execute(query).mappings()}
+
