@@ -74,7 +74,9 @@ def _progress() -> Progress:
     return Progress(*columns, console=err)
 
 
-def _seed_if_empty(engine, runtime, seed: int, days: int | None = None, pins: int | None = None, full_history: bool = False):
+def _seed_if_empty(engine, runtime, seed: int, days: int | None = None, pins: int | None = None, full_history: bool = False,
+                   ads: str = "demo"):
+    from pinsight.demo.ads import ADS_PLANS
     from pinsight.demo.generator import DEFAULT_DAYS, DEFAULT_PINS, describe_demo, seed_demo
     from pinsight.store.db import is_empty
 
@@ -91,7 +93,7 @@ def _seed_if_empty(engine, runtime, seed: int, days: int | None = None, pins: in
             progress.update(tasks[description], completed=completed, total=total)
 
         summary = seed_demo(engine, runtime.clock.now(), seed=seed, days=days, pins=pins, full_history=full_history,
-                            progress=report)
+                            progress=report, ads_plan=ADS_PLANS[ads])
     return summary, True
 
 
@@ -200,6 +202,9 @@ def demo(
                                                 "minutes.")] = None,
     full_history: Annotated[bool, typer.Option("--full-history", help="Create everything on the first day, so every "
                                                "pin has metrics for all the days (the largest archive for its size).")] = False,
+    ads: Annotated[str, typer.Option(help="The ad account's history: 'demo' (12 ads, 24,000 ad actions), 'benchmark' "
+                                     "(5,000 ads, 365 days, 20 million ad actions, 1 million conversions: an hour "
+                                     "or more) or 'none'.")] = "demo",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
     as_env: Annotated[bool, typer.Option("--env", help="Print shell lines exporting TOKEN, PINTEREST_ACCESS_TOKEN and the "
                                          "ids (PIN_ID, BOARD_ID, ...): eval \"$(pinsight demo --env)\".")] = False,
@@ -209,12 +214,15 @@ def demo(
     from pinsight.services.identity.auth import create_user_token
 
     settings, engine, runtime = _open(db, quiet=as_json or as_env)
-    summary, seeded = _seed_if_empty(engine, runtime, seed, days, pins, full_history)
+    if ads not in ("demo", "benchmark", "none"):
+        err.print(f"[red]error:[/red] --ads is demo, benchmark or none, not {ads!r}")
+        raise typer.Exit(code=2)
+    summary, seeded = _seed_if_empty(engine, runtime, seed, days, pins, full_history, ads)
     if summary is None:
         err.print("[red]error:[/red] the database has data but no demo users; use an empty database.")
         raise typer.Exit(code=1)
-    if not seeded and (days or pins or full_history):
-        err.print("demo data already present: --days, --pins and --full-history apply to an empty database only")
+    if not seeded and (days or pins or full_history or ads != "demo"):
+        err.print("demo data already present: --days, --pins, --full-history and --ads apply to an empty database only")
     token = create_user_token(runtime, DEMO_USER, frozenset(ALL_SCOPES))
     result = {
         "access_token": token,
@@ -279,6 +287,9 @@ def user_create(
     business_name: Annotated[Optional[str], typer.Option("--business-name", help="Shown as the account's name.")] = None,
     website: Annotated[str, typer.Option("--website", help="The profile's website: pins linking to it are claimed content.")] = "",
     db: DbOption = None,
+    ads: Annotated[str, typer.Option(help="The ad account's history: 'demo' (12 ads, 24,000 ad actions), 'benchmark' "
+                                     "(5,000 ads, 365 days, 20 million ad actions, 1 million conversions: an hour "
+                                     "or more) or 'none'.")] = "demo",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
     """Create a local user with no content; `pinsight token create --user NAME` then gives a token."""
@@ -353,6 +364,9 @@ def app_create(
     redirect_uri: Annotated[list[str], typer.Option("--redirect-uri", help="Allowed redirect URI (repeatable).")],
     owner: Annotated[str, typer.Option("--owner", help="Username owning the app (client_credentials tokens act for them).")] = "pinsight_demo",
     db: DbOption = None,
+    ads: Annotated[str, typer.Option(help="The ad account's history: 'demo' (12 ads, 24,000 ad actions), 'benchmark' "
+                                     "(5,000 ads, 365 days, 20 million ad actions, 1 million conversions: an hour "
+                                     "or more) or 'none'.")] = "demo",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> None:
     """Register an OAuth app; prints its app id and secret (the secret is shown once)."""

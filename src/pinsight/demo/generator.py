@@ -24,11 +24,13 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pinsight.demo.metrics import DemoPin, metric_rows, pin_days
+from pinsight.demo.ads import DEMO as DEMO_ADS
+from pinsight.demo.ads import AdsPlan, seed_ads
 from pinsight.domain.ids import IdGenerator
 from pinsight.domain.content.media import image_sizes
 from pinsight.store.ads import ads as ads_store
@@ -153,11 +155,13 @@ def seed_demo(
     *,
     full_history: bool = False,
     progress: ProgressReport | None = None,
+    ads_plan: AdsPlan | None = DEMO_ADS,
 ) -> DemoSummary | None:
     """Create the demo users and content in one transaction (nothing is half-written).
 
     ``days``: the span, ending today, over which content is created and metrics run.
     ``pins``: how many pins the demo user has (``SAVED_PINS`` of them saved from the friend).
+    ``ads_plan``: the size of the ad account's history (``demo.ads``); None for none.
     """
     if days < 1 or pins < SAVED_PINS + 1:
         raise ValueError(f"the demo needs at least 1 day and {SAVED_PINS + 1} pins")
@@ -321,6 +325,12 @@ def seed_demo(
             updated_at=plan(days=4),
         )
         ads_store.grant_role(conn, ad_account_id, friend_id, "ANALYST")
+        if ads_plan is not None:
+            promoted = [(pin.id, pin.creative_type) for pin in demo_pins if pin.promoted and pin.owner_id == user_id]
+            promoted = promoted or [(pin.id, pin.creative_type) for pin in demo_pins if pin.owner_id == user_id][:5]
+            # No ads before the ad account: the history spans at most the days since it opened.
+            span = max(1, min(ads_plan.days, (now - plan(days=4)).days))
+            seed_ads(conn, ad_account_id, promoted, now, seed, replace(ads_plan, days=span), ids.next_short_id, report)
 
         _load_metrics(conn, demo_pins, now, days, seed, report)
         report(STAGE_DERIVED, 0, None)

@@ -69,3 +69,21 @@ def rebuild_derived(conn: Connection, owner_ids: Iterable[int], now: datetime) -
     for owner_id in owners:
         rollups.rebuild(conn, owner_id)
     changes.record(conn, ((owner_id, *changes.ALL_DAYS) for owner_id in owners), now)
+
+
+def append_ad_entities(conn: Connection, campaign_rows: Sequence[dict], ad_group_rows: Sequence[dict],
+                       ad_rows: Sequence[dict]) -> None:
+    """Insert campaigns, ad groups and ads (dicts of their tables' columns), parents first."""
+    from pinsight.store.tables import ad_groups, ads, campaigns
+
+    for table, rows in ((campaigns, campaign_rows), (ad_groups, ad_group_rows), (ads, ad_rows)):
+        for offset in range(0, len(rows), 2000):
+            conn.execute(insert(table), list(rows[offset : offset + 2000]))
+
+
+def mark_pins_promoted(conn: Connection, pin_ids: Iterable[int]) -> None:
+    from sqlalchemy import update
+
+    wanted = sorted(set(pin_ids))
+    for offset in range(0, len(wanted), 5000):
+        conn.execute(update(pins).where(pins.c.id.in_(wanted[offset : offset + 5000])).values(has_been_promoted=True))

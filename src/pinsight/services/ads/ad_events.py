@@ -52,11 +52,13 @@ def writable_ads(conn, user_id: int, items: list) -> dict[int, dict]:
     return {ad_id: ad for ad_id, ad in ads.items() if allowed[ad["ad_account_id"]]}
 
 
-def _apply(conn, rt: Runtime, actions: Mapping[str, AdAction], ads: Mapping[int, dict]) -> tuple[int, int]:
+def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, dict]) -> tuple[int, int]:
+    """Store the checked actions not stored yet, add them to the delivery rollup and
+    re-attribute the conversions they may change; (applied, already applied). The
+    caller holds the lock of every ad account of ``ads`` (``store.locks``)."""
     by_account: dict[int, list[AdAction]] = defaultdict(list)
     for action in actions.values():
         by_account[ads[action.ad_id]["ad_account_id"]].append(action)
-    now = rt.clock.now()
     applied = 0
     delivery: dict[tuple, list[int]] = {}
     for account_id, listed in sorted(by_account.items()):
@@ -105,7 +107,7 @@ def ingest_ad_events(rt: Runtime, actor: Actor, items: list) -> dict:
         actions, problems = check_actions(items, created, rt.clock.today(), stop_after=MAX_PROBLEMS)
         if problems:
             raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
-        applied, already = _apply(conn, rt, actions, ads)
+        applied, already = apply_actions(conn, rt.clock.now(), actions, ads)
     return {"received": len(items), "applied": applied, "already_applied": already}
 
 
@@ -116,5 +118,5 @@ def ingest_ad_event_chunk(rt: Runtime, user_id: int, items: list, first_position
         lock_owners(conn, {ad["ad_account_id"] for ad in ads.values()})
         created = {ad_id: ad["created_at"].date() for ad_id, ad in ads.items()}
         actions, problems = check_actions(items, created, rt.clock.today())
-        applied, already = _apply(conn, rt, actions, ads)
+        applied, already = apply_actions(conn, rt.clock.now(), actions, ads)
     return applied, already, [Problem(problem.position + first_position, problem.reason) for problem in problems]

@@ -55,6 +55,28 @@ def _answers(items: list, now) -> tuple[list[dict], list[tuple[int, ConversionEv
     return answers, good
 
 
+def store_events(conn, ad_account_id: int, events: list[ConversionEvent], now) -> list[bool]:
+    """Store the checked events whose ids are new to the ad account and attribute them;
+    for each event, whether it was stored (False: a duplicate). The caller holds the
+    account's lock (``store.locks``)."""
+    stored = store.existing_event_ids(conn, ad_account_id, [event.event_id for event in events])
+    rows, keys, kept, fresh = [], [], [], set()
+    for event in events:
+        if event.event_id in stored or event.event_id in fresh:
+            kept.append(False)
+            continue
+        fresh.add(event.event_id)
+        kept.append(True)
+        conversion_id = new_id()
+        rows.append((conversion_id, ad_account_id, event.event_id, event.event_name, event.action_source, event.at,
+                     event.click_id, _micro(event.value), event.currency, event.num_items, event.order_id, now))
+        keys.extend((conversion_id, key, ad_account_id) for key in sorted(event.person_keys))
+    if rows:
+        store.insert_conversions(conn, rows, keys)
+        reattribute(conn, ad_account_id, [row[0] for row in rows])
+    return kept
+
+
 def send_events(rt: Runtime, actor: Actor, body, test: bool) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise InvalidParameters('Invalid parameters: the body must be {"data": [event, ...]}.')
@@ -63,25 +85,13 @@ def send_events(rt: Runtime, actor: Actor, body, test: bool) -> dict:
         raise InvalidParameters(f"Invalid parameters: data holds 1 to {MAX_EVENTS} events.")
     now = rt.clock.now()
     answers, good = _answers(items, now)
-    account_id = actor.ad_account_id
     if good and not test:
         with rt.write() as conn:
-            lock_owners(conn, [account_id])
-            stored = store.existing_event_ids(conn, account_id, [event.event_id for _, event in good])
-            rows, keys, fresh = [], [], set()
-            for position, event in good:
-                if event.event_id in stored or event.event_id in fresh:
-                    answers[position]["warning_message"] = DUPLICATE
-                    continue
-                fresh.add(event.event_id)
-                conversion_id = new_id()
-                rows.append((conversion_id, account_id, event.event_id, event.event_name, event.action_source,
-                             event.at, event.click_id, _micro(event.value), event.currency, event.num_items,
-                             event.order_id, now))
-                keys.extend((conversion_id, key, account_id) for key in sorted(event.person_keys))
-            if rows:
-                store.insert_conversions(conn, rows, keys)
-                reattribute(conn, account_id, [row[0] for row in rows])
+            lock_owners(conn, [actor.ad_account_id])
+            kept = store_events(conn, actor.ad_account_id, [event for _, event in good], now)
+        for (position, _), was_kept in zip(good, kept):
+            if not was_kept:
+                answers[position]["warning_message"] = DUPLICATE
     elif good:
         seen: set[str] = set()
         for position, event in good:  # a test request still says which events would be duplicates

@@ -1,0 +1,43 @@
+"""The demo's ads history (``pinsight.demo.ads``): entities over promoted pins, delivery and
+conversions, with every derived table equal to what the plain rules give from the raw rows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pinsight.catalog.ad_actions import ATTRIBUTION_TYPES, REPORT_TIMES
+from pinsight.catalog.ad_reporting import ROLLUP_ZONES
+from pinsight.demo.ads import DEMO
+from pinsight.domain.ads.attribution import Windows
+from pinsight.store.ads import activity
+from pinsight.store.tables import ad_conversions, ads, pins
+from tests.support import ads_oracle
+
+
+def test_the_demo_has_an_ads_history_equal_to_its_rebuild(runtime, demo):
+    account = int(demo["ad_account_id"])
+    with runtime.engine.connect() as conn:
+        ad_rows = conn.execute(select(ads.c.id, ads.c.pin_id).where(ads.c.ad_account_id == account)).all()
+        promoted = conn.execute(select(pins.c.has_been_promoted).where(pins.c.id.in_([pin for _, pin in ad_rows]))).scalars().all()
+        conversion_count = conn.execute(select(func.count()).select_from(ad_conversions)
+                                        .where(ad_conversions.c.ad_account_id == account)).scalar_one()
+        actions, spend, stored = ads_oracle.raw(conn, account)
+        delivery = activity.stored_delivery(conn, account)
+        today = runtime.clock.today()
+        assert len(ad_rows) == DEMO.ads and all(promoted)
+        assert len(actions) == DEMO.actions and conversion_count == DEMO.conversions
+        expected = ads_oracle.expected_delivery(actions, spend, ROLLUP_ZONES)
+        assert {key: dict(zip(activity.DELIVERY_SUMS, values)) for key, values in delivery.items()} == \
+            {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in expected.items()}
+        credited_kinds = set()
+        for windows in (Windows(30, 30, 1), Windows(7, 1, 0), Windows(60, 60, 60)):
+            for attribution_type in ATTRIBUTION_TYPES:
+                for report_time in REPORT_TIMES:
+                    for zone in ROLLUP_ZONES:
+                        wanted = ads_oracle.expected_conversions(actions, stored, windows, attribution_type,
+                                                                 report_time, zone)
+                        assert ads_oracle.stored_conversions(conn, account, today, windows, attribution_type,
+                                                             report_time, zone) == wanted
+                        credited_kinds |= {key[2] for key in wanted}
+    # Realistic enough to exercise every kind of credit.
+    assert credited_kinds == {"CLICK", "ENGAGEMENT", "VIEW"}

@@ -1,0 +1,80 @@
+"""What the ads rollups must hold, computed here from the raw stored rows by the plain rules.
+
+Delivery: the count of each action type and the spend, per ad and reporting day in each zone.
+Conversions: each conversion credited by ``domain.ads.attribution.credit`` (the plain
+definition, checked against hand-written cases in tests/domain/test_attribution.py) for the
+given windows. Candidates are looked up by person, click and household first, which the
+rule's own ``matches`` would keep anyway, so the oracle stays fast on the demo's data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from pinsight.catalog.ad_actions import TIME_OF_AD_ACTION
+from pinsight.domain.ads.attribution import Action, Conversion, Windows, credit
+from pinsight.domain.ads.reporting_days import day_in
+from pinsight.store.ads import ad_analytics, activity, conversions
+
+
+def raw(conn, ad_account_id: int) -> tuple[list[Action], dict[str, int], dict[int, dict]]:
+    actions, spend = [], {}
+    for action_id, ad_id, action_type, at, person_key, household, spent in activity.all_actions(conn, ad_account_id):
+        actions.append(Action(action_id, ad_id, action_type, at, frozenset({person_key}), household))
+        spend[action_id] = spent or 0
+    return actions, spend, conversions.all_conversions(conn, ad_account_id)
+
+
+def expected_delivery(actions: list[Action], spend: dict[str, int], zones) -> dict[tuple, dict[str, int]]:
+    found: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for action in actions:
+        for zone in zones:
+            row = found[(action.ad_id, zone, day_in(action.at, zone))]
+            row[action.type.lower()] += 1
+            row["spend_micro_dollar"] += spend[action.id]
+    return found
+
+
+def expected_conversions(actions: list[Action], stored: dict[int, dict], windows: Windows, attribution_type: str,
+                         report_time: str, zone: str) -> dict[tuple, tuple[int, int, int]]:
+    by_key, by_household, by_id = defaultdict(list), defaultdict(list), {}
+    for action in actions:
+        for key in action.person_keys:
+            by_key[key].append(action)
+        if action.household:
+            by_household[action.household].append(action)
+        by_id[action.id] = action
+    found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for conversion in stored.values():
+        mine = [a for key in conversion["person_keys"] for a in by_key.get(key, ())]
+        if conversion["click_id"] in by_id:
+            mine.append(by_id[conversion["click_id"]])
+        households = frozenset(a.household for a in mine if a.household)
+        candidates = {a.id: a for a in mine}
+        for household in households:
+            candidates.update((a.id, a) for a in by_household[household])
+        seen = Conversion(conversion["occurred_at"], conversion["person_keys"], conversion["click_id"], households)
+        credited = credit(seen, candidates.values(), windows, attribution_type)
+        if credited is None:
+            continue
+        day = day_in(credited.at if report_time == TIME_OF_AD_ACTION else conversion["occurred_at"], zone)
+        row = found[(credited.ad_id, day, credited.kind.value, conversion["event_name"], conversion["action_source"])]
+        row[0] += 1
+        row[1] += conversion["value_micro"] or 0
+        row[2] += conversion["num_items"] or 0
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def stored_conversions(conn, ad_account_id: int, today: date, windows: Windows, attribution_type: str,
+                       report_time: str, zone: str) -> dict[tuple, tuple[int, int, int]]:
+    sums = ad_analytics.conversion_sums(conn, ad_account_id, zone, today - timedelta(days=800), today + timedelta(days=1),
+                                        "AD", {}, report_time, attribution_type, windows.click_days,
+                                        windows.engagement_days, windows.view_days)
+    found = {}
+    for (ad_id, day), values in sums.items():
+        for (kind, event, source, measure), amount in values.items():
+            if measure == "COUNT" and amount:
+                found[(ad_id, day, kind, event, source)] = (amount, values[(kind, event, source, "VALUE")],
+                                                            values[(kind, event, source, "QUANTITY")])
+    return found
