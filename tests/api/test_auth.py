@@ -49,6 +49,7 @@ OPERATION_REQUESTS = [
     ("campaigns/update", "PATCH", "/ad_accounts/1/campaigns"),
     ("campaigns/get", "GET", "/ad_accounts/1/campaigns/1"),
     ("metrics_ready_state/get", "GET", "/resources/metrics_ready_state"),
+    ("delivery_metrics/get", "GET", "/resources/delivery_metrics"),
 ]
 
 
