@@ -50,6 +50,7 @@ OPERATION_REQUESTS = [
     ("campaigns/get", "GET", "/ad_accounts/1/campaigns/1"),
     ("metrics_ready_state/get", "GET", "/resources/metrics_ready_state"),
     ("events/create", "POST", "/ad_accounts/1/events"),
+    ("delivery_metrics/get", "GET", "/resources/delivery_metrics"),
 ]
 
 

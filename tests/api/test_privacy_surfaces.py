@@ -593,6 +593,13 @@ def _(world, viewer, mode):
         yield Call("GET", "/v5/resources/metrics_ready_state", 200, token_sees(viewer, mode), {"date": "2026-01-01"})
 
 
+@route("GET", "/v5/resources/delivery_metrics")
+def _(world, viewer, mode):
+    # Definitions from the catalogue: the same for everyone, naming nothing of anyone's.
+    if once(mode):
+        yield Call("GET", "/v5/resources/delivery_metrics", 200, token_sees(viewer, mode), {"report_type": "SYNC"})
+
+
 @route("GET", "/v5/media")
 def _(world, viewer, mode):
     if once(mode):

@@ -184,6 +184,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "user_account/analytics/top_pins": {**_period(today, 6), "sort_by": "IMPRESSION"},
         "user_account/analytics/top_video_pins": {**_period(today, 6), "sort_by": "VIDEO_START"},
         "metrics_ready_state/get": {"date": today.isoformat()},
+        "delivery_metrics/get": {"report_type": "ASYNC"},
     }
     bodies = {
         "boards/create": {"name": unique("Auth board")},

@@ -26,7 +26,7 @@ from tests.docs.published import Published
 V5 = {key: op for key, op in TABLE.items() if op.pinterest and op.authentication == BEARER}
 APP_AUTHENTICATED = ("oauth/token", "token/revoke")
 OVERVIEW = ("pinsight/overview", "pinsight/posts")
-INGEST = ("pinsight/ingest_daily_metrics", "pinsight/ingest_events")
+INGEST = ("pinsight/ingest_daily_metrics", "pinsight/ingest_events", "pinsight/ingest_ad_events")
 WRITES = {"post", "put", "patch", "delete"}
 EVERY_V5_ERROR = {"400", "401", "403", "429", "503"}
 METRIC_TYPES = {
@@ -209,7 +209,8 @@ def test_enums_are_the_catalogues(document, published):
 
 
 def test_operations_that_read_their_own_input_describe_it(document, published):
-    for operation_id, item in (("pinsight/ingest_daily_metrics", "DailyMetricsRow"), ("pinsight/ingest_events", "Event")):
+    for operation_id, item in (("pinsight/ingest_daily_metrics", "DailyMetricsRow"), ("pinsight/ingest_events", "Event"),
+                               ("pinsight/ingest_ad_events", "AdEvent")):
         body = published.operations[operation_id][2]["requestBody"]
         assert body["required"] is True
         assert body["content"]["application/json"]["schema"]["items"] == {"$ref": f"#/components/schemas/{item}"}

@@ -69,6 +69,7 @@ def test_reads_answer_as_published(runtime, demo, demo_client):
     _ok(call("pins/get", path={"pin_id": demo["pin_id"]}, params={"pin_metrics": "true"}))
     _ok(call("ad_accounts/list"))
     _ok(call("ad_accounts/get", path={"ad_account_id": demo["ad_account_id"]}))
+    assert _ok(call("delivery_metrics/get", params={"report_type": "SYNC"}))["items"]
 
 
 def test_analytics_answer_as_published(runtime, demo, demo_client):

@@ -101,7 +101,7 @@ def build(app: FastAPI) -> dict[str, Any]:
 
 def _model_schemas() -> dict[str, Any]:
     published = [*ANSWERS.values(), models.Error, models.BatchError, models.OverviewError, models.OverviewInvalid,
-                 models.DailyMetricsRow, models.Event, models.TokenRequest, models.RevokeRequest]
+                 models.DailyMetricsRow, models.Event, models.AdEvent, models.TokenRequest, models.RevokeRequest]
     _, top = models_json_schema([(model, "serialization") for model in published], ref_template=REF)
     return top["$defs"]
 

@@ -64,3 +64,4 @@ AD_ACTION_DIMENSIONS: tuple[str, ...] = (
 )
 GENDERS: tuple[str, ...] = ("unknown", "male", "female")
 AGE_BUCKETS: tuple[str, ...] = ("18-24", "19+", "20+", "21+", "25-34", "35-44", "45-49", "50-54", "55-64", "65+")
+DEFAULT_REPORT_TIME = TIME_OF_AD_ACTION  # the spec's default

@@ -1,23 +1,160 @@
-"""How ads reporting counts days and credits conversions, declared once.
+"""The sync ads analytics operations' parameters, declared once.
 
-Pinterest reports in the ad account's time zone or in its own (``reporting_timezone``).
-pinsight's ad accounts carry no time zone of their own, so their reporting day is the
-UTC day; Pinterest's time zone is Pacific time. The stored daily rollups of ad
-delivery and attributed conversions keep one row set per zone below, so a daily answer
-in either zone is a sum of stored days, never a scan of raw actions.
+``ad_account/analytics``, ``campaigns/analytics``, ``ad_groups/analytics``,
+``ads/analytics`` and ``ad_pins/analytics`` share their columns
+(``pinsight.catalog.ad_columns``), attribution windows and report times
+(``pinsight.catalog.ad_actions``) and the vocabulary below: granularities, reporting
+time zones and date limits. They differ in what each row is about and which ids filter
+the rows; ``SYNC_REPORTS`` says so per operation. ``domain.ads.analytics_query`` reads
+these to check a request, ``domain.ads.analytics_rows`` to shape the answer, and
+``tests/contract/test_ad_reporting_catalog.py`` holds every entry to the spec.
 """
 
 from __future__ import annotations
 
-from pinsight.catalog.ad_actions import HOUSEHOLD
+from dataclasses import dataclass
+from typing import Literal
 
-# reporting_timezone value -> the IANA zone whose calendar days reports use.
+from pinsight.catalog.ad_actions import HOUSEHOLD
+from pinsight.catalog.ad_columns import CATALOGUE, AdColumn
+
+# The spec's Granularity enum, in its order. TOTAL is one bucket for the whole range; the
+# others split it, and only they give rows a DATE.
+TOTAL = "TOTAL"
+DAY = "DAY"
+HOUR = "HOUR"
+WEEK = "WEEK"
+MONTH = "MONTH"
+GRANULARITIES: tuple[str, ...] = (TOTAL, DAY, HOUR, WEEK, MONTH)
+TIME_BASED_GRANULARITIES: tuple[str, ...] = (DAY, HOUR, WEEK, MONTH)
+
+# ``reporting_timezone`` (the spec's ReportingTimeZone enum) and the IANA zone each stands
+# for. The spec names the two without saying which zones they are; pinsight's ad accounts
+# have no time zone of their own, so an ad account's is UTC (the zone the spec gives every
+# other date in), and Pinterest's own is that of its headquarters, America/Los_Angeles.
+PINTEREST_TIME_ZONE = "PINTEREST_TIME_ZONE"
+AD_ACCOUNT_TIME_ZONE = "AD_ACCOUNT_TIME_ZONE"
 REPORTING_TIME_ZONES: dict[str, str] = {
-    "AD_ACCOUNT_TIME_ZONE": "UTC",
-    "PINTEREST_TIME_ZONE": "America/Los_Angeles",
+    PINTEREST_TIME_ZONE: "America/Los_Angeles",
+    AD_ACCOUNT_TIME_ZONE: "UTC",
 }
-DEFAULT_REPORTING_TIME_ZONE = "AD_ACCOUNT_TIME_ZONE"
-# The zones the rollups keep days in.
+# The spec gives no default; without the parameter, dates are the ad account's.
+DEFAULT_REPORTING_TIME_ZONE = AD_ACCOUNT_TIME_ZONE
+
+
+@dataclass(frozen=True)
+class DateLimits:
+    """How far back ``start_date`` may go (``today - start_date <= lookback_days``) and how
+    long the range may be (``end_date - start_date <= max_span_days``). None: no such
+    limit (a range is still bounded by the lookback and by today)."""
+
+    lookback_days: int | None
+    max_span_days: int | None
+
+
+# Every operation's description: "If granularity is not HOUR, you can pull data from up to
+# 90 days before the current date in UTC time, with a maximum time range of 90 days" (and
+# ``end_date``: "Cannot be more than 90 days past start_date", which is how pinsight reads
+# a range's length, as for organic analytics).
+NOT_HOUR_LIMITS = DateLimits(lookback_days=90, max_span_days=90)
+# "If granularity is HOUR, you can pull data from up to 8 days before the current date in
+# UTC time, with a maximum time range of 3 days." ``ad_account/analytics`` states no
+# maximum range for HOUR; the 8-day lookback bounds it.
+HOUR_LIMITS = DateLimits(lookback_days=8, max_span_days=3)
+HOUR_LIMITS_WITHOUT_SPAN = DateLimits(lookback_days=8, max_span_days=None)
+
+
+@dataclass(frozen=True)
+class IdFilter:
+    """An id parameter: a list of 1 to ``max_items`` ids (or one id: ``max_items`` None),
+    each of digits only, at most ``max_digits`` long where the spec says so."""
+
+    name: str
+    required: bool
+    max_items: int | None
+    max_digits: int | None = None
+
+
+# What a row is about: an entity of the ads hierarchy, or a promoted Pin.
+RowLevel = Literal["AD_ACCOUNT", "CAMPAIGN", "AD_GROUP", "AD", "PIN"]
+ROW_LEVELS: tuple[str, ...] = ("AD_ACCOUNT", "CAMPAIGN", "AD_GROUP", "AD", "PIN")
+# Every id parameter of the five operations (each takes some of them).
+ID_PARAMETERS: tuple[str, ...] = ("campaign_ids", "campaign_id", "ad_group_ids", "ad_ids", "pin_ids")
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    operation_id: str
+    rows_per: RowLevel
+    # The key naming a row's entity, as the operation's response schema has it.
+    id_key: str
+    id_filters: tuple[IdFilter, ...]
+    # The id filters a request must give one group of, entirely (beyond the required ones).
+    one_group_of: tuple[tuple[str, ...], ...] = ()
+    reporting_timezone: bool = True
+    aggregate_report_rows: bool = False
+    hour_limits: DateLimits = HOUR_LIMITS
+
+    def __post_init__(self) -> None:
+        names = [item.name for item in self.id_filters]
+        if self.rows_per not in ROW_LEVELS or not set(names) <= set(ID_PARAMETERS) or len(set(names)) != len(names):
+            raise ValueError(f"{self.operation_id}: unknown row level or id parameters")
+        if not {name for group in self.one_group_of for name in group} <= set(names):
+            raise ValueError(f"{self.operation_id}: a group names an id parameter the operation does not take")
+
+    def id_filter(self, name: str) -> IdFilter | None:
+        return next((item for item in self.id_filters if item.name == name), None)
+
+
+SYNC_REPORTS: dict[str, SyncReport] = {
+    report.operation_id: report
+    for report in (
+        SyncReport("ad_account/analytics", "AD_ACCOUNT", "AD_ACCOUNT_ID", (),
+                   hour_limits=HOUR_LIMITS_WITHOUT_SPAN),
+        SyncReport("campaigns/analytics", "CAMPAIGN", "CAMPAIGN_ID",
+                   (IdFilter("campaign_ids", True, 250, 18),), aggregate_report_rows=True),
+        SyncReport("ad_groups/analytics", "AD_GROUP", "AD_GROUP_ID",
+                   (IdFilter("ad_group_ids", True, 250, 18),), aggregate_report_rows=True),
+        # "The request must contain either ad_ids or both campaign_ids and pin_ids."
+        SyncReport("ads/analytics", "AD", "AD_ID",
+                   (IdFilter("ad_ids", False, 250), IdFilter("pin_ids", False, 100),
+                    IdFilter("campaign_ids", False, 250, 18)),
+                   one_group_of=(("ad_ids",), ("campaign_ids", "pin_ids"))),
+        SyncReport("ad_pins/analytics", "PIN", "PIN_ID",
+                   (IdFilter("campaign_id", True, None, 18), IdFilter("pin_ids", True, 100)),
+                   reporting_timezone=False),
+    )
+}
+
+# ``GET /v5/resources/delivery_metrics``' ``report_type`` (the spec's enum).
+SYNC = "SYNC"
+ASYNC = "ASYNC"
+REPORT_TYPES: tuple[str, ...] = (SYNC, ASYNC)
+# Sync columns the async reports' column enum (ReportingColumnAsync) lacks, as the spec stands.
+SYNC_ONLY_COLUMNS: frozenset[str] = frozenset({"QUIZ_PIN_RESULT_OPEN"})
+# Every metric definition is about ads (the spec's other category is ORGANIC).
+ADS_CATEGORY = "ADS"
+
+
+def delivery_metric_columns(report_type: str | None) -> tuple[AdColumn, ...]:
+    """The columns ``delivery_metrics/get`` defines for a report type: the sync columns
+    pinsight computes (asking for any other is a 400 that says why) and, for ASYNC, those of
+    them async reports take too. Without a report type, the metrics of either: the async
+    ones are among the sync ones, so that is the sync list.
+
+    pinsight has no async reports yet; ASYNC answers what one would report, so that a
+    client picking columns from it picks ones pinsight computes.
+    """
+    if report_type not in (None, *REPORT_TYPES):
+        raise ValueError(f"report_type is one of {REPORT_TYPES} or None, not {report_type!r}")
+    columns = tuple(column for column in CATALOGUE if column.supported)
+    if report_type == ASYNC:
+        return tuple(column for column in columns if column.name not in SYNC_ONLY_COLUMNS)
+    return columns
+
+# The zones the stored daily rollups of ad delivery and attributed conversions keep days in
+# (one row set per zone), so a daily answer in either reporting time zone is a sum of
+# stored days, never a scan of raw actions.
 ROLLUP_ZONES: tuple[str, ...] = tuple(dict.fromkeys(REPORTING_TIME_ZONES.values()))
 
 # Whose actions the sync analytics credit a conversion to: the spec gives those operations

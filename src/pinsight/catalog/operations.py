@@ -164,6 +164,9 @@ _TABLE = (
     # The same for every account: by the server's clock (``domain.ads.readiness``).
     _op("metrics_ready_state/get", "GET /v5/resources/metrics_ready_state", "ads:read", client_credentials=False,
         rate="ads_analytics"),
+    # Definitions from the ads column catalogue, the same for every account.
+    _op("delivery_metrics/get", "GET /v5/resources/delivery_metrics", "ads:read pins:read user_accounts:read",
+        client_credentials=True, rate="ads_read"),
     _op("pins/analytics", "GET /v5/pins/{pin_id}/analytics", "boards:read pins:read", client_credentials=True,
         rate="org_analytics", **_ANALYTICS),
     _op("multi_pins/analytics", "GET /v5/pins/analytics", "boards:read pins:read", client_credentials=True,

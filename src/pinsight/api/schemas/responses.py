@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES
+from pinsight.catalog.ad_columns import SUPPORTED_COLUMNS
+from pinsight.catalog.ad_reporting import ADS_CATEGORY
 from pinsight.catalog.ads import CAMPAIGN_SUMMARY_STATUSES, ENTITY_STATUSES, OBJECTIVE_TYPES
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.events import EVENT_TYPES
@@ -615,3 +617,18 @@ class MetricsReadyState(Shape):
 
     conversion_metrics_ready: bool
     non_conversion_metrics_ready: bool
+
+
+class DeliveryMetric(Shape):
+    """An ads metric's definition (``catalog.ad_columns``)."""
+
+    name: Literal[SUPPORTED_COLUMNS]  # type: ignore[valid-type]
+    category: Literal[ADS_CATEGORY]  # type: ignore[valid-type]
+    definition: str
+    display_name: str
+
+
+class DeliveryMetrics(Shape):
+    """The metrics a sync or async ads report can give (``delivery_metrics/get``)."""
+
+    items: list[DeliveryMetric]

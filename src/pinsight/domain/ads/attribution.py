@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 
 from pinsight.catalog.ad_actions import (
     ACTION_TYPES,
+    DEFAULT_WINDOWS,
     HOUSEHOLD,
     INDIVIDUAL,
     KIND_PRIORITY,
@@ -79,9 +80,9 @@ class Conversion:
 
 @dataclass(frozen=True)
 class Windows:
-    click_days: int = 30
-    engagement_days: int = 30
-    view_days: int = 1
+    click_days: int = DEFAULT_WINDOWS[ActionKind.CLICK]
+    engagement_days: int = DEFAULT_WINDOWS[ActionKind.ENGAGEMENT]
+    view_days: int = DEFAULT_WINDOWS[ActionKind.VIEW]
 
     def __post_init__(self) -> None:
         for days in (self.click_days, self.engagement_days, self.view_days):

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from pinsight.catalog.ad_actions import ACTION_TYPES
-from pinsight.catalog.operations import operation
+from pinsight.catalog.operations import ADS_WRITE_ROLES
 from pinsight.domain.ads.ad_events import MAX_ACTIONS, AdAction, ad_id_of, check_actions
 from pinsight.domain.ads.attribution import LONGEST_WINDOW
 from pinsight.domain.ads.reporting_days import days_of
@@ -34,8 +34,9 @@ _COUNT_INDEX = {name: n for n, name in enumerate(ACTION_TYPES)}
 _SPEND_INDEX = len(DELIVERY_COUNTS)
 
 
-# The roles on an ad account that let a user send its ads' actions, over the API or the CLI.
-WRITING_ROLES = operation("pinsight/ingest_ad_events").roles
+# The roles on an ad account that let a user send its ads' actions, over the API (the
+# operations table declares them for pinsight/ingest_ad_events) or the CLI.
+WRITING_ROLES = ADS_WRITE_ROLES
 
 
 def writable_ads(conn, user_id: int, items: list) -> dict[int, dict]:

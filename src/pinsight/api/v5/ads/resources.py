@@ -7,11 +7,20 @@ from fastapi import APIRouter, Query
 from pinsight.api.deps import Authorized
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
+from pinsight.api.v5.filters import one_of
+from pinsight.catalog.ad_reporting import REPORT_TYPES
 from pinsight.services.ads import resources
 
 router = APIRouter(tags=["resources"])
+
+ReportType = one_of(REPORT_TYPES)
 
 
 @route(router, "metrics_ready_state/get", answers=models.MetricsReadyState)
 async def metrics_ready_state(caller: Authorized, date: Annotated[str, Query(max_length=10)]):
     return await caller.call(resources.metrics_ready_state, date)
+
+
+@route(router, "delivery_metrics/get", answers=models.DeliveryMetrics)
+async def delivery_metrics(caller: Authorized, report_type: ReportType | None = None):
+    return await caller.call(resources.delivery_metrics, report_type)

@@ -1,0 +1,79 @@
+"""The rows of a sync ads analytics answer, shaped as the spec's responses.
+
+Each of the five operations answers a JSON array of flat objects, one per entity and
+bucket: the entity's id under the operation's key (``SyncReport.id_key``:
+``AD_ACCOUNT_ID``, ``CAMPAIGN_ID``, ``AD_GROUP_ID``, ``AD_ID`` or ``PIN_ID``, a string
+of digits), ``DATE`` for a time-based granularity, then the requested columns, in the
+order they were asked for. As in the spec's examples, DATE comes first, then the id.
+
+Two of the spec's rules change a row:
+
+* ``aggregate_report_rows`` (campaigns and ad groups): one row per bucket across all the
+  requested entities, without the id ("Returned as long as aggregate_report_rows is not
+  true"); an id column asked for is left out with it, having no one value;
+* HOUR "no longer provides data for conversion metrics, but it still returns data for
+  non-conversion metrics", and "if a column has no value, it may not be returned": HOUR
+  rows leave conversion columns out (``column_values.uses_conversions``). Every other
+  column is present, null where it has no value (a ratio over nothing, an entity
+  attribute the row does not have).
+
+Rows keep the order they are given in; the store decides it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pinsight.catalog.ad_reporting import HOUR, TIME_BASED_GRANULARITIES
+from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery
+from pinsight.domain.ads.column_values import Value, uses_conversions
+
+DATE = "DATE"
+
+# One row to shape: the entity's id (None for an aggregated row), the bucket's DATE (None
+# for TOTAL) and the requested columns' values by name (``column_values.column_values``).
+RowInput = tuple[int | str | None, str | None, Mapping[str, Value]]
+
+
+def answered_columns(query: AdsAnalyticsQuery) -> tuple[str, ...]:
+    """The requested columns the rows carry, in order (module docstring)."""
+    names = []
+    for column in query.columns:
+        if query.granularity == HOUR and uses_conversions(column):
+            continue
+        if query.aggregate_report_rows and column.name == query.report.id_key:
+            continue
+        names.append(column.name)
+    return tuple(names)
+
+
+def _id(value: int | str) -> str:
+    text = str(value)
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
+        raise ValueError(f"an entity id is digits, not {value!r}")
+    return text
+
+
+def shape_rows(query: AdsAnalyticsQuery, rows: Iterable[RowInput]) -> list[dict[str, Value]]:
+    """The answer's rows, in the order given. A row's DATE must be given exactly when the
+    granularity is time-based, and its id exactly when rows are not aggregated."""
+    id_key = query.report.id_key
+    dated = query.granularity in TIME_BASED_GRANULARITIES
+    names = answered_columns(query)
+    shaped = []
+    for entity_id, label, values in rows:
+        if (label is not None) != dated:
+            raise ValueError(f"a {query.granularity} row {'needs' if dated else 'has no'} DATE, got {label!r}")
+        if (entity_id is None) != query.aggregate_report_rows:
+            raise ValueError(f"{'an aggregated' if query.aggregate_report_rows else 'a'} row's id: {entity_id!r}")
+        row: dict[str, Value] = {}
+        if label is not None:
+            row[DATE] = label
+        if entity_id is not None:
+            row[id_key] = _id(entity_id)
+        for name in names:
+            if name == id_key:
+                continue  # the row's own id, already given
+            row[name] = values[name]
+        shaped.append(row)
+    return shaped
