@@ -50,6 +50,11 @@ OPERATION_REQUESTS = [
     ("campaigns/get", "GET", "/ad_accounts/1/campaigns/1"),
     ("metrics_ready_state/get", "GET", "/resources/metrics_ready_state"),
     ("events/create", "POST", "/ad_accounts/1/events"),
+    ("ad_account/analytics", "GET", "/ad_accounts/1/analytics"),
+    ("campaigns/analytics", "GET", "/ad_accounts/1/campaigns/analytics"),
+    ("ad_groups/analytics", "GET", "/ad_accounts/1/ad_groups/analytics"),
+    ("ads/analytics", "GET", "/ad_accounts/1/ads/analytics"),
+    ("ad_pins/analytics", "GET", "/ad_accounts/1/pins/analytics"),
     ("delivery_metrics/get", "GET", "/resources/delivery_metrics"),
 ]
 

@@ -554,6 +554,33 @@ def _(world, viewer, mode):
                    token_sees(viewer, mode), json={"data": [event]})
 
 
+# Sync ads analytics of the owner's ad account: the roles the operations table gives them.
+_ADS_ANALYTICS = {
+    "ad_account/analytics": ("/analytics", {}),
+    "campaigns/analytics": ("/campaigns/analytics", {"campaign_ids": "1"}),
+    "ad_groups/analytics": ("/ad_groups/analytics", {"ad_group_ids": "1"}),
+    "ads/analytics": ("/ads/analytics", {"ad_ids": "1"}),
+    "ad_pins/analytics": ("/pins/analytics", {"campaign_id": "1", "pin_ids": "1"}),
+}
+
+
+def _ads_analytics_plan(operation_id: str):
+    suffix, ids = _ADS_ANALYTICS[operation_id]
+
+    def plan(world, viewer, mode):
+        if once(mode):
+            params = {"start_date": world.start, "end_date": world.end, "granularity": "DAY", **ids,
+                      "columns": "SPEND_IN_MICRO_DOLLAR,TOTAL_CONVERSIONS"}
+            yield Call("GET", f"/v5/ad_accounts/{world.account}{suffix}", _campaign_status(viewer, operation_id),
+                       token_sees(viewer, mode), params)
+
+    return plan
+
+
+for _operation_id, (_suffix, _) in _ADS_ANALYTICS.items():
+    route("GET", f"/v5/ad_accounts/{{ad_account_id}}{_suffix}")(_ads_analytics_plan(_operation_id))
+
+
 # Ad actions name an ad of the owner's account: a viewer without a writing role on it is
 # told the ad is not found among theirs (400, by position), like any item one may not write.
 @route("POST", "/api/v1/ad_events")

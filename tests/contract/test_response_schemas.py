@@ -185,6 +185,11 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "user_account/analytics/top_video_pins": {**_period(today, 6), "sort_by": "VIDEO_START"},
         "metrics_ready_state/get": {"date": today.isoformat()},
         "delivery_metrics/get": {"report_type": "ASYNC"},
+        **{operation_id: {**_period(today, 6), "granularity": "DAY", **ids,
+                          "columns": "SPEND_IN_MICRO_DOLLAR,PAID_IMPRESSION,CTR,TOTAL_CONVERSIONS"}
+           for operation_id, ids in (("ad_account/analytics", {}), ("campaigns/analytics", {"campaign_ids": world.campaign_id}),
+                                     ("ad_groups/analytics", {"ad_group_ids": "1"}), ("ads/analytics", {"ad_ids": "1"}),
+                                     ("ad_pins/analytics", {"campaign_id": world.campaign_id, "pin_ids": world.pin_id}))},
     }
     bodies = {
         "boards/create": {"name": unique("Auth board")},

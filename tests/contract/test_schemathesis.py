@@ -45,6 +45,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from pinsight.store import tables
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services.identity import oauth
 from tests.contract.support import ContractClient, OAuthApp, build_world, tiny_png_base64, unique
@@ -235,7 +236,7 @@ def _periods(today: date) -> list[dict[str, str]]:
     return [{"start_date": day(start), "end_date": day(end)} for start, end in ((90, 0), (6, 0), (0, 0), (30, 2), (89, 60))]
 
 
-def _demo_target(operation_id: str, demo: dict, today: date) -> Target:
+def _demo_target(operation_id: str, demo: dict, today: date, runtime) -> Target:
     boards = [{"board_id": demo[name]} for name in ("board_id", "secret_board_id", "friend_board_id")]
     # The demo user's pin has daily metrics; the friend's pin is visible but not theirs to analyse (403).
     pins = [{"pin_id": demo["pin_id"]}, {"pin_id": demo["friend_pin_id"]}]
@@ -257,7 +258,31 @@ def _demo_target(operation_id: str, demo: dict, today: date) -> Target:
             target.query["pin_ids"] = [[own], [own], [own, demo["friend_pin_id"]]]
     elif operation_id in ACCOUNT_ANALYTICS:
         target.query_sets = _periods(today)
+    elif operation_id in ADS_ANALYTICS:
+        target.paths = [{"ad_account_id": demo["ad_account_id"]}]
+        ids = _demo_ads(runtime, int(demo["ad_account_id"]))
+        target.query_sets = [
+            {**period, "granularity": granularity, "columns": columns, **ids}
+            for period in _periods(today) for granularity in ("DAY", "TOTAL", "WEEK")
+            for columns in ("SPEND_IN_MICRO_DOLLAR,PAID_IMPRESSION,CTR", "TOTAL_CONVERSIONS,TOTAL_CLICK_CHECKOUT,ROAS")
+        ]
     return target
+
+
+# The demo's ads history answers these; the fuzzer gets its real ids and valid columns.
+ADS_ANALYTICS = ("ad_account/analytics", "campaigns/analytics", "ad_groups/analytics", "ads/analytics",
+                 "ad_pins/analytics")
+
+
+def _demo_ads(runtime, account_id: int) -> dict:
+    from sqlalchemy import select
+
+    with runtime.engine.connect() as conn:
+        ad_id, campaign_id, group_id, pin_id = conn.execute(
+            select(tables.ads.c.id, tables.ads.c.campaign_id, tables.ads.c.ad_group_id, tables.ads.c.pin_id)
+            .where(tables.ads.c.ad_account_id == account_id).order_by(tables.ads.c.id).limit(1)).one()
+    return {"ad_ids": [str(ad_id)], "campaign_ids": [str(campaign_id)], "ad_group_ids": [str(group_id)],
+            "campaign_id": str(campaign_id), "pin_ids": [str(pin_id)]}
 
 
 def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dict) -> Target:
@@ -322,10 +347,11 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
         def rewrite(body: dict, pick: Callable) -> None:
             # Generated events rarely pass every check: in some bodies, mend every event's
             # required fields (the rest as generated); the others are answered event by event.
-            mend = pick([True, False])
+            mend = pick([True, True, True, False])
             for event in body.get("data") or []:
                 if isinstance(event, dict) and mend:
                     event.update({"event_name": "lead", "action_source": "web", "event_time": moment,
+                                  "event_id": unique("fuzz-conversion"),
                                   "user_data": {"em": ["d" * 64]}, "custom_data": {}})
 
         target.rewrite_body = rewrite
@@ -439,8 +465,8 @@ def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runt
     operation = st_operations[operation_id]
     if operation_id in ("media/get", "media/list"):
         target = _media_target(api, runtime, new_user(prefix="fuzz"))
-    elif operation.method == "get" and not operation_id.startswith("campaigns/"):
-        target = _demo_target(operation_id, demo, runtime.clock.today())
+    elif operation.method == "get" and (not operation_id.startswith("campaigns/") or operation_id in ADS_ANALYTICS):
+        target = _demo_target(operation_id, demo, runtime.clock.today(), runtime)
     elif operation_id == "oauth/token":
         target = _oauth_target(runtime, new_user(prefix="fuzz"), server)
     elif operation_id == "token/revoke":

@@ -152,6 +152,17 @@ _TABLE = (
         rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
     _op("campaigns/get", "GET /v5/ad_accounts/{ad_account_id}/campaigns/{campaign_id}", "ads:read",
         client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    # Sync ads analytics of the ad account of the path.
+    _op("ad_account/analytics", "GET /v5/ad_accounts/{ad_account_id}/analytics", "ads:read", client_credentials=True,
+        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("campaigns/analytics", "GET /v5/ad_accounts/{ad_account_id}/campaigns/analytics", "ads:read",
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("ad_groups/analytics", "GET /v5/ad_accounts/{ad_account_id}/ad_groups/analytics", "ads:read",
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("ads/analytics", "GET /v5/ad_accounts/{ad_account_id}/ads/analytics", "ads:read", client_credentials=True,
+        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("ad_pins/analytics", "GET /v5/ad_accounts/{ad_account_id}/pins/analytics", "ads:read",
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Conversions sent for the ad account of the path; its description names Audience and
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,

@@ -598,6 +598,11 @@ class MediaUploadList(Shape):
 # Ads resources.
 
 
+class AdsAnalyticsRows(RootModel[list[dict[str, str | int | float | bool | None]]]):
+    """Rows of a sync ads analytics answer: the entity's id (``AD_ID``, ...), ``DATE`` for a
+    time-based granularity, then the requested columns (``domain.ads.analytics_rows``)."""
+
+
 class ConversionEventAnswer(Shape):
     status: Literal["failed", "processed"]
     error_message: str | None
