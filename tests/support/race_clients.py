@@ -30,3 +30,15 @@ def set_links(base_url: str, token: str, edits: list[tuple[str, str]]) -> list[i
     """PATCH each (pin id, link) in turn."""
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
         return [client.patch(f"/v5/pins/{pin_id}", json={"link": link}).status_code for pin_id, link in edits]
+
+
+def send_ads_work(base_url: str, token: str, ad_account_id: str, work: list[tuple[str, list[dict]]]) -> list[int]:
+    """Each ("actions", items) to POST /api/v1/ad_events, each ("conversions", events) to the Conversions API."""
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        statuses = []
+        for kind, payload in work:
+            if kind == "actions":
+                statuses.append(client.post("/api/v1/ad_events", json=payload).status_code)
+            else:
+                statuses.append(client.post(f"/v5/ad_accounts/{ad_account_id}/events", json={"data": payload}).status_code)
+        return statuses
