@@ -56,6 +56,11 @@ def test_an_app_event_may_identify_the_person_by_advertising_id_alone():
     ({"event_time": EPOCH_NOW + 3600}, "in the future"),
     ({"event_id": ""}, "event_id must be a string"),
     ({"event_id": None}, "missing required field(s) event_id"),
+    # What no database column keeps as sent (PostgreSQL refuses NUL; UTF-8 has no lone surrogate).
+    ({"event_id": "a\x00b"}, "without NUL"),
+    ({"event_id": "a\ud918"}, "without NUL or unpaired surrogates"),
+    ({"user_data": {"em": [EMAIL_HASH], "click_id": "c\x00"}}, "user_data.click_id must be a string"),
+    ({"custom_data": {"order_id": "\udc00"}}, "custom_data.order_id must be a string"),
     ({"user_data": {"client_ip_address": "10.0.0.1"}}, "user_data needs em"),
     ({"user_data": {"em": ["alice@example.com"]}}, "SHA-256 hex digests, not clear text"),
     ({"user_data": {"em": EMAIL_HASH}}, "must be a list of hashes"),

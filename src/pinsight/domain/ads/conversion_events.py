@@ -74,11 +74,22 @@ def _listed(names) -> str:
     return ", ".join(sorted(names)[:5])
 
 
+def _storable(value: str) -> bool:
+    """Text a database column keeps as sent: UTF-8 (no lone surrogate) without NUL characters."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(value, field: str, *, limit: int = 1024) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > limit:
-        raise Rejected(f"{field} must be a string of at most {limit} characters")
+    if not isinstance(value, str) or len(value) > limit or not _storable(value):
+        raise Rejected(f"{field} must be a string of at most {limit} characters, without NUL or unpaired surrogates")
     return value
 
 
@@ -152,8 +163,8 @@ def check_event(item, now: datetime) -> ConversionEvent:
     at = datetime.fromtimestamp(moment, UTC).replace(tzinfo=None)
     if at > now + FUTURE_TOLERANCE:
         raise Rejected("event_time is in the future")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= MAX_EVENT_ID:
-        raise Rejected(f"event_id must be a string of 1 to {MAX_EVENT_ID} characters")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= MAX_EVENT_ID or not _storable(event_id):
+        raise Rejected(f"event_id must be a string of 1 to {MAX_EVENT_ID} characters, without NUL or unpaired surrogates")
     user_data, custom = item["user_data"], item.get("custom_data") or {}
     if not isinstance(user_data, Mapping) or not isinstance(custom, Mapping):
         raise Rejected("user_data and custom_data must be JSON objects")
