@@ -16,6 +16,7 @@ from pinsight.domain.ads.column_values import (
     Inputs,
     column_value,
     column_values,
+    compile_columns,
     exact_value,
     merge,
     merge_all,
@@ -286,3 +287,17 @@ def test_every_supported_column_evaluates_on_any_inputs(inputs, entities):
 
 def test_the_catalogue_has_no_kind_this_module_does_not_know():
     assert {column.kind for column in CATALOGUE} == {"STORED", "DERIVED", "ATTRIBUTED", "ENTITY", "UNSUPPORTED"}
+
+
+_WHOLE_CONVERSIONS = st.dictionaries(_KEYS, _COUNTS, max_size=12)
+
+
+@settings(max_examples=300)
+@given(_DELIVERY, _WHOLE_CONVERSIONS, ENTITY_SETS)
+def test_the_compiled_columns_answer_exactly_what_column_values_answers(delivery, conversions, entities):
+    """The fast path (plain dicts of whole numbers) against the exact one, every supported column."""
+    columns = [SYNC_COLUMNS[name] for name in SUPPORTED_COLUMNS]
+    fast = compile_columns(columns)(delivery, conversions, entities)
+    exact = column_values(columns, Inputs(delivery, conversions), entities)
+    assert fast == exact
+    assert {name: type(value) for name, value in fast.items()} == {name: type(value) for name, value in exact.items()}

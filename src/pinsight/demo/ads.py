@@ -174,7 +174,7 @@ def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime,
              report: Report) -> list[_Seen]:
     regular, video = _cumulative(_REGULAR_MIX), _cumulative(_VIDEO_MIX)
     span = (now - start).total_seconds()
-    keep_every = max(1, plan.actions // (plan.conversions * 4))  # enough samples for the conversions to follow
+    keep_every = max(1, plan.actions // max(1, plan.conversions * 4))  # enough samples for the conversions to follow
     samples: list[_Seen] = []
     chunk: dict[str, AdAction] = {}
     done = 0

@@ -23,7 +23,7 @@ from pinsight.catalog.ad_reporting import HOUR, REPORTING_TIME_ZONES, SYNC_ATTRI
 from pinsight.domain.ads import buckets
 from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery, parse_ads_analytics_query
 from pinsight.domain.ads.analytics_rows import shape_rows
-from pinsight.domain.ads.column_values import Inputs, column_values, merge
+from pinsight.domain.ads.column_values import compile_columns
 from pinsight.services.identity.access import Actor
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ad_analytics as store
@@ -53,9 +53,11 @@ def ads_analytics(rt: Runtime, actor: Actor, operation_id: str, params: Mapping)
         if query.report.rows_per == "PIN":
             figures = _by_pin(conn, account_id, figures, pin_of)
         entities = _entities(conn, query, account_id, {entity for entity, _ in figures})
+    values_of = compile_columns(query.columns)
     rows = []
     for (entity, key) in sorted(figures, key=lambda item: (item[0], str(item[1]))):
-        values = column_values(query.columns, figures[(entity, key)], entities.get(entity))
+        delivery, conversions = figures[(entity, key)]
+        values = values_of(delivery, conversions, entities.get(entity))
         label = buckets.date_label(key, query.granularity, query.time_zone)
         rows.append((None if query.aggregate_report_rows else entity, label, values))
     return shape_rows(query, rows)
@@ -65,23 +67,39 @@ def _zone(query: AdsAnalyticsQuery) -> str:
     return REPORTING_TIME_ZONES[query.reporting_timezone]
 
 
-def _daily(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Inputs]:
+# A row's figures while they are summed: (delivery figures, conversion figures), plain
+# dicts of whole numbers (``column_values.compile_columns`` reads them).
+Figures = tuple[dict, dict]
+
+
+def _add(into: dict, figures) -> None:
+    for name, amount in figures.items():
+        into[name] = into.get(name, 0) + amount
+
+
+def _daily(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Figures]:
     zone = _zone(query)
     delivery = store.delivery_sums(conn, account_id, zone, query.start, query.end, level, filters)
     windows = query.windows
     conversions = store.conversion_sums(conn, account_id, zone, query.start, query.end, level, filters,
                                         query.conversion_report_time, SYNC_ATTRIBUTION_TYPE, windows.click_days,
                                         windows.engagement_days, windows.view_days)
-    figures: dict[tuple, Inputs] = {}
+    figures: dict[tuple, Figures] = {}
+    bucket_of: dict = {}
     for (entity, day) in delivery.keys() | conversions.keys():
-        key = (0 if query.aggregate_report_rows else entity,
-               buckets.day_key(day, query.granularity, query.start, query.end))
-        found = Inputs(delivery.get((entity, day), {}), conversions.get((entity, day), {}))
-        figures[key] = merge(figures[key], found) if key in figures else found
+        bucket = bucket_of.get(day)
+        if bucket is None:
+            bucket = bucket_of[day] = buckets.day_key(day, query.granularity, query.start, query.end)
+        key = (0 if query.aggregate_report_rows else entity, bucket)
+        row = figures.get(key)
+        if row is None:
+            row = figures[key] = ({}, {})
+        _add(row[0], delivery.get((entity, day), {}))
+        _add(row[1], conversions.get((entity, day), {}))
     return figures
 
 
-def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Inputs]:
+def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Figures]:
     since, until = buckets.range_instants(query.start, query.end, query.time_zone)
     sums: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     index = {"AD": 0, "CAMPAIGN": 1, "AD_GROUP": 2}
@@ -90,15 +108,19 @@ def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters
         key = (0 if query.aggregate_report_rows else entity, buckets.hour_key(row[4], query.time_zone))
         sums[key][row[5]] += 1
         sums[key]["spend_micro_dollar"] += row[6] or 0
-    return {key: Inputs(dict(values)) for key, values in sums.items()}
+    return {key: (dict(values), {}) for key, values in sums.items()}
 
 
-def _by_pin(conn, account_id: int, figures: dict[tuple, Inputs], pin_of: dict[int, int]) -> dict[tuple, Inputs]:
+def _by_pin(conn, account_id: int, figures: dict[tuple, Figures], pin_of: dict[int, int]) -> dict[tuple, Figures]:
     parents = store.ad_parents(conn, account_id, [ad for ad, _ in figures if ad not in pin_of])
-    folded: dict[tuple, Inputs] = {}
-    for (ad, key), found in figures.items():
+    folded: dict[tuple, Figures] = {}
+    for (ad, key), (delivery, conversions) in figures.items():
         pin = pin_of[ad] if ad in pin_of else parents[ad][2]
-        folded[(pin, key)] = merge(folded[(pin, key)], found) if (pin, key) in folded else found
+        row = folded.get((pin, key))
+        if row is None:
+            row = folded[(pin, key)] = ({}, {})
+        _add(row[0], delivery)
+        _add(row[1], conversions)
     return folded
 
 
