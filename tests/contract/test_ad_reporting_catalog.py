@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from pinsight.catalog.ad_actions import DEFAULT_REPORT_TIME, DEFAULT_WINDOWS, REPORT_TIMES, WINDOW_DAYS, ActionKind
+from pinsight.catalog.operations import SYNC_REPORTS
 from pinsight.catalog.ad_reporting import (
     GRANULARITIES,
     ID_PARAMETERS,
     NOT_HOUR_LIMITS,
     REPORT_TYPES,
     REPORTING_TIME_ZONES,
-    SYNC_REPORTS,
 )
 from pinsight.domain.ads.analytics_query import parse_ads_analytics_query
 from pinsight.domain.ads.analytics_rows import shape_rows

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pinsight.catalog.ad_reporting import SYNC_REPORTS
+from pinsight.catalog.operations import SYNC_REPORTS
 from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery, parse_ads_analytics_query
 from pinsight.domain.ads.attribution import Windows
 from pinsight.errors import InvalidParameters

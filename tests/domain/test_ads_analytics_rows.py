@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pinsight.catalog.ad_reporting import SYNC_REPORTS
+from pinsight.catalog.operations import SYNC_REPORTS
 from pinsight.domain.ads.analytics_query import parse_ads_analytics_query
 from pinsight.domain.ads.analytics_rows import answered_columns, shape_rows
 

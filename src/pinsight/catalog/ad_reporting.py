@@ -5,7 +5,7 @@
 (``pinsight.catalog.ad_columns``), attribution windows and report times
 (``pinsight.catalog.ad_actions``) and the vocabulary below: granularities, reporting
 time zones and date limits. They differ in what each row is about and which ids filter
-the rows; ``SYNC_REPORTS`` says so per operation. ``domain.ads.analytics_query`` reads
+the rows; ``REPORTS_BY_LEVEL`` says so per report (``catalog.operations.SYNC_REPORTS`` per operation). ``domain.ads.analytics_query`` reads
 these to check a request, ``domain.ads.analytics_rows`` to shape the answer, and
 ``tests/contract/test_ad_reporting_catalog.py`` holds every entry to the spec.
 """
@@ -84,7 +84,6 @@ ID_PARAMETERS: tuple[str, ...] = ("campaign_ids", "campaign_id", "ad_group_ids",
 
 @dataclass(frozen=True)
 class SyncReport:
-    operation_id: str
     rows_per: RowLevel
     # The key naming a row's entity, as the operation's response schema has it.
     id_key: str
@@ -94,34 +93,35 @@ class SyncReport:
     reporting_timezone: bool = True
     aggregate_report_rows: bool = False
     hour_limits: DateLimits = HOUR_LIMITS
+    # The operation answering this report: set where the operations table names its report
+    # (``catalog.operations.SYNC_REPORTS``), the one place operation ids are declared.
+    operation_id: str = ""
 
     def __post_init__(self) -> None:
         names = [item.name for item in self.id_filters]
         if self.rows_per not in ROW_LEVELS or not set(names) <= set(ID_PARAMETERS) or len(set(names)) != len(names):
-            raise ValueError(f"{self.operation_id}: unknown row level or id parameters")
+            raise ValueError(f"{self.rows_per}: unknown row level or id parameters")
         if not {name for group in self.one_group_of for name in group} <= set(names):
-            raise ValueError(f"{self.operation_id}: a group names an id parameter the operation does not take")
+            raise ValueError(f"{self.rows_per}: a group names an id parameter the operation does not take")
 
     def id_filter(self, name: str) -> IdFilter | None:
         return next((item for item in self.id_filters if item.name == name), None)
 
 
-SYNC_REPORTS: dict[str, SyncReport] = {
-    report.operation_id: report
+# Each sync report by what its rows are about; ``catalog.operations`` names the operation
+# answering each one (``Operation.sync_report``) and keys them by operation there.
+REPORTS_BY_LEVEL: dict[str, SyncReport] = {
+    report.rows_per: report
     for report in (
-        SyncReport("ad_account/analytics", "AD_ACCOUNT", "AD_ACCOUNT_ID", (),
-                   hour_limits=HOUR_LIMITS_WITHOUT_SPAN),
-        SyncReport("campaigns/analytics", "CAMPAIGN", "CAMPAIGN_ID",
-                   (IdFilter("campaign_ids", True, 250, 18),), aggregate_report_rows=True),
-        SyncReport("ad_groups/analytics", "AD_GROUP", "AD_GROUP_ID",
-                   (IdFilter("ad_group_ids", True, 250, 18),), aggregate_report_rows=True),
+        SyncReport("AD_ACCOUNT", "AD_ACCOUNT_ID", (), hour_limits=HOUR_LIMITS_WITHOUT_SPAN),
+        SyncReport("CAMPAIGN", "CAMPAIGN_ID", (IdFilter("campaign_ids", True, 250, 18),), aggregate_report_rows=True),
+        SyncReport("AD_GROUP", "AD_GROUP_ID", (IdFilter("ad_group_ids", True, 250, 18),), aggregate_report_rows=True),
         # "The request must contain either ad_ids or both campaign_ids and pin_ids."
-        SyncReport("ads/analytics", "AD", "AD_ID",
+        SyncReport("AD", "AD_ID",
                    (IdFilter("ad_ids", False, 250), IdFilter("pin_ids", False, 100),
                     IdFilter("campaign_ids", False, 250, 18)),
                    one_group_of=(("ad_ids",), ("campaign_ids", "pin_ids"))),
-        SyncReport("ad_pins/analytics", "PIN", "PIN_ID",
-                   (IdFilter("campaign_id", True, None, 18), IdFilter("pin_ids", True, 100)),
+        SyncReport("PIN", "PIN_ID", (IdFilter("campaign_id", True, None, 18), IdFilter("pin_ids", True, 100)),
                    reporting_timezone=False),
     )
 }

@@ -16,7 +16,9 @@ exactly this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from pinsight.catalog.ad_reporting import REPORTS_BY_LEVEL, SyncReport
 
 from pinsight.catalog.roles import ROLES
 
@@ -66,6 +68,8 @@ class Operation:
     # A bookmark-paginated list: the values (besides the operation and its user) that
     # define the list, in the order they are fingerprinted (``services.pages``). None: not a list.
     bookmark_keys: tuple[str, ...] | None = None
+    # A sync ads analytics operation: what its rows are about (``catalog.ad_reporting``).
+    sync_report: str | None = None
 
     @property
     def heavy(self) -> bool:
@@ -154,15 +158,15 @@ _TABLE = (
         client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Sync ads analytics of the ad account of the path.
     _op("ad_account/analytics", "GET /v5/ad_accounts/{ad_account_id}/analytics", "ads:read", client_credentials=True,
-        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="AD_ACCOUNT"),
     _op("campaigns/analytics", "GET /v5/ad_accounts/{ad_account_id}/campaigns/analytics", "ads:read",
-        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="CAMPAIGN"),
     _op("ad_groups/analytics", "GET /v5/ad_accounts/{ad_account_id}/ad_groups/analytics", "ads:read",
-        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="AD_GROUP"),
     _op("ads/analytics", "GET /v5/ad_accounts/{ad_account_id}/ads/analytics", "ads:read", client_credentials=True,
-        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="AD"),
     _op("ad_pins/analytics", "GET /v5/ad_accounts/{ad_account_id}/pins/analytics", "ads:read",
-        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="PIN"),
     # Conversions sent for the ad account of the path; its description names Audience and
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,
@@ -211,6 +215,14 @@ if len(OPERATIONS) != len(_TABLE) or len({(op.method, op.path) for op in _TABLE}
     raise ValueError("an operation id, or a method and path, is declared twice")
 
 PINTEREST_OPERATIONS: dict[str, Operation] = {key: op for key, op in OPERATIONS.items() if op.pinterest}
+
+# The sync ads analytics operations' reports, by operation.
+SYNC_REPORTS: dict[str, SyncReport] = {
+    op.operation_id: replace(REPORTS_BY_LEVEL[op.sync_report], operation_id=op.operation_id)
+    for op in _TABLE if op.sync_report is not None
+}
+if {report.rows_per for report in SYNC_REPORTS.values()} != set(REPORTS_BY_LEVEL):
+    raise ValueError("every sync report is answered by exactly one operation")
 
 
 def operation(operation_id: str) -> Operation:

@@ -3,7 +3,7 @@
 Shared by ``ad_account/analytics``, ``campaigns/analytics``, ``ad_groups/analytics``,
 ``ads/analytics`` and ``ad_pins/analytics``; what differs between them (the rows' entity,
 the id filters, whether ``reporting_timezone`` and ``aggregate_report_rows`` are taken,
-the HOUR date limits) is ``catalog.ad_reporting.SYNC_REPORTS``.
+the HOUR date limits) is ``catalog.operations.SYNC_REPORTS``.
 
 Pure: ``today`` (the current UTC date) is passed in. Pinterest's date rules, from the
 operations' descriptions and the date parameters':
@@ -39,11 +39,11 @@ from pinsight.catalog.ad_reporting import (
     ID_PARAMETERS,
     NOT_HOUR_LIMITS,
     REPORTING_TIME_ZONES,
-    SYNC_REPORTS,
     DateLimits,
     IdFilter,
     SyncReport,
 )
+from pinsight.catalog.operations import SYNC_REPORTS
 from pinsight.domain.ads.attribution import Windows
 from pinsight.domain.organic.analytics_period import parse_day
 from pinsight.errors import InvalidParameters

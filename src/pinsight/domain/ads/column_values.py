@@ -182,7 +182,10 @@ def answer(column: AdColumn, exact: Fraction | None) -> Number | None:
         return None
     if _whole(column) and exact.denominator == 1:
         return int(exact)
-    return float(exact)
+    try:
+        return float(exact)
+    except OverflowError:  # a ratio over a vanishing fractional figure: beyond any JSON number
+        return None
 
 
 def entity_value(column: AdColumn, entities: Mapping[str, Mapping[str, object]]) -> Value:
@@ -296,7 +299,7 @@ def _compiled(column: AdColumn) -> Evaluator:
             numerator = sum(part(delivery, conversions) for part in numerators)
             if isinstance(numerator, int) and isinstance(denominator, int):
                 return (scale.numerator * numerator) / (scale.denominator * denominator)
-            return float(scale * numerator / denominator)
+            return answer(column, scale * Fraction(numerator) / denominator)
 
         return ratio
     exact = _compiled_exact(column)

@@ -33,8 +33,9 @@ _LEVEL_COLUMN = {"AD_ACCOUNT": "AD_ACCOUNT", "CAMPAIGN": "CAMPAIGN", "AD_GROUP":
 _FILTER_COLUMNS = {"campaign_ids": "campaign_id", "ad_group_ids": "ad_group_id", "ad_ids": "ad_id"}
 
 
-def ads_analytics(rt: Runtime, actor: Actor, operation_id: str, params: Mapping) -> list[dict]:
-    query = parse_ads_analytics_query(operation_id, **params, today=rt.clock.today(),
+def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> list[dict]:
+    """The answer of the sync ads analytics operation the actor calls, for ``params``."""
+    query = parse_ads_analytics_query(actor.operation.operation_id, **params, today=rt.clock.today(),
                                       lookback_days=rt.analytics_rules.lookback_days)
     account_id = actor.ad_account_id
     with rt.engine.connect() as conn:

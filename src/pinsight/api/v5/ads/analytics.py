@@ -35,8 +35,7 @@ async def ad_account_analytics(caller: Authorized, ad_account_id: str, start_dat
                                conversion_report_time: Text = None, reporting_timezone: Text = None):
     params = _common(start_date, end_date, columns, granularity, click_window_days, engagement_window_days,
                      view_window_days, conversion_report_time)
-    return await caller.call(analytics.ads_analytics, "ad_account/analytics",
-                             {**params, "reporting_timezone": reporting_timezone})
+    return await caller.call(analytics.ads_analytics, {**params, "reporting_timezone": reporting_timezone})
 
 
 @route(router, "campaigns/analytics", answers=models.AdsAnalyticsRows)
@@ -47,8 +46,7 @@ async def campaigns_analytics(caller: Authorized, ad_account_id: str, campaign_i
                               conversion_report_time: Text = None, reporting_timezone: Text = None):
     params = _common(start_date, end_date, columns, granularity, click_window_days, engagement_window_days,
                      view_window_days, conversion_report_time)
-    return await caller.call(analytics.ads_analytics, "campaigns/analytics",
-                             {**params, "campaign_ids": campaign_ids, "reporting_timezone": reporting_timezone})
+    return await caller.call(analytics.ads_analytics, {**params, "campaign_ids": campaign_ids, "reporting_timezone": reporting_timezone})
 
 
 @route(router, "ad_groups/analytics", answers=models.AdsAnalyticsRows)
@@ -59,8 +57,7 @@ async def ad_groups_analytics(caller: Authorized, ad_account_id: str, ad_group_i
                               conversion_report_time: Text = None, reporting_timezone: Text = None):
     params = _common(start_date, end_date, columns, granularity, click_window_days, engagement_window_days,
                      view_window_days, conversion_report_time)
-    return await caller.call(analytics.ads_analytics, "ad_groups/analytics",
-                             {**params, "ad_group_ids": ad_group_ids, "reporting_timezone": reporting_timezone})
+    return await caller.call(analytics.ads_analytics, {**params, "ad_group_ids": ad_group_ids, "reporting_timezone": reporting_timezone})
 
 
 @route(router, "ads/analytics", answers=models.AdsAnalyticsRows)
@@ -71,8 +68,7 @@ async def ads_analytics(caller: Authorized, ad_account_id: str, ad_ids: Listed =
                         reporting_timezone: Text = None):
     params = _common(start_date, end_date, columns, granularity, click_window_days, engagement_window_days,
                      view_window_days, conversion_report_time)
-    return await caller.call(analytics.ads_analytics, "ads/analytics",
-                             {**params, "ad_ids": ad_ids, "campaign_ids": campaign_ids, "pin_ids": pin_ids,
+    return await caller.call(analytics.ads_analytics, {**params, "ad_ids": ad_ids, "campaign_ids": campaign_ids, "pin_ids": pin_ids,
                               "reporting_timezone": reporting_timezone})
 
 
@@ -84,5 +80,4 @@ async def ad_pins_analytics(caller: Authorized, ad_account_id: str, campaign_id:
                             conversion_report_time: Text = None):
     params = _common(start_date, end_date, columns, granularity, click_window_days, engagement_window_days,
                      view_window_days, conversion_report_time)
-    return await caller.call(analytics.ads_analytics, "ad_pins/analytics",
-                             {**params, "campaign_id": campaign_id, "pin_ids": pin_ids})
+    return await caller.call(analytics.ads_analytics, {**params, "campaign_id": campaign_id, "pin_ids": pin_ids})
