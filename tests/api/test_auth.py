@@ -48,6 +48,14 @@ OPERATION_REQUESTS = [
     ("campaigns/create", "POST", "/ad_accounts/1/campaigns"),
     ("campaigns/update", "PATCH", "/ad_accounts/1/campaigns"),
     ("campaigns/get", "GET", "/ad_accounts/1/campaigns/1"),
+    ("ad_groups/list", "GET", "/ad_accounts/1/ad_groups"),
+    ("ad_groups/create", "POST", "/ad_accounts/1/ad_groups"),
+    ("ad_groups/update", "PATCH", "/ad_accounts/1/ad_groups"),
+    ("ad_groups/get", "GET", "/ad_accounts/1/ad_groups/1"),
+    ("ads/list", "GET", "/ad_accounts/1/ads"),
+    ("ads/create", "POST", "/ad_accounts/1/ads"),
+    ("ads/update", "PATCH", "/ad_accounts/1/ads"),
+    ("ads/get", "GET", "/ad_accounts/1/ads/1"),
     ("metrics_ready_state/get", "GET", "/resources/metrics_ready_state"),
 ]
 

@@ -30,3 +30,15 @@ def set_links(base_url: str, token: str, edits: list[tuple[str, str]]) -> list[i
     """PATCH each (pin id, link) in turn."""
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
         return [client.patch(f"/v5/pins/{pin_id}", json={"link": link}).status_code for pin_id, link in edits]
+
+
+def send_ads_batches(base_url: str, token: str, method: str, path: str, batches: list[list[dict]]) -> list[tuple]:
+    """Send each batch of campaigns, ad groups or ads in turn; (status, body) of each answer,
+    the body parsed when it is JSON."""
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        answers = []
+        for batch in batches:
+            response = client.request(method, path, json=batch)
+            is_json = response.headers.get("content-type", "").startswith("application/json")
+            answers.append((response.status_code, response.json() if is_json else response.text))
+        return answers
