@@ -310,6 +310,11 @@ def test_list_filters_order_and_pages(runtime, user):
     assert [a["id"] for a in by_group] == [ids[4], ids[2], ids[0]]
     chosen = all_pages(user.client, path, ad_ids=f"{ids[1]},{ids[3]},100000000000000001", entity_statuses="DRAFT")
     assert [a["id"] for a in chosen] == [ids[3]]
+    # The spec bounds no ad or ad group id's length: one no ad can have filters out everything.
+    for far in ("9" * 19, "1" * 40, "7" * 5000):
+        assert all_pages(user.client, path, ad_ids=far) == []
+        assert all_pages(user.client, path, ad_group_ids=far) == []
+    assert_error(user.client.get(path, params={"campaign_ids": "1" * 19}), 400)  # the spec's maxLength 18
 
     for order, expected in (("ASCENDING", ids), ("DESCENDING", ids[::-1])):
         seen, bookmark = [], None

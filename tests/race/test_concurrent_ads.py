@@ -1,5 +1,5 @@
 """Concurrent writers of one ad account's campaigns, ad groups and ads, through real server
-processes, on SQLite and PostgreSQL (the server and accounts of ``test_concurrent_writes``).
+processes, on SQLite and PostgreSQL (served and set up as in ``test_concurrent_writes``).
 
 Clients in their own processes at once: two update the same campaigns (one their names, one
 their daily spend caps), two the same ad groups (names; budgets and bids), two create ads in
@@ -18,15 +18,35 @@ from __future__ import annotations
 import multiprocessing
 
 import httpx
+import pytest
 
 from pinsight.domain.ids import new_short_id
+from pinsight.services.runtime import Runtime
+from pinsight.settings import Settings
 from pinsight.store.ads import ads as ad_accounts
-from pinsight.store.db import writing
-from tests.race.test_concurrent_writes import Served, make_account, served  # noqa: F401 (served: the fixture)
+from pinsight.store.db import make_engine, migrate, writing
+from tests.race.test_concurrent_writes import NO_RATE_LIMITS, Served
 from tests.support import race_clients
+from tests.support.processes import ServedProcesses
 
 ROUNDS = 15
 ALL_STATUSES = "ACTIVE,PAUSED,ARCHIVED,DRAFT,DELETED_DRAFT"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request, tmp_path_factory):
+    """``pinsight serve --workers 2`` over a database of this module's own (as in ``test_concurrent_writes``)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('race_ads') / 'race.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_server").create_database("pinsight_race_ads")
+    engine = make_engine(url)
+    migrate(engine)
+    runtime = Runtime.build(engine, Settings(database_url=url, log_requests=False))
+    processes = ServedProcesses(url, workers=2, env=NO_RATE_LIMITS).start()
+    yield Served(runtime, processes.url)
+    processes.stop()
+    engine.dispose()
 
 
 def _items(answers: list[tuple]) -> list[dict]:

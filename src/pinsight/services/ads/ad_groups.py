@@ -25,6 +25,7 @@ from pinsight.domain.ads.campaigns import summary_status
 from pinsight.domain.ids import new_short_id
 from pinsight.errors import AdGroupNotFound, CampaignNotFound
 from pinsight.services.ads.batches import (
+    MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
     check_batch,
     dumped,
@@ -271,7 +272,7 @@ def list_ad_groups(
 ) -> dict:
     """The spec's ``translate_interests_to_names`` is taken by the route and changes nothing:
     pinsight keeps interests as they were sent, and has no catalogue of interest names."""
-    wanted_campaigns = id_filter(campaign_ids, "campaign_ids")
+    wanted_campaigns = id_filter(campaign_ids, "campaign_ids", MAX_CAMPAIGN_ID_DIGITS)
     wanted_groups = id_filter(ad_group_ids, "ad_group_ids")
     only_one_filter(campaign_ids=wanted_campaigns, ad_group_ids=wanted_groups)
     wanted_statuses = status_filter(entity_statuses)

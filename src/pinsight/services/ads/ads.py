@@ -24,6 +24,7 @@ from pinsight.domain.ads import ads as rules
 from pinsight.domain.ids import new_short_id
 from pinsight.errors import AdGroupNotFound, AdNotFound, PinNotFound
 from pinsight.services.ads.batches import (
+    MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
     check_batch,
     dumped,
@@ -245,7 +246,7 @@ def list_ads(
     bookmark: str | None,
     page_size: int,
 ) -> dict:
-    wanted_campaigns = id_filter(campaign_ids, "campaign_ids")
+    wanted_campaigns = id_filter(campaign_ids, "campaign_ids", MAX_CAMPAIGN_ID_DIGITS)
     wanted_groups = id_filter(ad_group_ids, "ad_group_ids")
     wanted_ads = id_filter(ad_ids, "ad_ids")
     only_one_filter(campaign_ids=wanted_campaigns, ad_group_ids=wanted_groups, ad_ids=wanted_ads)

@@ -22,8 +22,10 @@ from pinsight.errors import ApiError, InvalidParameters
 from pinsight.services.identity.access import Actor
 
 MAX_LISTED_IDS = 250
-# The longest id a list filter takes (the spec's maxLength for campaign_ids; pinsight's ids are shorter).
-MAX_LISTED_ID_DIGITS = 18
+# The spec's maxLength for the ids of ``campaign_ids`` (its other id filters state none).
+MAX_CAMPAIGN_ID_DIGITS = 18
+# What a filter's id that no stored entity can have (past 64 bits) stands for: it matches nothing.
+_NO_ENTITY = -1
 ORDERS = ("ASCENDING", "DESCENDING")
 
 
@@ -75,7 +77,7 @@ def entity_id(value: str | None, prefix: str = "") -> int | None:
     campaign id, "AG" before an ad group id); None when it cannot name a stored entity (ids
     are signed 64-bit: a larger number would overflow the query, so it is simply not found)."""
     digits = value.removeprefix(prefix) if value else ""
-    if not (digits.isascii() and digits.isdigit()):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
         return None
     number = int(digits)
     return number if number < 2**63 else None
@@ -132,15 +134,18 @@ def _listed(values: list[str] | None) -> list[str]:
     return [part for value in values or [] for part in value.split(",") if part]
 
 
-def id_filter(values: list[str] | None, name: str) -> list[int]:
+def id_filter(values: list[str] | None, name: str, max_digits: int | None = None) -> list[int]:
     """The ids of a list filter (``campaign_ids``, ``ad_group_ids``, ``ad_ids``), sorted and
-    unique; absent: none. Sent, it names 1 to 250 numeric ids."""
+    unique; absent: none. Sent, it names 1 to 250 numeric ids, of at most ``max_digits``
+    digits where the spec bounds them; an id no entity can have still filters (matching nothing)."""
     ids = _listed(values)
     if values is not None and not 1 <= len(ids) <= MAX_LISTED_IDS:
         raise InvalidParameters(f"Invalid parameters: {name} takes 1 to {MAX_LISTED_IDS} ids.")
-    if any(not (value.isascii() and value.isdigit()) or len(value) > MAX_LISTED_ID_DIGITS for value in ids):
-        raise InvalidParameters(f"Invalid parameters: {name} are numeric ids of up to {MAX_LISTED_ID_DIGITS} digits.")
-    return sorted({int(value) for value in ids})
+    if any(not (value.isascii() and value.isdigit()) for value in ids):
+        raise InvalidParameters(f"Invalid parameters: {name} are numeric ids.")
+    if max_digits is not None and any(len(value) > max_digits for value in ids):
+        raise InvalidParameters(f"Invalid parameters: {name} are numeric ids of up to {max_digits} digits.")
+    return sorted({_NO_ENTITY if (number := entity_id(value)) is None else number for value in ids})
 
 
 def status_filter(values: list[str] | None) -> list[str]:

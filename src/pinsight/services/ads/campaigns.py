@@ -22,6 +22,7 @@ from pinsight.domain.ads.campaigns import summary_status
 from pinsight.domain.ids import new_short_id
 from pinsight.errors import CampaignNotFound
 from pinsight.services.ads.batches import (
+    MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
     check_batch,
     entity_id,
@@ -197,7 +198,7 @@ def list_campaigns(
     bookmark: str | None,
     page_size: int,
 ) -> dict:
-    wanted_ids = id_filter(campaign_ids, "campaign_ids")
+    wanted_ids = id_filter(campaign_ids, "campaign_ids", MAX_CAMPAIGN_ID_DIGITS)
     wanted_statuses = status_filter(entity_statuses)
     order, ascending = list_order(order)
     account_id = actor.ad_account_id
