@@ -78,6 +78,14 @@ class CampaignNotFound(NotFound):
     code, message = 404, "Campaign not found."
 
 
+class AdGroupNotFound(NotFound):
+    code, message = 404, "Ad group not found."
+
+
+class AdNotFound(NotFound):
+    code, message = 404, "Ad not found."
+
+
 class MediaNotFound(NotFound):
     code, message = 404, "Media upload not found."
 

@@ -212,6 +212,7 @@ def test_update_exceptions_per_item(runtime, user, other_user):
     items = [
         {"id": mine["id"], "ad_account_id": account, "name": "Good update"},
         {"id": "1000000000000000001", "ad_account_id": account, "name": "Unknown"},
+        {"id": "9" * 19, "ad_account_id": account, "name": "Unknown"},  # past 64 bits: not found, not a 500
         {"id": foreign["id"], "ad_account_id": account, "name": "Someone else's"},
         {"id": mine["id"], "ad_account_id": account, "end_time": start - 1},
         {"id": mine["id"], "ad_account_id": account, "lifetime_spend_cap": 5_000_000},  # the daily cap stays set

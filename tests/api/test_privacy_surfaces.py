@@ -499,9 +499,10 @@ def _(world, viewer, mode):
         yield Call("POST", "/v5/ad_accounts", 201, token_sees(viewer, mode), json={"name": unique("acct"), "country": "US"})
 
 
-# Campaigns of the owner's ad account: the roles the operations table gives each operation,
-# a 404 without any role on the account (it is not theirs to know), a 403 with another role.
-def _campaign_status(viewer, operation_id: str, success: int = 200) -> int:
+# Campaigns, ad groups and ads of the owner's ad account: the roles the operations table gives
+# each operation, a 404 without any role on the account (it is not theirs to know), a 403 with
+# another role.
+def _ads_status(viewer, operation_id: str, success: int = 200) -> int:
     if viewer.is_owner or (viewer.role is not None and viewer.role in OPERATIONS[operation_id].roles):
         return success
     return 404 if viewer.role is None else 403
@@ -517,7 +518,7 @@ def _campaign(world) -> str:
 @route("GET", "/v5/ad_accounts/{ad_account_id}/campaigns")
 def _(world, viewer, mode):
     if once(mode):
-        yield Call("GET", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/list"),
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/campaigns", _ads_status(viewer, "campaigns/list"),
                    token_sees(viewer, mode))
 
 
@@ -525,14 +526,14 @@ def _(world, viewer, mode):
 def _(world, viewer, mode):
     if once(mode):
         yield Call("GET", f"/v5/ad_accounts/{world.account}/campaigns/{_campaign(world)}",
-                   _campaign_status(viewer, "campaigns/get"), token_sees(viewer, mode))
+                   _ads_status(viewer, "campaigns/get"), token_sees(viewer, mode))
 
 
 @route("POST", "/v5/ad_accounts/{ad_account_id}/campaigns")
 def _(world, viewer, mode):
     if once(mode):
         body = [{"ad_account_id": world.account, "name": unique("campaign"), "objective_type": "AWARENESS"}]
-        yield Call("POST", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/create"),
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/campaigns", _ads_status(viewer, "campaigns/create"),
                    token_sees(viewer, mode), json=body)
 
 
@@ -540,7 +541,86 @@ def _(world, viewer, mode):
 def _(world, viewer, mode):
     if once(mode):
         body = [{"id": _campaign(world), "ad_account_id": world.account, "name": unique("renamed")}]
-        yield Call("PATCH", f"/v5/ad_accounts/{world.account}/campaigns", _campaign_status(viewer, "campaigns/update"),
+        yield Call("PATCH", f"/v5/ad_accounts/{world.account}/campaigns", _ads_status(viewer, "campaigns/update"),
+                   token_sees(viewer, mode), json=body)
+
+
+def _ad_group(world) -> str:
+    body = [{"campaign_id": _campaign(world), "name": unique("ad group"), "billable_event": "CLICKTHROUGH",
+             "budget_in_micro_currency": 1_000_000}]
+    answer = world.owner.client.post(f"/ad_accounts/{world.account}/ad_groups", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"][0]["data"]["id"]
+
+
+def _ad_body(world) -> list[dict]:
+    # A public pin of the owner's: an ad shows its pin's id, to every role that reads ads.
+    return [{"ad_group_id": _ad_group(world), "pin_id": world.shelves["PUBLIC"].image["id"], "name": unique("ad")}]
+
+
+def _ad(world) -> str:
+    answer = world.owner.client.post(f"/ad_accounts/{world.account}/ads", json=_ad_body(world))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"][0]["data"]["id"]
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/ad_groups")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/ad_groups", _ads_status(viewer, "ad_groups/list"),
+                   token_sees(viewer, mode))
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/ad_groups/{ad_group_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/ad_groups/{_ad_group(world)}",
+                   _ads_status(viewer, "ad_groups/get"), token_sees(viewer, mode))
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/ad_groups")
+def _(world, viewer, mode):
+    if once(mode):
+        body = [{"campaign_id": _campaign(world), "name": unique("ad group"), "billable_event": "CLICKTHROUGH",
+                 "budget_in_micro_currency": 1_000_000}]
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/ad_groups", _ads_status(viewer, "ad_groups/create"),
+                   token_sees(viewer, mode), json=body)
+
+
+@route("PATCH", "/v5/ad_accounts/{ad_account_id}/ad_groups")
+def _(world, viewer, mode):
+    if once(mode):
+        body = [{"id": _ad_group(world), "name": unique("renamed")}]
+        yield Call("PATCH", f"/v5/ad_accounts/{world.account}/ad_groups", _ads_status(viewer, "ad_groups/update"),
+                   token_sees(viewer, mode), json=body)
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/ads")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/ads", _ads_status(viewer, "ads/list"),
+                   token_sees(viewer, mode))
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/ads/{ad_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/ads/{_ad(world)}", _ads_status(viewer, "ads/get"),
+                   token_sees(viewer, mode))
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/ads")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/ads", _ads_status(viewer, "ads/create"),
+                   token_sees(viewer, mode), json=_ad_body(world))
+
+
+@route("PATCH", "/v5/ad_accounts/{ad_account_id}/ads")
+def _(world, viewer, mode):
+    if once(mode):
+        body = [{"id": _ad(world), "name": unique("renamed")}]
+        yield Call("PATCH", f"/v5/ad_accounts/{world.account}/ads", _ads_status(viewer, "ads/update"),
                    token_sees(viewer, mode), json=body)
 
 

@@ -160,6 +160,16 @@ def _video_pin(output: str) -> None:
     assert pin["media"]["media_type"] == "video"
 
 
+def _ads(output: str) -> None:
+    created, listed, pin = json_values(output)
+    (entry,) = created["items"]
+    ad = entry["data"]
+    assert ad["pin_id"] == pin["id"] and ad["review_status"] == "APPROVED" and "exceptions" not in entry
+    assert ad["grid_click_type"] == "DIRECT_TO_DESTINATION"
+    assert [item["id"] for item in listed["items"]] == [ad["id"]]
+    assert pin["has_been_promoted"] is True
+
+
 CHECKS = {
     'pinsight demo --env': _try_it,
     '"source_type": "video_id"': _video_pin,
@@ -167,4 +177,5 @@ CHECKS = {
     '/api/v1/events --data-binary @-': _events,
     '/api/v1/daily_metrics --data-binary @-': _daily_rows,
     '/api/pinterest/overview?': _overview,
+    '"$ADS/ads"': _ads,
 }

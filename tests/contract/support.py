@@ -99,6 +99,8 @@ class World:
     ad_account_id: str
     media_id: str  # a registered video upload, for video pins and media/get
     campaign_id: str  # a campaign of the ad account
+    ad_group_id: str  # an ad group of the campaign
+    ad_id: str  # an ad of the ad group, promoting the world's pin
 
 
 def build_world(api: ContractClient, runtime, user: TestUser) -> World:
@@ -123,8 +125,16 @@ def build_world(api: ContractClient, runtime, user: TestUser) -> World:
                          params={"ad_account_id": ad_account_id},
                          json=[{"ad_account_id": ad_account_id, "name": "World campaign", "objective_type": "AWARENESS"}])
     campaign_id = campaigns["items"][0]["data"]["id"]
+    ad_groups = api.call("post", "/ad_accounts/{ad_account_id}/ad_groups", token=user.token, expect=200,
+                         params={"ad_account_id": ad_account_id},
+                         json=[{"campaign_id": campaign_id, "name": "World ad group", "billable_event": "CLICKTHROUGH",
+                                "budget_in_micro_currency": 2_000_000}])
+    ad_group_id = ad_groups["items"][0]["data"]["id"]
+    ads = api.call("post", "/ad_accounts/{ad_account_id}/ads", token=user.token, expect=200,
+                   params={"ad_account_id": ad_account_id}, json=[{"ad_group_id": ad_group_id, "pin_id": pin["id"]}])
+    ad_id = ads["items"][0]["data"]["id"]
     return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id, media["media_id"],
-                 campaign_id)
+                 campaign_id, ad_group_id, ad_id)
 
 
 @dataclass

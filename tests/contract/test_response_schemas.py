@@ -19,6 +19,8 @@ from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.domain import secrets
 from pinsight.errors import (
     AdAccountNotFound,
+    AdGroupNotFound,
+    AdNotFound,
     BoardNotFound,
     CampaignNotFound,
     Conflict,
@@ -174,7 +176,8 @@ SUCCESS = {op: 200 for op in OPERATIONS} | {
 def _request(operation_id: str, world: World, today: date) -> dict:
     """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
-           "ad_account_id": world.ad_account_id, "media_id": world.media_id, "campaign_id": world.campaign_id}
+           "ad_account_id": world.ad_account_id, "media_id": world.media_id, "campaign_id": world.campaign_id,
+           "ad_group_id": world.ad_group_id, "ad_id": world.ad_id}
     # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
     analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
     queries = {
@@ -190,6 +193,8 @@ def _request(operation_id: str, world: World, today: date) -> dict:
            for operation_id, ids in (("ad_account/analytics", {}), ("campaigns/analytics", {"campaign_ids": world.campaign_id}),
                                      ("ad_groups/analytics", {"ad_group_ids": "1"}), ("ads/analytics", {"ad_ids": "1"}),
                                      ("ad_pins/analytics", {"campaign_id": world.campaign_id, "pin_ids": world.pin_id}))},
+        "ad_groups/list": {"campaign_ids": [world.campaign_id], "translate_interests_to_names": "true"},
+        "ads/list": {"ad_group_ids": [world.ad_group_id]},
     }
     bodies = {
         "boards/create": {"name": unique("Auth board")},
@@ -208,6 +213,11 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "events/create": {"data": [{"event_name": "lead", "action_source": "web", "event_id": unique("conversion"),
                                     "event_time": int(datetime.combine(today, time()).replace(tzinfo=UTC).timestamp()),
                                     "user_data": {"em": ["c" * 64]}}]},
+        "ad_groups/create": [{"campaign_id": world.campaign_id, "name": unique("Auth ad group"),
+                              "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1_000_000}],
+        "ad_groups/update": [{"id": world.ad_group_id, "name": unique("Renamed")}],
+        "ads/create": [{"ad_group_id": world.ad_group_id, "pin_id": world.pin_id, "creative_type": "REGULAR"}],
+        "ads/update": [{"id": world.ad_id, "name": unique("Renamed")}],
     }
     return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
 
@@ -737,6 +747,176 @@ def test_campaigns_create_update_get_and_list(api, runtime, user, other_user):
     body = api.call("post", CAMPAIGNS, token=user.token, params={"ad_account_id": analyst}, expect=403,
                     json=[{"ad_account_id": analyst, "name": "n", "objective_type": "AWARENESS"}])
     assert body["code"] == Forbidden.code
+
+
+# --- ad groups and ads ------------------------------------------------------------------------------------
+
+AD_GROUPS = "/ad_accounts/{ad_account_id}/ad_groups"
+AD_GROUP = "/ad_accounts/{ad_account_id}/ad_groups/{ad_group_id}"
+ADS = "/ad_accounts/{ad_account_id}/ads"
+AD = "/ad_accounts/{ad_account_id}/ads/{ad_id}"
+
+
+def _every_ad_group_field(campaign_id: str) -> dict:
+    """An ad group with every field the spec's AdGroupCreateRequest has, each set."""
+    return {
+        "campaign_id": campaign_id, "name": unique("Full ad group"), "status": "PAUSED",
+        "budget_in_micro_currency": 9_000_000, "bid_in_micro_currency": 1_500_000, "budget_type": "LIFETIME",
+        "start_time": 1_900_086_400, "end_time": 1_950_000_000, "lifetime_frequency_cap": 20,
+        "billable_event": "IMPRESSION",
+        "targeting_spec": {
+            "APPTYPE": ["iphone", "web"], "AUDIENCE_EXCLUDE": ["123"], "AUDIENCE_INCLUDE": ["456"],
+            "GENDER": ["female", "unknown"], "GEO": ["BE-VOV", "US-94107"], "INTEREST": ["924581335376"],
+            "LOCALE": ["en-US", "fr"], "LOCATION": ["US", "807"], "MINIMUM_AGE": "25", "MAXIMUM_AGE": "65+",
+            "SHOPPING_RETARGETING": [{"lookback_window": 30, "exclusion_window": 14, "tag_types": [0, 6]}],
+            "TARGETING_STRATEGY": ["CHOOSE_YOUR_OWN"],
+        },
+        "tracking_urls": {"impression": ["https://t.example/i"], "click": []},
+        "auto_targeting_enabled": False, "placement_group": "SEARCH", "pacing_delivery_type": "ACCELERATED",
+        "bid_strategy_type": "MAX_BID",
+        "optimization_goal_metadata": {
+            "conversion_tag_v3_goal_metadata": {
+                "attribution_windows": {"click_window_days": 30, "engagement_window_days": 30, "view_window_days": 1},
+                "conversion_event": "CHECKOUT", "conversion_tag_id": "2613", "cpa_goal_value_in_micro_currency": "5000000",
+                "is_roas_optimized": False, "learning_mode_type": "ACTIVE", "reporting_event": "INITIATE_CHECKOUT",
+            },
+            "frequency_goal_metadata": {"frequency": 5, "timerange": "SEVEN_DAY"},
+            "scrollup_goal_metadata": {"scrollup_goal_value_in_micro_currency": "100"},
+        },
+        "is_creative_optimization": True, "bid_multiplier": 1.5, "promotion_id": "7834020347906",
+        "promotion_application_level": "AD_GROUP",
+    }
+
+
+def test_ad_groups_create_update_get_and_list(api, runtime, user, other_user):
+    account = make_ad_account(runtime, user)
+    where = {"ad_account_id": account}
+    campaigns = api.call("post", CAMPAIGNS, token=user.token, params=where, expect=200,
+                         json=[{"ad_account_id": account, "name": unique("Web"), "objective_type": "WEB_CONVERSION",
+                                "start_time": 1_900_000_000, "end_time": 1_990_000_000}])
+    campaign = campaigns["items"][0]["data"]["id"]
+    goal = {"conversion_tag_v3_goal_metadata": {"conversion_event": "PAGE_VISIT"}}
+    created = api.call("post", AD_GROUPS, token=user.token, params=where, expect=200, json=[
+        _every_ad_group_field(campaign),
+        {"campaign_id": f"C{campaign}", "name": "Buckets", "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1,
+         "targeting_spec": {"AGE_BUCKET": ["18-24", "65+"], "GEO": ["FR-75"]}, "optimization_goal_metadata": goal},
+        {"campaign_id": campaign, "name": "Template", "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1,
+         "targeting_template_ids": ["643"], "optimization_goal_metadata": goal},
+        {"campaign_id": UNKNOWN_ID[:18], "name": "Nowhere", "billable_event": "CLICKTHROUGH"},
+        {"campaign_id": campaign, "name": "Ages", "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1,
+         "targeting_spec": {"LOCATION": ["US"], "MINIMUM_AGE": "40", "MAXIMUM_AGE": "30"}},
+    ])
+    full, buckets, template, nowhere, ages = created["items"]
+    data = full["data"]
+    assert data["lifetime_frequency_cap"] == 20 and data["targeting_spec"]["MAXIMUM_AGE"] == "65+"
+    assert data["conversion_learning_mode_type"] == "ACTIVE" and data["summary_status"] == "PAUSED"
+    assert buckets["data"]["campaign_id"] == campaign and template["data"]["targeting_spec"] == {}
+    assert nowhere["exceptions"][0]["code"] == CampaignNotFound.code
+    assert ages["exceptions"][0]["code"] == InvalidParameters.code
+    ids = {"ad_account_id": account, "ad_group_id": data["id"]}
+    assert api.call("get", AD_GROUP, token=user.token, params=ids, expect=200) == data
+
+    updated = api.call("patch", AD_GROUPS, token=user.token, params=where, expect=200,
+                       json=[{"id": data["id"], "status": "ARCHIVED", "tracking_urls": {}, "bid_multiplier": 0,
+                              "targeting_template_ids": ["0"]},
+                             {"id": UNKNOWN_ID[:18], "name": "x"}])
+    assert updated["items"][0]["data"]["tracking_urls"] is None and updated["items"][0]["data"]["bid_multiplier"] is None
+    assert updated["items"][1]["exceptions"][0]["code"] == AdGroupNotFound.code
+
+    listed = api.call("get", AD_GROUPS, token=user.token, params=where, expect=200,
+                      query={"entity_statuses": ["ACTIVE", "ARCHIVED"], "order": "ASCENDING", "page_size": 1})
+    assert len(listed["items"]) == 1 and listed["bookmark"]
+    api.call("get", AD_GROUPS, token=user.token, params=where, expect=200,
+             query={"entity_statuses": ["ACTIVE", "ARCHIVED"], "order": "ASCENDING", "page_size": 1,
+                    "bookmark": listed["bookmark"]})
+    api.call("get", AD_GROUPS, token=user.token, params=where, expect=200, query={"campaign_ids": [campaign]})
+    api.call("get", AD_GROUPS, token=user.token, params=where, expect=200,
+             query={"ad_group_ids": [data["id"]], "translate_interests_to_names": "true"})
+    for query in ({"entity_statuses": "LIVE"}, {"order": "SIDEWAYS"}, {"page_size": 0}, {"bookmark": "x"},
+                  {"campaign_ids": [campaign], "ad_group_ids": [data["id"]]}, {"ad_group_ids": ["x1"]}):
+        api.call("get", AD_GROUPS, token=user.token, params=where, query=query, expect=400)
+    for body in ([], {"name": "x"}):
+        api.call("post", AD_GROUPS, token=user.token, params=where, json=body, expect=400)
+        api.call("patch", AD_GROUPS, token=user.token, params=where, json=body, expect=400)
+    body = api.call("get", AD_GROUP, token=user.token, params={**ids, "ad_group_id": UNKNOWN_ID[:18]}, expect=404)
+    assert body["code"] == AdGroupNotFound.code
+    foreign = make_ad_account(runtime, other_user)
+    body = api.call("get", AD_GROUPS, token=user.token, params={"ad_account_id": foreign}, expect=404)
+    assert body["code"] == AdAccountNotFound.code
+    analyst = make_ad_account(runtime, other_user, roles={user.id: "ANALYST"})
+    api.call("get", AD_GROUPS, token=user.token, params={"ad_account_id": analyst}, expect=200)
+    body = api.call("patch", AD_GROUPS, token=user.token, params={"ad_account_id": analyst}, expect=403,
+                    json=[{"id": data["id"], "name": "n"}])
+    assert body["code"] == Forbidden.code
+
+
+def test_ads_create_update_get_and_list(api, runtime, user, other_user, world: World):
+    where = {"ad_account_id": world.ad_account_id}
+    mine = world.pin_id
+    theirs = api.call("post", "/pins", token=other_user.token, expect=201, json={
+        "board_id": api.call("post", "/boards", token=other_user.token, json={"name": unique("Theirs")}, expect=201)["id"],
+        "media_source": {"source_type": "image_url", "url": "https://images.example/theirs.jpg"}})["id"]
+    video = api.call("post", "/pins", token=user.token, expect=201, json={
+        "board_id": world.board_id, "link": "https://shop.example/v",
+        "media_source": {"source_type": "video_id", "media_id": world.media_id,
+                         "cover_image_url": "https://images.example/cover.jpg"}})
+    quiz = {"questions": [{"question_id": 1, "question_text": "Where?", "options": [{"id": 1, "text": "Here"}]}],
+            "results": [{"organic_pin_id": mine, "destination_url": "https://shop.example/r", "result_id": 1}],
+            "tie_breaker_type": "CUSTOM",
+            "tie_breaker_custom_result": {"organic_pin_id": mine, "android_deep_link": "app://r", "result_id": 1}}
+    full = {
+        "ad_group_id": f"AG{world.ad_group_id}", "pin_id": mine, "creative_type": "REGULAR", "name": unique("Full ad"),
+        "status": "PAUSED", "android_deep_link": "app://a", "ios_deep_link": "app://i",
+        "carousel_android_deep_links": ["app://1"], "carousel_destination_urls": ["https://shop.example/1"],
+        "carousel_ios_deep_links": ["app://1"], "click_tracking_url": "https://t.example/c",
+        "view_tracking_url": "https://t.example/v", "customizable_cta_type": "SHOP_NOW",
+        "destination_url": "https://shop.example/", "disclosure_type": "MED_GUIDE",
+        "disclosure_url": "https://shop.example/d", "is_removable": True, "lead_form_id": "123", "quiz_pin_data": quiz,
+        "tracking_urls": {"click": ["https://t.example/c2"]},
+        # What the spec says is computed or read-only is ignored.
+        "grid_click_type": "CLOSEUP", "is_pin_deleted": True,
+    }
+    created = api.call("post", ADS, token=user.token, params=where, expect=200, json=[
+        full,
+        {"ad_group_id": world.ad_group_id, "pin_id": video["id"]},
+        {"ad_group_id": world.ad_group_id, "pin_id": theirs},
+        {"ad_group_id": UNKNOWN_ID[:18], "pin_id": mine},
+        {"ad_group_id": world.ad_group_id, "pin_id": mine, "creative_type": "VIDEO"},
+    ])
+    data, from_video, other_pin, nowhere, not_video = created["items"]
+    assert "exceptions" not in data and data["data"]["grid_click_type"] == "DIRECT_TO_DESTINATION"
+    assert data["data"]["is_pin_deleted"] is False and data["data"]["review_status"] == "APPROVED"
+    assert data["data"]["quiz_pin_data"]["tie_breaker_type"] == "CUSTOM"
+    assert from_video["data"]["creative_type"] == "VIDEO" and from_video["data"]["summary_status"] == "APPROVED"
+    assert other_pin["exceptions"]["code"] == PinNotFound.code and "data" not in other_pin
+    assert nowhere["exceptions"]["code"] == AdGroupNotFound.code
+    assert not_video["exceptions"]["code"] == InvalidParameters.code
+    ad = data["data"]
+    ids = {**where, "ad_id": ad["id"]}
+    assert api.call("get", AD, token=user.token, params=ids, expect=200) == ad
+    assert api.call("get", "/pins/{pin_id}", token=user.token, params={"pin_id": video["id"]},
+                    expect=200)["has_been_promoted"] is True
+
+    updated = api.call("patch", ADS, token=user.token, params=where, expect=200,
+                       json=[{"id": ad["id"], "status": "ARCHIVED", "quiz_pin_data": None, "name": None},
+                             {"id": ad["id"], "pin_id": video["id"]},  # not a draft
+                             {"id": UNKNOWN_ID[:18], "name": "x"}])
+    archived, moved, unknown = updated["items"]
+    assert archived["data"]["summary_status"] == "ARCHIVED" and archived["data"]["quiz_pin_data"] is None
+    assert moved["exceptions"]["code"] == InvalidParameters.code
+    assert unknown["exceptions"]["code"] == AdNotFound.code
+
+    for query in ({}, {"ad_ids": [ad["id"]], "entity_statuses": "ARCHIVED"}, {"campaign_ids": [world.campaign_id]},
+                  {"ad_group_ids": [world.ad_group_id], "order": "ASCENDING", "page_size": 1}):
+        api.call("get", ADS, token=user.token, params=where, query=query, expect=200)
+    for query in ({"entity_statuses": "LIVE"}, {"order": "SIDEWAYS"}, {"page_size": 251}, {"bookmark": "x"},
+                  {"ad_ids": [ad["id"]], "ad_group_ids": [world.ad_group_id]}, {"ad_ids": ",".join(["1"] * 251)}):
+        api.call("get", ADS, token=user.token, params=where, query=query, expect=400)
+    for body in ([], {"pin_id": mine}, [{}] * 31):
+        api.call("post", ADS, token=user.token, params=where, json=body, expect=400)
+        api.call("patch", ADS, token=user.token, params=where, json=body, expect=400)
+    body = api.call("get", AD, token=user.token, params={**ids, "ad_id": UNKNOWN_ID[:18]}, expect=404)
+    assert body["code"] == AdNotFound.code
 
 
 # --- pin analytics ---------------------------------------------------------------------------------------

@@ -355,6 +355,26 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
                                   "user_data": {"em": ["d" * 64]}, "custom_data": {}})
 
         target.rewrite_body = rewrite
+    elif operation_id.startswith("ad_groups/"):
+        target.paths = [{"ad_account_id": world.ad_account_id, "ad_group_id": world.ad_group_id}]
+        target.body = {"campaign_id": [world.campaign_id], "id": [world.ad_group_id]}
+        # What a writable ad group of the world's campaign needs beyond the spec's required fields.
+        target.body_defaults = {"budget_in_micro_currency": [1_000_000]}
+        if operation_id == "ad_groups/create":
+            target.body_defaults["campaign_id"] = [world.campaign_id]
+        if operation_id == "ad_groups/update":
+            target.body_defaults["id"] = [world.ad_group_id]
+        target.query = {"campaign_ids": [[world.campaign_id]], "ad_group_ids": [[world.ad_group_id]]}
+    elif operation_id.startswith("ads/"):
+        target.paths = [{"ad_account_id": world.ad_account_id, "ad_id": world.ad_id}]
+        target.body = {"ad_group_id": [world.ad_group_id], "pin_id": [world.pin_id, world.section_pin_id],
+                       "id": [world.ad_id]}
+        if operation_id == "ads/create":
+            target.body_defaults = {"ad_group_id": [world.ad_group_id], "pin_id": [world.pin_id]}
+        if operation_id == "ads/update":
+            target.body_defaults = {"id": [world.ad_id]}
+        target.query = {"campaign_ids": [[world.campaign_id]], "ad_group_ids": [[world.ad_group_id]],
+                        "ad_ids": [[world.ad_id]]}
     elif operation_id == "pins/save":
         target.paths = [{"pin_id": demo["friend_pin_id"]}, {"pin_id": world.pin_id}]
         target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
@@ -435,7 +455,7 @@ def _substitute(case, target: Target, draw) -> None:
         for name, options in target.query.items():
             if name in case.query and often():
                 case.query[name] = copy.deepcopy(pick(options))
-    # A batch body (the campaigns' arrays) gets the same help in each of its objects.
+    # A batch body (the arrays of campaigns, ad groups and ads) gets the same help in each of its objects.
     items = [case.body] if isinstance(case.body, dict) else [i for i in case.body if isinstance(i, dict)] \
         if isinstance(case.body, list) else []
     for item in items:
@@ -465,7 +485,8 @@ def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runt
     operation = st_operations[operation_id]
     if operation_id in ("media/get", "media/list"):
         target = _media_target(api, runtime, new_user(prefix="fuzz"))
-    elif operation.method == "get" and (not operation_id.startswith("campaigns/") or operation_id in ADS_ANALYTICS):
+    elif operation.method == "get" and (not operation_id.startswith(("campaigns/", "ad_groups/", "ads/"))
+                                        or operation_id in ADS_ANALYTICS):
         target = _demo_target(operation_id, demo, runtime.clock.today(), runtime)
     elif operation_id == "oauth/token":
         target = _oauth_target(runtime, new_user(prefix="fuzz"), server)

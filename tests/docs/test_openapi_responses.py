@@ -18,6 +18,7 @@ from pinsight.catalog import metrics
 from pinsight.services.identity.api_keys import create_api_key
 from pinsight.services.identity.oauth import create_app
 from tests.docs.published import DocClient, Published
+from tests.support.factories import make_ad_account
 from tests.support.oauth import REDIRECT, authorize
 
 SPLITS = ("NO_SPLIT", "APP_TYPE", "OWNED_CONTENT", "SOURCE", "PIN_FORMAT")
@@ -114,6 +115,47 @@ def test_writes_answer_as_published(runtime, own_client):
     assert call("pins/delete", path={"pin_id": pin["id"]}).status_code == 204
     assert call("board_sections/delete", path=in_section).status_code == 204
     assert call("boards/delete", path={"board_id": board["id"]}).status_code == 204
+
+
+def test_ads_entities_answer_as_published(runtime, user, own_client):
+    """Campaigns, ad groups and ads, written in full and refused item by item, then read."""
+    call = own_client.call
+    account = {"ad_account_id": make_ad_account(runtime, user)}
+    campaigns = _ok(call("campaigns/create", path=account, json=[
+        {"ad_account_id": account["ad_account_id"], "name": "Docs", "objective_type": "WEB_CONVERSION"},
+        {"ad_account_id": account["ad_account_id"], "name": "Refused", "objective_type": "NOPE"}]))
+    campaign = campaigns["items"][0]["data"]["id"]
+    group = {"campaign_id": campaign, "name": "Docs group", "billable_event": "IMPRESSION", "budget_type": "LIFETIME",
+             "budget_in_micro_currency": 5_000_000, "end_time": 2_000_000_000, "lifetime_frequency_cap": 3,
+             "targeting_spec": {"LOCATION": ["US"], "MINIMUM_AGE": "21", "MAXIMUM_AGE": "65+",
+                                "SHOPPING_RETARGETING": [{"lookback_window": 30, "tag_types": [1]}]},
+             "tracking_urls": {"click": ["https://t.example/c"]}, "bid_strategy_type": "AUTOMATIC_BID",
+             "optimization_goal_metadata": {"conversion_tag_v3_goal_metadata": {
+                 "conversion_event": "CHECKOUT", "learning_mode_type": "ACTIVE",
+                 "attribution_windows": {"click_window_days": 30}}},
+             "bid_multiplier": 2.0, "promotion_id": "1", "promotion_application_level": "NONE"}
+    groups = _ok(call("ad_groups/create", path=account, json=[group, {"campaign_id": "1", "name": "Refused",
+                                                                      "billable_event": "IMPRESSION"}]))
+    group_id = groups["items"][0]["data"]["id"]
+    assert groups["items"][1]["exceptions"]
+    _ok(call("ad_groups/update", path=account, json=[{"id": group_id, "status": "PAUSED"}, {"id": "1"}]))
+    _ok(call("ad_groups/get", path={**account, "ad_group_id": group_id}))
+    _ok(call("ad_groups/list", path=account, params={"campaign_ids": campaign, "page_size": 1}))
+    board = _ok(call("boards/create", json={"name": f"Docs ads {uuid.uuid4().hex[:6]}"}))
+    pin = _ok(call("pins/create", json={"board_id": board["id"], "link": "https://shop.example/p",
+                                        "media_source": {"source_type": "image_url", "url": "https://img.example/p.jpg"}}))
+    ads = _ok(call("ads/create", path=account, json=[
+        {"ad_group_id": group_id, "pin_id": pin["id"], "name": "Docs ad", "customizable_cta_type": "SHOP_NOW",
+         "carousel_destination_urls": ["https://shop.example/1"], "disclosure_type": "MED_GUIDE",
+         "quiz_pin_data": {"questions": [{"question_id": 1, "options": [{"id": 1, "text": "a"}]}],
+                           "tie_breaker_type": "RANDOM"}},
+        {"ad_group_id": group_id, "pin_id": "1"}]))
+    ad = ads["items"][0]["data"]
+    assert ads["items"][1]["exceptions"]["code"] == 50
+    _ok(call("ads/update", path=account, json=[{"id": ad["id"], "status": "ARCHIVED"}, {"id": "1"}]))
+    _ok(call("ads/get", path={**account, "ad_id": ad["id"]}))
+    _ok(call("ads/list", path=account, params={"ad_ids": ad["id"], "entity_statuses": "ARCHIVED"}))
+    assert call("ads/get", path={**account, "ad_id": "1"}).status_code == 404
 
 
 def test_ingestion_answers_as_published(runtime, own_client):

@@ -41,3 +41,24 @@ def test_the_demo_has_an_ads_history_equal_to_its_rebuild(runtime, demo):
                         credited_kinds |= {key[2] for key in wanted}
     # Realistic enough to exercise every kind of credit.
     assert credited_kinds == {"CLICK", "ENGAGEMENT", "VIEW"}
+
+
+def test_the_demo_ads_entities_read_back_over_the_api(demo, server):
+    """The demo's campaigns, ad groups and ads, written by the generator, render as the API's own."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {demo['access_token']}"}
+    base = f"{server.url}/v5/ad_accounts/{demo['ad_account_id']}"
+    with httpx.Client(headers=headers, timeout=30) as client:
+        statuses = "ACTIVE,PAUSED"
+        campaigns = client.get(f"{base}/campaigns", params={"page_size": 250, "entity_statuses": statuses})
+        groups = client.get(f"{base}/ad_groups", params={"page_size": 250, "entity_statuses": statuses})
+        ads_page = client.get(f"{base}/ads", params={"page_size": 250, "entity_statuses": statuses})
+        for answer in (campaigns, groups, ads_page):
+            assert answer.status_code == 200, answer.text
+        assert (len(campaigns.json()["items"]), len(groups.json()["items"]), len(ads_page.json()["items"])) == \
+            (DEMO.campaigns, DEMO.campaigns * DEMO.ad_groups_per_campaign, DEMO.ads)
+        ad = ads_page.json()["items"][0]
+        assert client.get(f"{base}/ads/{ad['id']}").json() == ad
+        group = client.get(f"{base}/ad_groups/{ad['ad_group_id']}")
+        assert group.status_code == 200 and group.json()["campaign_id"] == ad["campaign_id"]

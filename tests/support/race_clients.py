@@ -42,3 +42,13 @@ def send_ads_work(base_url: str, token: str, ad_account_id: str, work: list[tupl
             else:
                 statuses.append(client.post(f"/v5/ad_accounts/{ad_account_id}/events", json={"data": payload}).status_code)
         return statuses
+def send_ads_batches(base_url: str, token: str, method: str, path: str, batches: list[list[dict]]) -> list[tuple]:
+    """Send each batch of campaigns, ad groups or ads in turn; (status, body) of each answer,
+    the body parsed when it is JSON."""
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        answers = []
+        for batch in batches:
+            response = client.request(method, path, json=batch)
+            is_json = response.headers.get("content-type", "").startswith("application/json")
+            answers.append((response.status_code, response.json() if is_json else response.text))
+        return answers

@@ -19,7 +19,7 @@ from pinsight.api.ingest import routes as ingest_routes
 from pinsight.api.overview import routes as overview_routes
 from pinsight.api.v5 import oauth
 from pinsight.api.v5.organic import account_analytics
-from pinsight.api.v5.ads import ad_accounts, analytics as ads_analytics, campaigns, conversions, resources
+from pinsight.api.v5.ads import ad_accounts, ad_groups, ads, analytics as ads_analytics, campaigns, conversions, resources
 from pinsight.api.v5.organic import analytics
 from pinsight.api.v5.content import boards
 from pinsight.api.v5.content import media
@@ -47,8 +47,9 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
     # Routes join the app's own router rather than include_router(): in this FastAPI an
     # included router is matched lazily, twice per request, which cost ~10% of a pin read.
     # analytics before pins: /v5/pins/analytics must not be read as a pin id.
-    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, ads_analytics, campaigns, conversions, resources,
-                   oauth, media,
+    # ads analytics before campaigns, ad groups and ads: .../ads/analytics must not be read as an ad id.
+    for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, ads_analytics, campaigns,
+                   ad_groups, ads, conversions, resources, oauth, media,
                    ingest_routes, overview_routes, uploads):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)

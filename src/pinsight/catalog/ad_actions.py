@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from pinsight.catalog.ads import AGE_BUCKETS, GENDERS, TARGETING_APP_TYPES  # noqa: F401 -- re-exported
+
 
 class ActionKind(Enum):
     """The three kinds attribution ranks, highest first."""
@@ -54,7 +56,7 @@ TIME_OF_CONVERSION = "TIME_OF_CONVERSION"
 REPORT_TIMES = (TIME_OF_AD_ACTION, TIME_OF_CONVERSION)
 
 # The app an ad action happened in (``app_type``): the spec's targeting app types.
-AD_APP_TYPES: tuple[str, ...] = ("iphone", "ipad", "android_mobile", "android_tablet", "web", "web_mobile")
+AD_APP_TYPES: tuple[str, ...] = TARGETING_APP_TYPES
 
 # The viewer's targeting facts an ad action may carry (``dimensions``), kept for the
 # targeting analytics. Where the spec enumerates a targeting value, the value must be one
@@ -62,6 +64,5 @@ AD_APP_TYPES: tuple[str, ...] = ("iphone", "ipad", "android_mobile", "android_ta
 AD_ACTION_DIMENSIONS: tuple[str, ...] = (
     "gender", "age_bucket", "country", "region", "metro", "keyword", "interest", "placement", "device",
 )
-GENDERS: tuple[str, ...] = ("unknown", "male", "female")
-AGE_BUCKETS: tuple[str, ...] = ("18-24", "19+", "20+", "21+", "25-34", "35-44", "45-49", "50-54", "55-64", "65+")
+# The enumerated ones take the targeting spec's values (``catalog.ads``): GENDERS, AGE_BUCKETS.
 DEFAULT_REPORT_TIME = TIME_OF_AD_ACTION  # the spec's default

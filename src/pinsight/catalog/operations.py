@@ -36,9 +36,9 @@ PATH = "path"
 CONTENT_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 SECRET_CONTENT_ROLES = frozenset({"OWNER", "ADMIN"})
 ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
-# Ads entities (campaigns) of an ad account named in the path: the spec states Admin, Analyst
-# and Campaign Manager for reading them; writing them is left to the roles that manage
-# campaigns (an Analyst only reads).
+# Ads entities (campaigns, ad groups, ads) of an ad account named in the path: the spec states
+# Admin, Analyst and Campaign Manager for reading them; writing them is left to the roles that
+# manage campaigns (an Analyst only reads).
 ADS_READ_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 ADS_WRITE_ROLES = frozenset({"OWNER", "ADMIN", "CAMPAIGN_MANAGER"})
 SECRET_ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN"})
@@ -171,6 +171,24 @@ _TABLE = (
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,
         rate="ads_conversions", ad_account_id=PATH, roles=CONVERSION_ROLES),
+    _op("ad_groups/list", "GET /v5/ad_accounts/{ad_account_id}/ad_groups", "ads:read", client_credentials=True,
+        rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        bookmark_keys=("ad_account_id", "campaign_ids", "ad_group_ids", "entity_statuses", "order")),
+    _op("ad_groups/create", "POST /v5/ad_accounts/{ad_account_id}/ad_groups", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("ad_groups/update", "PATCH /v5/ad_accounts/{ad_account_id}/ad_groups", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("ad_groups/get", "GET /v5/ad_accounts/{ad_account_id}/ad_groups/{ad_group_id}", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("ads/list", "GET /v5/ad_accounts/{ad_account_id}/ads", "ads:read", client_credentials=True, rate="ads_read",
+        ad_account_id=PATH, roles=ADS_READ_ROLES,
+        bookmark_keys=("ad_account_id", "campaign_ids", "ad_group_ids", "ad_ids", "entity_statuses", "order")),
+    _op("ads/create", "POST /v5/ad_accounts/{ad_account_id}/ads", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("ads/update", "PATCH /v5/ad_accounts/{ad_account_id}/ads", "ads:write", client_credentials=False,
+        rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
+    _op("ads/get", "GET /v5/ad_accounts/{ad_account_id}/ads/{ad_id}", "ads:read", client_credentials=True,
+        rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
     _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",

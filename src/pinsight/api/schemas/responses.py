@@ -20,7 +20,30 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES
 from pinsight.catalog.ad_columns import SUPPORTED_COLUMNS
 from pinsight.catalog.ad_reporting import ADS_CATEGORY
-from pinsight.catalog.ads import CAMPAIGN_SUMMARY_STATUSES, ENTITY_STATUSES, OBJECTIVE_TYPES
+from pinsight.catalog.ads import (
+    AD_SUMMARY_STATUSES,
+    AGE_BUCKETS,
+    BID_STRATEGY_TYPES,
+    BILLABLE_EVENTS,
+    BUDGET_TYPES,
+    CAMPAIGN_SUMMARY_STATUSES,
+    CUSTOMIZABLE_CTA_TYPES,
+    DISCLOSURE_TYPES,
+    ENTITY_STATUSES,
+    FREQUENCY_TIME_RANGES,
+    GENDERS,
+    GRID_CLICK_TYPES,
+    LEARNING_MODE_TYPES,
+    OBJECTIVE_TYPES,
+    OPTIMIZATION_CONVERSION_EVENTS,
+    PACING_DELIVERY_TYPES,
+    PLACEMENT_GROUPS,
+    PROMOTION_APPLICATION_LEVELS,
+    QUIZ_TIE_BREAKER_TYPES,
+    REVIEW_STATUSES,
+    TARGETING_APP_TYPES,
+    TARGETING_STRATEGIES,
+)
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.events import EVENT_TYPES
 from pinsight.catalog.metrics import BASE_METRICS, METRICS
@@ -342,6 +365,193 @@ class CampaignBatchItem(Shape):
 
 class CampaignBatch(Shape):
     items: list[CampaignBatchItem] = Field(description="One entry per item sent, in the same order.")
+
+
+# Ad groups.
+
+
+class ShoppingRetargeting(Shape):
+    lookback_window: int = omittable()
+    exclusion_window: int = omittable()
+    tag_types: list[int] = omittable()
+
+
+class TargetingSpec(Shape):
+    """The keys the ad group was given (none: ``{}``), with the values it was given."""
+
+    AGE_BUCKET: list[Literal[AGE_BUCKETS]] = omittable()  # type: ignore[valid-type]
+    APPTYPE: list[Literal[TARGETING_APP_TYPES]] = omittable()  # type: ignore[valid-type]
+    AUDIENCE_EXCLUDE: list[NumericId] = omittable()
+    AUDIENCE_INCLUDE: list[NumericId] = omittable()
+    GENDER: list[Literal[GENDERS]] = omittable()  # type: ignore[valid-type]
+    GEO: list[str] = omittable()
+    INTEREST: list[str] = omittable()
+    LOCALE: list[str] = omittable()
+    LOCATION: list[str] = omittable()
+    MAXIMUM_AGE: str = omittable()
+    MINIMUM_AGE: str = omittable()
+    SHOPPING_RETARGETING: list[ShoppingRetargeting] = omittable()
+    TARGETING_STRATEGY: list[Literal[TARGETING_STRATEGIES]] = omittable()  # type: ignore[valid-type]
+
+
+class AttributionWindows(Shape):
+    click_window_days: int = omittable()
+    engagement_window_days: int = omittable()
+    view_window_days: int = omittable()
+
+
+class ConversionGoal(Shape):
+    attribution_windows: AttributionWindows = omittable()
+    conversion_event: Literal[OPTIMIZATION_CONVERSION_EVENTS] = omittable()  # type: ignore[valid-type]
+    conversion_tag_id: NumericId = omittable()
+    cpa_goal_value_in_micro_currency: NumericId = omittable()
+    is_roas_optimized: bool = omittable()
+    learning_mode_type: Literal[LEARNING_MODE_TYPES] = omittable()  # type: ignore[valid-type]
+    reporting_event: str = omittable()
+
+
+class FrequencyGoal(Shape):
+    frequency: int = omittable()
+    timerange: Literal[FREQUENCY_TIME_RANGES] = omittable()  # type: ignore[valid-type]
+
+
+class ScrollupGoal(Shape):
+    scrollup_goal_value_in_micro_currency: NumericId = omittable()
+
+
+class OptimizationGoalMetadata(Shape):
+    conversion_tag_v3_goal_metadata: ConversionGoal = omittable()
+    frequency_goal_metadata: FrequencyGoal = omittable()
+    scrollup_goal_metadata: ScrollupGoal = omittable()
+
+
+class AdGroup(Shape):
+    id: NumericId
+    ad_account_id: NumericId
+    campaign_id: NumericId
+    name: str
+    status: EntityStatus
+    budget_in_micro_currency: int | None = Field(description="Micro-currency of the ad account.")
+    bid_in_micro_currency: int | None = Field(description="Micro-currency of the ad account.")
+    budget_type: Literal[BUDGET_TYPES]  # type: ignore[valid-type]
+    start_time: int | None = Field(description="Seconds since the epoch; null: the campaign's.")
+    end_time: int | None = Field(description="Seconds since the epoch; null: the campaign's.")
+    targeting_spec: TargetingSpec
+    lifetime_frequency_cap: int = omittable(description="Only when set.")
+    tracking_urls: TrackingUrls | None
+    auto_targeting_enabled: bool | None
+    placement_group: Literal[PLACEMENT_GROUPS]  # type: ignore[valid-type]
+    pacing_delivery_type: Literal[PACING_DELIVERY_TYPES]  # type: ignore[valid-type]
+    billable_event: Literal[BILLABLE_EVENTS] = omittable()  # type: ignore[valid-type]
+    bid_strategy_type: Literal[BID_STRATEGY_TYPES] | None  # type: ignore[valid-type]
+    optimization_goal_metadata: OptimizationGoalMetadata | None
+    targeting_template_ids: list[NumericId] | None
+    is_creative_optimization: bool | None
+    bid_multiplier: float | None
+    promotion_id: NumericId | None
+    promotion_application_level: Literal[PROMOTION_APPLICATION_LEVELS] | None  # type: ignore[valid-type]
+    conversion_learning_mode_type: Literal[LEARNING_MODE_TYPES] | None  # type: ignore[valid-type]
+    summary_status: Literal[CAMPAIGN_SUMMARY_STATUSES]  # type: ignore[valid-type]
+    type: Literal["adgroup"]
+    created_time: int = Field(description="Seconds since the epoch.")
+    updated_time: int = Field(description="Seconds since the epoch.")
+
+
+class AdGroupList(Shape):
+    items: list[AdGroup]
+    bookmark: str | None
+
+
+class AdGroupBatchItem(Shape):
+    data: AdGroup = omittable(description="The ad group as written; absent when the item was refused.")
+    exceptions: list[ItemException] = Field(description="Empty when the item was written.")
+
+
+class AdGroupBatch(Shape):
+    items: list[AdGroupBatchItem] = Field(description="One entry per item sent, in the same order.")
+
+
+# Ads.
+
+
+class QuizOption(Shape):
+    id: float = omittable()
+    text: str = omittable()
+
+
+class QuizQuestion(Shape):
+    options: list[QuizOption] = omittable()
+    question_id: float = omittable()
+    question_text: str = omittable()
+
+
+class QuizResult(Shape):
+    android_deep_link: str = omittable()
+    destination_url: str = omittable()
+    ios_deep_link: str = omittable()
+    organic_pin_id: str = omittable()
+    result_id: float = omittable()
+
+
+class QuizPinData(Shape):
+    questions: list[QuizQuestion] = omittable()
+    results: list[QuizResult] = omittable()
+    tie_breaker_custom_result: QuizResult = omittable()
+    tie_breaker_type: Literal[QUIZ_TIE_BREAKER_TYPES] = omittable()  # type: ignore[valid-type]
+
+
+class Ad(Shape):
+    id: NumericId
+    ad_account_id: NumericId
+    campaign_id: NumericId
+    ad_group_id: NumericId
+    pin_id: NumericId
+    name: str | None
+    status: EntityStatus
+    creative_type: Literal[CREATIVE_TYPES]  # type: ignore[valid-type]
+    android_deep_link: str | None
+    carousel_android_deep_links: list[str] | None
+    carousel_destination_urls: list[str] | None
+    carousel_ios_deep_links: list[str] | None
+    click_tracking_url: str | None
+    customizable_cta_type: Literal[CUSTOMIZABLE_CTA_TYPES] | None  # type: ignore[valid-type]
+    destination_url: str | None
+    disclosure_type: Literal[DISCLOSURE_TYPES] | None  # type: ignore[valid-type]
+    disclosure_url: str | None
+    ios_deep_link: str | None
+    lead_form_id: str | None
+    quiz_pin_data: QuizPinData | None
+    tracking_urls: TrackingUrls | None
+    view_tracking_url: str | None
+    is_removable: bool
+    is_pin_deleted: bool = Field(description="Whether the promoted pin has been deleted since.")
+    grid_click_type: Literal[GRID_CLICK_TYPES] = Field(  # type: ignore[valid-type]
+        description="Read-only: DIRECT_TO_DESTINATION when the ad or its pin links somewhere."
+    )
+    collection_items_destination_url_template: str | None
+    review_status: Literal[REVIEW_STATUSES]  # type: ignore[valid-type]
+    rejected_reasons: list[str]
+    rejection_labels: list[str]
+    summary_status: Literal[AD_SUMMARY_STATUSES]  # type: ignore[valid-type]
+    type: Literal["pinpromotion"]
+    created_time: int = Field(description="Seconds since the epoch.")
+    updated_time: int = Field(description="Seconds since the epoch.")
+
+
+class AdList(Shape):
+    items: list[Ad]
+    bookmark: str | None
+
+
+class AdBatchItem(Shape):
+    """The spec's AdArrayResponseElement: one exception object, not a list as for campaigns."""
+
+    data: Ad = omittable(description="The ad as written; absent when the item was refused.")
+    exceptions: ItemException = omittable(description="Why the item was refused; absent when it was written.")
+
+
+class AdBatch(Shape):
+    items: list[AdBatchItem] = Field(description="One entry per item sent, in the same order.")
 
 
 # Analytics.

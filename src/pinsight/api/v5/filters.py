@@ -1,11 +1,13 @@
-"""Query parameters several v5 routes share, their values derived from the catalogue."""
+"""Query parameters (and the ads' batch body) several v5 routes share, their values derived
+from the catalogue."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Query
+from fastapi import Body, Query
 
+from pinsight.catalog.ads import ENTITY_STATUSES, MAX_ITEMS_PER_REQUEST
 from pinsight.catalog.dimensions import APP_TYPES, TRAFFIC_KINDS
 from pinsight.catalog.pin_formats import CREATIVE_TYPES, PIN_FORMATS, SOURCES
 from pinsight.domain.organic.claimed_content import OWNED_CONTENT
@@ -19,6 +21,16 @@ Source = Literal[("ALL", *SOURCES)]  # type: ignore[valid-type]
 ClaimedContent = Literal[("BOTH", *OWNED_CONTENT)]  # type: ignore[valid-type]
 
 CreativeTypes = Annotated[list[str] | None, Query(json_schema_extra={"x-enum": list(CREATIVE_TYPES)})]
+
+# Ads entities (campaigns, ad groups, ads). Id filters and statuses are repeated or
+# comma-separated (the SDK joins them), checked by the service (``services.ads.batches``).
+IdList = Annotated[list[str] | None, Query()]
+StatusList = Annotated[list[str] | None, Query(json_schema_extra={"x-enum": list(ENTITY_STATUSES)})]
+Order = Literal["ASCENDING", "DESCENDING"]
+# A create or update: a JSON array of 1 to 30 items. Each item is checked on its own by the
+# service, so one bad campaign, ad group or ad is answered in its own entry rather than
+# refusing the request.
+AdsItems = Annotated[list[Any], Body(min_length=1, max_length=MAX_ITEMS_PER_REQUEST)]
 
 
 def one_of(values: tuple[str, ...]):

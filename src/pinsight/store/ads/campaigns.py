@@ -22,15 +22,18 @@ def get_campaign(conn: Connection, ad_account_id: int, campaign_id: int):
     return conn.execute(query).mappings().first()
 
 
-def campaigns_by_id(conn: Connection, ad_account_id: int, campaign_ids: Sequence[int]) -> dict[int, dict]:
+def campaigns_by_id(conn: Connection, ad_account_id: int, campaign_ids: Sequence[int], *,
+                    shared: bool = False) -> dict[int, dict]:
     """The ad account's campaigns among ``campaign_ids`` (others' and unknown ids are left
     out), held until the transaction ends on PostgreSQL (``FOR UPDATE``; SQLite's write
-    transaction holds the database), so two updates of one campaign apply one after the other."""
+    transaction holds the database), so two updates of one campaign apply one after the other.
+    ``shared``: held against changes only (``FOR SHARE``), for writes that check their ad
+    groups against the campaigns while other such writes read them too."""
     if not campaign_ids:
         return {}
     query = select(campaigns).where(campaigns.c.ad_account_id == ad_account_id, campaigns.c.id.in_(set(campaign_ids)))
     if conn.dialect.name == "postgresql":
-        query = query.order_by(campaigns.c.id).with_for_update()
+        query = query.order_by(campaigns.c.id).with_for_update(read=shared)
     return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
 
 

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
-
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter
 
 from pinsight.api.deps import DEFAULT_PAGE, Authorized, Bookmark, PageSize
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
-from pinsight.catalog.ads import ENTITY_STATUSES, MAX_CAMPAIGNS_PER_REQUEST
+from pinsight.api.v5.filters import AdsItems, IdList, Order, StatusList
 from pinsight.services.ads import campaigns
 
 router = APIRouter(tags=["campaigns"])
-
-# A JSON array of 1 to 30 items; each item is checked on its own by the service, so one bad
-# campaign is answered in its own entry rather than refusing the request.
-CampaignItems = Annotated[list[Any], Body(min_length=1, max_length=MAX_CAMPAIGNS_PER_REQUEST)]
-# Repeated or comma-separated, checked by the service.
-IdList = Annotated[list[str] | None, Query()]
-StatusList = Annotated[list[str] | None, Query(json_schema_extra={"x-enum": list(ENTITY_STATUSES)})]
-Order = Literal["ASCENDING", "DESCENDING"]
 
 
 @route(router, "campaigns/list", answers=models.CampaignList)
@@ -37,12 +27,12 @@ async def list_campaigns(
 
 
 @route(router, "campaigns/create", answers=models.CampaignBatch)
-async def create_campaigns(caller: Authorized, ad_account_id: str, items: CampaignItems):
+async def create_campaigns(caller: Authorized, ad_account_id: str, items: AdsItems):
     return await caller.call(campaigns.create_campaigns, items)
 
 
 @route(router, "campaigns/update", answers=models.CampaignBatch)
-async def update_campaigns(caller: Authorized, ad_account_id: str, items: CampaignItems):
+async def update_campaigns(caller: Authorized, ad_account_id: str, items: AdsItems):
     return await caller.call(campaigns.update_campaigns, items)
 
 
