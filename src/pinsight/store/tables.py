@@ -265,7 +265,18 @@ ad_actions = Table(
     Column("received_at", DateTime(timezone=False), nullable=False),
 )
 Index("ix_ad_actions_person", ad_actions.c.ad_account_id, ad_actions.c.person_key, ad_actions.c.occurred_at)
-Index("ix_ad_actions_household", ad_actions.c.ad_account_id, ad_actions.c.household_id, ad_actions.c.occurred_at)
+
+# Who is in which household, as the ad actions say (one row per person and household of an
+# account): attribution reads households from here, so its cost follows the people and
+# households involved, never the number of actions stored.
+ad_household_members = Table(
+    "ad_household_members",
+    metadata,
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("household_id", String(128), primary_key=True),
+    Column("person_key", String(80), primary_key=True),
+)
+Index("ix_ad_household_members_person", ad_household_members.c.ad_account_id, ad_household_members.c.person_key)
 Index("ix_ad_actions_ad_id_occurred_at", ad_actions.c.ad_id, ad_actions.c.occurred_at)
 
 # Ad delivery per ad and reporting day, in each of catalog.ad_reporting.ROLLUP_ZONES:

@@ -4,7 +4,8 @@ Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-06 01:42:35
 
-* ad_actions: ingested ad actions; ad_delivery_daily: their daily rollup per ad and zone.
+* ad_actions: ingested ad actions; ad_delivery_daily: their daily rollup per ad and zone;
+  ad_household_members: who is in which household, as the actions say.
 * ad_conversions and ad_conversion_keys: Conversions API events and who made them;
   ad_conversion_touches: each conversion's latest candidate action per kind;
   ad_conversion_daily: the attributed conversions' daily rollup.
@@ -78,9 +79,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['ad_id'], ['ads.id'], name=op.f('fk_ad_actions_ad_id_ads'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('ad_account_id', 'id', name=op.f('pk_ad_actions'))
     )
+    op.create_table('ad_household_members',
+    sa.Column('ad_account_id', sa.BigInteger(), nullable=False),
+    sa.Column('household_id', sa.String(length=128), nullable=False),
+    sa.Column('person_key', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['ad_account_id'], ['ad_accounts.id'],
+                            name=op.f('fk_ad_household_members_ad_account_id_ad_accounts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ad_account_id', 'household_id', 'person_key', name=op.f('pk_ad_household_members'))
+    )
+    op.create_index('ix_ad_household_members_person', 'ad_household_members', ['ad_account_id', 'person_key'],
+                    unique=False)
     with op.batch_alter_table('ad_actions', schema=None) as batch_op:
         batch_op.create_index('ix_ad_actions_ad_id_occurred_at', ['ad_id', 'occurred_at'], unique=False)
-        batch_op.create_index('ix_ad_actions_household', ['ad_account_id', 'household_id', 'occurred_at'], unique=False)
         batch_op.create_index('ix_ad_actions_person', ['ad_account_id', 'person_key', 'occurred_at'], unique=False)
 
     op.create_table('ad_conversion_daily',
@@ -137,6 +147,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ad_household_members_person', table_name='ad_household_members')
+    op.drop_table('ad_household_members')
     with op.batch_alter_table('ad_delivery_daily', schema=None) as batch_op:
         batch_op.drop_index('ix_ad_delivery_daily_account')
 
@@ -147,7 +159,6 @@ def downgrade() -> None:
     op.drop_table('ad_conversion_daily')
     with op.batch_alter_table('ad_actions', schema=None) as batch_op:
         batch_op.drop_index('ix_ad_actions_person')
-        batch_op.drop_index('ix_ad_actions_household')
         batch_op.drop_index('ix_ad_actions_ad_id_occurred_at')
 
     op.drop_table('ad_actions')

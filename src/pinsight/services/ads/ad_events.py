@@ -70,6 +70,8 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
             (account_id, a.id, a.ad_id, a.type, a.at, a.person_key, a.household_id, a.spend_micro_dollar, a.app_type,
              a.dimensions, now) for a in new
         ])
+        activity.add_household_members(conn, account_id,
+                                       ((a.household_id, a.person_key) for a in new if a.household_id is not None))
         for action in new:
             for zone, day in days_of(action.at):
                 row = delivery.get((action.ad_id, zone, day))

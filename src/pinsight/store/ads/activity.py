@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pinsight.store.bulk import bind_value, executemany
 from pinsight.store.locks import require_locked
-from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ads
+from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
 # Values per IN query: far below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
 CHUNK = 5000
@@ -91,22 +91,35 @@ def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence
 # ---- what attribution reads ---------------------------------------------------------------
 
 
+def add_household_members(conn: Connection, ad_account_id: int, members: Iterable[tuple[str, str]]) -> None:
+    """Record (household, person key) pairs of the account, those already known ignored."""
+    rows = sorted(set(members))
+    if not rows:
+        return
+    statement = _dialect(conn).insert(ad_household_members).on_conflict_do_nothing()
+    executemany(conn, statement, ("ad_account_id", "household_id", "person_key"),
+                [(ad_account_id, household, person) for household, person in rows])
+
+
 def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[str], action_ids: Sequence[str]
                   ) -> dict[str, set[str]]:
-    """The households each person (by key) and each named action's person belong to, as
-    their ad actions in the account say: ``{person_key or action id: {household, ...}}``."""
+    """The households each person (by key) and each named action's person belong to:
+    ``{person_key or action id: {household, ...}}``."""
     found: dict[str, set[str]] = {}
-    base = select(ad_actions.c.person_key, ad_actions.c.id, ad_actions.c.household_id).where(
-        ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.household_id.is_not(None)
-    )
+    members = ad_household_members
     for chunk in _chunks(sorted(set(person_keys))):
-        query = base.with_only_columns(ad_actions.c.person_key, ad_actions.c.household_id).where(
-            ad_actions.c.person_key.in_(chunk)).distinct()
+        query = select(members.c.person_key, members.c.household_id).where(
+            members.c.ad_account_id == ad_account_id, members.c.person_key.in_(chunk))
         for key, household in conn.execute(query):
             found.setdefault(key, set()).add(household)
     for chunk in _chunks(sorted(set(action_ids))):
         # A click named by click_id: its person's households too.
-        query = base.with_only_columns(ad_actions.c.id, ad_actions.c.household_id).where(ad_actions.c.id.in_(chunk))
+        query = (
+            select(ad_actions.c.id, members.c.household_id)
+            .join(members, (members.c.ad_account_id == ad_actions.c.ad_account_id)
+                  & (members.c.person_key == ad_actions.c.person_key))
+            .where(ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.id.in_(chunk))
+        )
         for action_id, household in conn.execute(query):
             found.setdefault(action_id, set()).add(household)
     return found
@@ -118,25 +131,32 @@ _CANDIDATE_COLUMNS = (ad_actions.c.id, ad_actions.c.ad_id, ad_actions.c.type, ad
 
 def candidate_actions(conn: Connection, ad_account_id: int, person_keys: Sequence[str], action_ids: Sequence[str],
                       households: Sequence[str], since: datetime, until: datetime) -> dict[str, tuple]:
-    """The account's actions in [since, until) by one of ``person_keys``, in one of
-    ``households``, or named by id: ``{id: (id, ad_id, type, occurred_at, person_key, household_id)}``."""
+    """The account's actions in [since, until) by one of ``person_keys``, by a member of one
+    of ``households`` (those actions carrying that household), or named by id:
+    ``{id: (id, ad_id, type, occurred_at, person_key, household_id)}``."""
     found: dict[str, tuple] = {}
+    person_keys, action_ids = set(person_keys), set(action_ids)
     in_time = (ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.occurred_at >= since,
                ad_actions.c.occurred_at < until)
-    for column, values in ((ad_actions.c.person_key, person_keys), (ad_actions.c.household_id, households),
+    wanted_households = set(households)
+    members = persons_in_households(conn, ad_account_id, sorted(wanted_households)) - person_keys
+    for column, values in ((ad_actions.c.person_key, person_keys), (ad_actions.c.person_key, members),
                            (ad_actions.c.id, action_ids)):
         for chunk in _chunks(sorted(set(values))):
             for row in conn.execute(select(*_CANDIDATE_COLUMNS).where(*in_time, column.in_(chunk))):
                 found[row[0]] = tuple(row)
-    return found
+    # A member's actions count for a household only when they carry it (matches() says so).
+    return {action_id: row for action_id, row in found.items()
+            if row[4] in person_keys or row[0] in action_ids or row[5] in wanted_households}
 
 
 def persons_in_households(conn: Connection, ad_account_id: int, households: Sequence[str]) -> set[str]:
-    """The person keys of everyone with an action in one of ``households``."""
+    """The person keys of everyone in one of ``households``."""
     found: set[str] = set()
+    members = ad_household_members
     for chunk in _chunks(sorted(set(households))):
-        query = select(ad_actions.c.person_key).where(
-            ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.household_id.in_(chunk)).distinct()
+        query = select(members.c.person_key).where(members.c.ad_account_id == ad_account_id,
+                                                   members.c.household_id.in_(chunk))
         found.update(conn.execute(query).scalars())
     return found
 
