@@ -630,7 +630,7 @@ def _(world, viewer, mode):
     if once(mode):
         event = {"event_name": "checkout", "action_source": "web", "event_time": int(time_module.time()) - 60,
                  "event_id": uuid.uuid4().hex, "user_data": {"em": ["a" * 64]}}
-        yield Call("POST", f"/v5/ad_accounts/{world.account}/events", _campaign_status(viewer, "events/create"),
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/events", _ads_status(viewer, "events/create"),
                    token_sees(viewer, mode), json={"data": [event]})
 
 
@@ -651,7 +651,7 @@ def _ads_analytics_plan(operation_id: str):
         if once(mode):
             params = {"start_date": world.start, "end_date": world.end, "granularity": "DAY", **ids,
                       "columns": "SPEND_IN_MICRO_DOLLAR,TOTAL_CONVERSIONS"}
-            yield Call("GET", f"/v5/ad_accounts/{world.account}{suffix}", _campaign_status(viewer, operation_id),
+            yield Call("GET", f"/v5/ad_accounts/{world.account}{suffix}", _ads_status(viewer, operation_id),
                        token_sees(viewer, mode), params)
 
     return plan
