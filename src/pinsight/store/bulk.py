@@ -61,3 +61,20 @@ def copy_rows(conn: Connection, table, keys: Sequence[str], rows: Sequence[Seque
     from sqlalchemy import insert
 
     executemany(conn, insert(table), keys, rows)
+
+
+def one_of(conn: Connection, column: Column, values: Sequence[Any]):
+    """``column IN values`` for a long list of values.
+
+    On PostgreSQL the list goes as ONE array parameter (``column = ANY(:values)``): the
+    planner then probes a hash of the values (or the index), where thousands of separate
+    parameters are compared one by one per row, which turns a scan of a table whose
+    statistics are stale (a long load in one transaction) into minutes. SQLite takes the
+    plain ``IN``.
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pinsight.store.bulk import bind_value, executemany
+from pinsight.store.bulk import bind_value, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
@@ -35,7 +35,7 @@ def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
     found: dict[int, dict] = {}
     columns = (ads.c.id, ads.c.ad_account_id, ads.c.campaign_id, ads.c.ad_group_id, ads.c.pin_id, ads.c.created_at)
     for chunk in _chunks(wanted):
-        for row in conn.execute(select(*columns).where(ads.c.id.in_(chunk))).mappings():
+        for row in conn.execute(select(*columns).where(one_of(conn, ads.c.id, chunk))).mappings():
             found[row["id"]] = dict(row)
     return found
 
@@ -43,7 +43,7 @@ def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
 def existing_action_ids(conn: Connection, ad_account_id: int, action_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(list(action_ids)):
-        query = select(ad_actions.c.id).where(ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.id.in_(chunk))
+        query = select(ad_actions.c.id).where(ad_actions.c.ad_account_id == ad_account_id, one_of(conn, ad_actions.c.id, chunk))
         found.update(conn.execute(query).scalars())
     return found
 
@@ -109,7 +109,7 @@ def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[st
     members = ad_household_members
     for chunk in _chunks(sorted(set(person_keys))):
         query = select(members.c.person_key, members.c.household_id).where(
-            members.c.ad_account_id == ad_account_id, members.c.person_key.in_(chunk))
+            members.c.ad_account_id == ad_account_id, one_of(conn, members.c.person_key, chunk))
         for key, household in conn.execute(query):
             found.setdefault(key, set()).add(household)
     for chunk in _chunks(sorted(set(action_ids))):
@@ -118,7 +118,7 @@ def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[st
             select(ad_actions.c.id, members.c.household_id)
             .join(members, (members.c.ad_account_id == ad_actions.c.ad_account_id)
                   & (members.c.person_key == ad_actions.c.person_key))
-            .where(ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.id.in_(chunk))
+            .where(ad_actions.c.ad_account_id == ad_account_id, one_of(conn, ad_actions.c.id, chunk))
         )
         for action_id, household in conn.execute(query):
             found.setdefault(action_id, set()).add(household)
@@ -143,7 +143,7 @@ def candidate_actions(conn: Connection, ad_account_id: int, person_keys: Sequenc
     for column, values in ((ad_actions.c.person_key, person_keys), (ad_actions.c.person_key, members),
                            (ad_actions.c.id, action_ids)):
         for chunk in _chunks(sorted(set(values))):
-            for row in conn.execute(select(*_CANDIDATE_COLUMNS).where(*in_time, column.in_(chunk))):
+            for row in conn.execute(select(*_CANDIDATE_COLUMNS).where(*in_time, one_of(conn, column, chunk))):
                 found[row[0]] = tuple(row)
     # A member's actions count for a household only when they carry it (matches() says so).
     return {action_id: row for action_id, row in found.items()
@@ -156,7 +156,7 @@ def persons_in_households(conn: Connection, ad_account_id: int, households: Sequ
     members = ad_household_members
     for chunk in _chunks(sorted(set(households))):
         query = select(members.c.person_key).where(members.c.ad_account_id == ad_account_id,
-                                                   members.c.household_id.in_(chunk))
+                                                   one_of(conn, members.c.household_id, chunk))
         found.update(conn.execute(query).scalars())
     return found
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pinsight.store.bulk import bind_value, executemany
+from pinsight.store.bulk import bind_value, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import ad_conversion_daily, ad_conversion_keys, ad_conversion_touches, ad_conversions
 
@@ -44,7 +44,7 @@ def existing_event_ids(conn: Connection, ad_account_id: int, event_ids: Sequence
     found: set[str] = set()
     for chunk in _chunks(sorted(set(event_ids))):
         query = select(ad_conversions.c.event_id).where(
-            ad_conversions.c.ad_account_id == ad_account_id, ad_conversions.c.event_id.in_(chunk))
+            ad_conversions.c.ad_account_id == ad_account_id, one_of(conn, ad_conversions.c.event_id, chunk))
         found.update(conn.execute(query).scalars())
     return found
 
@@ -81,12 +81,12 @@ def conversions_of(conn: Connection, ad_account_id: int, person_keys: Sequence[s
         query = (
             select(ad_conversion_keys.c.conversion_id)
             .join(ad_conversions, ad_conversions.c.id == ad_conversion_keys.c.conversion_id)
-            .where(ad_conversion_keys.c.ad_account_id == ad_account_id, ad_conversion_keys.c.person_key.in_(chunk), *timed)
+            .where(ad_conversion_keys.c.ad_account_id == ad_account_id, one_of(conn, ad_conversion_keys.c.person_key, chunk), *timed)
         )
         found.update(conn.execute(query).scalars())
     for chunk in _chunks(sorted(set(click_ids))):
         query = select(ad_conversions.c.id).where(
-            ad_conversions.c.ad_account_id == ad_account_id, ad_conversions.c.click_id.in_(chunk), *timed)
+            ad_conversions.c.ad_account_id == ad_account_id, one_of(conn, ad_conversions.c.click_id, chunk), *timed)
         found.update(conn.execute(query).scalars())
     return found
 
@@ -96,10 +96,10 @@ def load_conversions(conn: Connection, conversion_ids: Iterable[int]) -> dict[in
     wanted = sorted(set(conversion_ids))
     found: dict[int, dict] = {}
     for chunk in _chunks(wanted):
-        for row in conn.execute(select(*_CONVERSION_COLUMNS).where(ad_conversions.c.id.in_(chunk))).mappings():
+        for row in conn.execute(select(*_CONVERSION_COLUMNS).where(one_of(conn, ad_conversions.c.id, chunk))).mappings():
             found[row["id"]] = {**row, "person_keys": set()}
         query = select(ad_conversion_keys.c.conversion_id, ad_conversion_keys.c.person_key).where(
-            ad_conversion_keys.c.conversion_id.in_(chunk))
+            one_of(conn, ad_conversion_keys.c.conversion_id, chunk))
         for conversion_id, key in conn.execute(query):
             found[conversion_id]["person_keys"].add(key)
     for conversion in found.values():
@@ -112,7 +112,7 @@ def touches_of(conn: Connection, conversion_ids: Iterable[int]) -> dict[int, lis
     found: dict[int, list[tuple]] = {}
     for chunk in _chunks(sorted(set(conversion_ids))):
         query = select(*(ad_conversion_touches.c[key] for key in TOUCH_KEYS)).where(
-            ad_conversion_touches.c.conversion_id.in_(chunk))
+            one_of(conn, ad_conversion_touches.c.conversion_id, chunk))
         for row in conn.execute(query):
             found.setdefault(row[0], []).append(tuple(row))
     return found
