@@ -29,3 +29,17 @@ def test_short_ids_fit_ad_account_limits():
 def test_two_workers_in_the_same_millisecond_never_collide(tags):
     a, b = (IdGenerator(tag=t, clock=lambda: 1_800_000_000.0) for t in tags)
     assert not {a.next_id() for _ in range(50)} & {b.next_id() for _ in range(50)}
+
+
+def test_short_ids_of_two_processes_in_one_millisecond_differ():
+    """Two server workers (different tags) minting ad ids at the same instant never clash,
+    and a short id keeps 16 digits."""
+    from pinsight.domain.ids import IdGenerator
+
+    frozen = 1.8e9  # 2027-01-15: every id of both generators in one millisecond, then borrowed ones
+    first, second = IdGenerator(tag=5, clock=lambda: frozen), IdGenerator(tag=6, clock=lambda: frozen)
+    ids_first = [first.next_short_id() for _ in range(600)]
+    ids_second = [second.next_short_id() for _ in range(600)]
+    assert len(set(ids_first)) == len(set(ids_second)) == 600
+    assert not set(ids_first) & set(ids_second)
+    assert {len(str(value)) for value in ids_first + ids_second} == {16}

@@ -44,7 +44,10 @@ def ad_groups_by_id(conn: Connection, ad_account_id: int, ad_group_ids: Sequence
         return {}
     query = select(ad_groups).where(ad_groups.c.ad_account_id == ad_account_id, ad_groups.c.id.in_(set(ad_group_ids)))
     if conn.dialect.name == "postgresql":
-        query = query.order_by(ad_groups.c.id).with_for_update(read=shared)
+        # Updates change no key: FOR NO KEY UPDATE lets concurrent inserts of rows that refer
+        # to these (their foreign-key checks take FOR KEY SHARE) go on instead of deadlocking.
+        lock = {"read": True} if shared else {"key_share": True}
+        query = query.order_by(ad_groups.c.id).with_for_update(**lock)
     return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
 
 

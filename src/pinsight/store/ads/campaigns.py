@@ -33,7 +33,10 @@ def campaigns_by_id(conn: Connection, ad_account_id: int, campaign_ids: Sequence
         return {}
     query = select(campaigns).where(campaigns.c.ad_account_id == ad_account_id, campaigns.c.id.in_(set(campaign_ids)))
     if conn.dialect.name == "postgresql":
-        query = query.order_by(campaigns.c.id).with_for_update(read=shared)
+        # Updates change no key: FOR NO KEY UPDATE lets concurrent inserts of rows that refer
+        # to these (their foreign-key checks take FOR KEY SHARE) go on instead of deadlocking.
+        lock = {"read": True} if shared else {"key_share": True}
+        query = query.order_by(campaigns.c.id).with_for_update(**lock)
     return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
 
 

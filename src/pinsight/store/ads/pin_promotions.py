@@ -41,7 +41,7 @@ def ads_by_id(conn: Connection, ad_account_id: int, ad_ids: Sequence[int]) -> di
         return {}
     query = _answered.where(ads.c.ad_account_id == ad_account_id, ads.c.id.in_(set(ad_ids)))
     if conn.dialect.name == "postgresql":
-        query = query.order_by(ads.c.id).with_for_update(of=ads)
+        query = query.order_by(ads.c.id).with_for_update(of=ads, key_share=True)  # FOR NO KEY UPDATE, as above
     return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
 
 
