@@ -78,3 +78,16 @@ def one_of(conn: Connection, column: Column, values: Sequence[Any]):
 
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(values)
+
+
+def chunks(values: Sequence[Any], size: int):
+    """``values`` in consecutive slices of at most ``size`` (IN lists within the drivers' parameter limits)."""
+    for offset in range(0, len(values), size):
+        yield values[offset : offset + size]
+
+
+def dialect_of(conn: Connection):
+    """The SQLAlchemy dialect module whose ``insert`` has ``on_conflict_do_*`` for this connection."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -6,9 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from pinsight.store.bulk import bind_value, executemany, one_of
+from pinsight.store.bulk import bind_value, chunks, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
@@ -20,13 +19,6 @@ DELIVERY_KEYS = ("ad_id", "zone", "day")
 DELIVERY_SUMS = (*DELIVERY_COUNTS, "spend_micro_dollar")
 
 
-def _chunks(values: Sequence, size: int = CHUNK):
-    for offset in range(0, len(values), size):
-        yield values[offset : offset + size]
-
-
-def _dialect(conn: Connection):
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
 def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
@@ -34,7 +26,7 @@ def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
     wanted = sorted(set(ad_ids))
     found: dict[int, dict] = {}
     columns = (ads.c.id, ads.c.ad_account_id, ads.c.campaign_id, ads.c.ad_group_id, ads.c.pin_id, ads.c.created_at)
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted, CHUNK):
         for row in conn.execute(select(*columns).where(one_of(conn, ads.c.id, chunk))).mappings():
             found[row["id"]] = dict(row)
     return found
@@ -42,7 +34,7 @@ def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
 
 def existing_action_ids(conn: Connection, ad_account_id: int, action_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(list(action_ids)):
+    for chunk in chunks(list(action_ids), CHUNK):
         query = select(ad_actions.c.id).where(ad_actions.c.ad_account_id == ad_account_id, one_of(conn, ad_actions.c.id, chunk))
         found.update(conn.execute(query).scalars())
     return found
@@ -71,7 +63,7 @@ def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence
     if not sums:
         return
     require_locked(conn, {ads_by_id[ad_id]["ad_account_id"] for ad_id, _, _ in sums})
-    statement = _dialect(conn).insert(ad_delivery_daily)
+    statement = dialect_of(conn).insert(ad_delivery_daily)
     statement = statement.on_conflict_do_update(
         index_elements=list(DELIVERY_KEYS),
         set_={name: ad_delivery_daily.c[name] + statement.excluded[name] for name in DELIVERY_SUMS},
@@ -96,7 +88,7 @@ def add_household_members(conn: Connection, ad_account_id: int, members: Iterabl
     rows = sorted(set(members))
     if not rows:
         return
-    statement = _dialect(conn).insert(ad_household_members).on_conflict_do_nothing()
+    statement = dialect_of(conn).insert(ad_household_members).on_conflict_do_nothing()
     executemany(conn, statement, ("ad_account_id", "household_id", "person_key"),
                 [(ad_account_id, household, person) for household, person in rows])
 
@@ -107,12 +99,12 @@ def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[st
     ``{person_key or action id: {household, ...}}``."""
     found: dict[str, set[str]] = {}
     members = ad_household_members
-    for chunk in _chunks(sorted(set(person_keys))):
+    for chunk in chunks(sorted(set(person_keys)), CHUNK):
         query = select(members.c.person_key, members.c.household_id).where(
             members.c.ad_account_id == ad_account_id, one_of(conn, members.c.person_key, chunk))
         for key, household in conn.execute(query):
             found.setdefault(key, set()).add(household)
-    for chunk in _chunks(sorted(set(action_ids))):
+    for chunk in chunks(sorted(set(action_ids)), CHUNK):
         # A click named by click_id: its person's households too.
         query = (
             select(ad_actions.c.id, members.c.household_id)
@@ -142,7 +134,7 @@ def candidate_actions(conn: Connection, ad_account_id: int, person_keys: Sequenc
     members = persons_in_households(conn, ad_account_id, sorted(wanted_households)) - person_keys
     for column, values in ((ad_actions.c.person_key, person_keys), (ad_actions.c.person_key, members),
                            (ad_actions.c.id, action_ids)):
-        for chunk in _chunks(sorted(set(values))):
+        for chunk in chunks(sorted(set(values)), CHUNK):
             for row in conn.execute(select(*_CANDIDATE_COLUMNS).where(*in_time, one_of(conn, column, chunk))):
                 found[row[0]] = tuple(row)
     # A member's actions count for a household only when they carry it (matches() says so).
@@ -154,7 +146,7 @@ def persons_in_households(conn: Connection, ad_account_id: int, households: Sequ
     """The person keys of everyone in one of ``households``."""
     found: set[str] = set()
     members = ad_household_members
-    for chunk in _chunks(sorted(set(households))):
+    for chunk in chunks(sorted(set(households)), CHUNK):
         query = select(members.c.person_key).where(members.c.ad_account_id == ad_account_id,
                                                    one_of(conn, members.c.household_id, chunk))
         found.update(conn.execute(query).scalars())

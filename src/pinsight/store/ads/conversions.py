@@ -13,9 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 
-from pinsight.store.bulk import bind_value, executemany, one_of
+from pinsight.store.bulk import bind_value, chunks, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import ad_conversion_daily, ad_conversion_keys, ad_conversion_touches, ad_conversions
 
@@ -31,18 +30,11 @@ _CONVERSION_COLUMNS = (ad_conversions.c.id, ad_conversions.c.event_name, ad_conv
                        ad_conversions.c.num_items)
 
 
-def _chunks(values: Sequence, size: int = CHUNK):
-    for offset in range(0, len(values), size):
-        yield values[offset : offset + size]
-
-
-def _dialect(conn: Connection):
-    return postgresql if conn.dialect.name == "postgresql" else sqlite
 
 
 def existing_event_ids(conn: Connection, ad_account_id: int, event_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(sorted(set(event_ids))):
+    for chunk in chunks(sorted(set(event_ids)), CHUNK):
         query = select(ad_conversions.c.event_id).where(
             ad_conversions.c.ad_account_id == ad_account_id, one_of(conn, ad_conversions.c.event_id, chunk))
         found.update(conn.execute(query).scalars())
@@ -77,14 +69,14 @@ def conversions_of(conn: Connection, ad_account_id: int, person_keys: Sequence[s
         timed.append(ad_conversions.c.occurred_at > since)
     if until is not None:
         timed.append(ad_conversions.c.occurred_at <= until)
-    for chunk in _chunks(sorted(set(person_keys))):
+    for chunk in chunks(sorted(set(person_keys)), CHUNK):
         query = (
             select(ad_conversion_keys.c.conversion_id)
             .join(ad_conversions, ad_conversions.c.id == ad_conversion_keys.c.conversion_id)
             .where(ad_conversion_keys.c.ad_account_id == ad_account_id, one_of(conn, ad_conversion_keys.c.person_key, chunk), *timed)
         )
         found.update(conn.execute(query).scalars())
-    for chunk in _chunks(sorted(set(click_ids))):
+    for chunk in chunks(sorted(set(click_ids)), CHUNK):
         query = select(ad_conversions.c.id).where(
             ad_conversions.c.ad_account_id == ad_account_id, one_of(conn, ad_conversions.c.click_id, chunk), *timed)
         found.update(conn.execute(query).scalars())
@@ -95,7 +87,7 @@ def load_conversions(conn: Connection, conversion_ids: Iterable[int]) -> dict[in
     """The conversions by id, each with its ``person_keys`` (a frozenset)."""
     wanted = sorted(set(conversion_ids))
     found: dict[int, dict] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted, CHUNK):
         for row in conn.execute(select(*_CONVERSION_COLUMNS).where(one_of(conn, ad_conversions.c.id, chunk))).mappings():
             found[row["id"]] = {**row, "person_keys": set()}
         query = select(ad_conversion_keys.c.conversion_id, ad_conversion_keys.c.person_key).where(
@@ -110,7 +102,7 @@ def load_conversions(conn: Connection, conversion_ids: Iterable[int]) -> dict[in
 def touches_of(conn: Connection, conversion_ids: Iterable[int]) -> dict[int, list[tuple]]:
     """The stored touches of each conversion, as tuples in ``TOUCH_KEYS`` order."""
     found: dict[int, list[tuple]] = {}
-    for chunk in _chunks(sorted(set(conversion_ids))):
+    for chunk in chunks(sorted(set(conversion_ids)), CHUNK):
         query = select(*(ad_conversion_touches.c[key] for key in TOUCH_KEYS)).where(
             one_of(conn, ad_conversion_touches.c.conversion_id, chunk))
         for row in conn.execute(query):
@@ -120,7 +112,7 @@ def touches_of(conn: Connection, conversion_ids: Iterable[int]) -> dict[int, lis
 
 def replace_touches(conn: Connection, removed: Sequence[tuple], added: Sequence[tuple]) -> None:
     """Delete the touches ``removed`` (by key) and insert ``added`` (``TOUCH_KEYS`` tuples)."""
-    for chunk in _chunks(list(removed), 1000):
+    for chunk in chunks(list(removed), 1000):
         keys = [(row[0], row[1], row[2]) for row in chunk]
         columns = (ad_conversion_touches.c.conversion_id, ad_conversion_touches.c.attribution_type,
                    ad_conversion_touches.c.kind)
@@ -144,7 +136,7 @@ def add_to_rollup(conn: Connection, deltas: Mapping[tuple, Sequence[int]], ads_b
     if not deltas:
         return
     require_locked(conn, {ads_by_id[key[0]]["ad_account_id"] for key in deltas})
-    statement = _dialect(conn).insert(ad_conversion_daily)
+    statement = dialect_of(conn).insert(ad_conversion_daily)
     statement = statement.on_conflict_do_update(
         index_elements=list(ROLLUP_KEYS),
         set_={name: ad_conversion_daily.c[name] + statement.excluded[name] for name in ROLLUP_SUMS},
@@ -161,7 +153,7 @@ def add_to_rollup(conn: Connection, deltas: Mapping[tuple, Sequence[int]], ads_b
                        ad["ad_group_id"], *amounts))
     executemany(conn, statement, (*ROLLUP_KEYS, "ad_account_id", "campaign_id", "ad_group_id", *ROLLUP_SUMS), values)
     emptied = [key for key, amounts in deltas.items() if amounts[0] < 0]
-    for chunk in _chunks(emptied, 500):
+    for chunk in chunks(emptied, 500):
         key_columns = [ad_conversion_daily.c[name] for name in ROLLUP_KEYS]
         conn.execute(delete(ad_conversion_daily).where(
             tuple_(*key_columns).in_(chunk), ad_conversion_daily.c.conversions == 0))
