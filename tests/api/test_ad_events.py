@@ -22,9 +22,10 @@ from pinsight.catalog.ad_actions import ACTION_TYPES, ATTRIBUTION_TYPES, REPORT_
 from pinsight.catalog.ad_reporting import ROLLUP_ZONES
 from pinsight.domain.ads.attribution import Action, Conversion, Windows, credit
 from pinsight.domain.ads.reporting_days import day_in
-from pinsight.store.ads import ad_analytics, activity
+from pinsight.store.ads import activity
 from pinsight.store.tables import ad_actions, ad_conversions
 from tests.support.ads import action, conversion, send_actions, send_conversions, sha
+from tests.support.ads_oracle import stored_conversions
 from tests.support.api import assert_error
 from tests.support.factories import make_ad_account, make_ads, set_role
 
@@ -202,18 +203,9 @@ def _expected(actions: list[dict], conversions: list[dict], windows: Windows, at
 
 
 def _stored(runtime, account_id: str, windows: Windows, attribution_type: str, report_time: str, zone: str) -> dict:
-    today = runtime.clock.today()
     with runtime.engine.connect() as conn:
-        sums = ad_analytics.conversion_sums(conn, int(account_id), zone, today - timedelta(days=200), today, "AD", {},
-                                            report_time, attribution_type, windows.click_days,
-                                            windows.engagement_days, windows.view_days)
-    found = {}
-    for (ad_id, day), values in sums.items():
-        for (kind, event, source, measure), amount in values.items():
-            if measure == "COUNT" and amount:
-                found[(ad_id, day, kind, event, source)] = (amount, values[(kind, event, source, "VALUE")],
-                                                            values[(kind, event, source, "QUANTITY")])
-    return found
+        return stored_conversions(conn, int(account_id), runtime.clock.today(), windows, attribution_type, report_time,
+                                  zone)
 
 
 SAMPLED_WINDOWS = [Windows(30, 30, 1), Windows(7, 1, 0), Windows(0, 0, 0), Windows(60, 60, 60), Windows(1, 0, 7),

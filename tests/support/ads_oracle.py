@@ -69,8 +69,8 @@ def expected_conversions(actions: list[Action], stored: dict[int, dict], windows
 def stored_conversions(conn, ad_account_id: int, today: date, windows: Windows, attribution_type: str,
                        report_time: str, zone: str) -> dict[tuple, tuple[int, int, int]]:
     sums = ad_analytics.conversion_sums(conn, ad_account_id, zone, today - timedelta(days=800), today + timedelta(days=1),
-                                        "AD", {}, report_time, attribution_type, windows.click_days,
-                                        windows.engagement_days, windows.view_days)
+                                        "AD", {}, ad_analytics.Credit(report_time, attribution_type, windows.click_days,
+                                                                      windows.engagement_days, windows.view_days))
     found = {}
     for (ad_id, day), values in sums.items():
         for (kind, event, source, measure), amount in values.items():

@@ -167,7 +167,7 @@ def exact_value(column: AdColumn, inputs: Inputs) -> Fraction | None:
     raise ValueError(f"{column.name} is a {column.kind} column: not computed from figures")
 
 
-def _whole(column: AdColumn) -> bool:
+def answers_whole(column: AdColumn) -> bool:
     """Whether the column's answer is a whole number: a count or a micro-unit figure,
     additive and never scaled down."""
     if not column.additive:
@@ -180,7 +180,7 @@ def answer(column: AdColumn, exact: Fraction | None) -> Number | None:
     inputs were not whole (a conversion value with a fraction of a micro unit) is a float."""
     if exact is None:
         return None
-    if _whole(column) and exact.denominator == 1:
+    if answers_whole(column) and exact.denominator == 1:
         return int(exact)
     try:
         return float(exact)
@@ -286,7 +286,7 @@ def _compiled(column: AdColumn) -> Evaluator:
         return lambda delivery, conversions, entities: entity_value(column, entities)
     if column.kind == "UNSUPPORTED":
         raise ValueError(f"{column.name} is not supported: {column.reason}")
-    whole = _whole(column)
+    whole = answers_whole(column)
     if column.kind == "DERIVED" and isinstance(column.formula, Ratio):
         numerators = [_compiled_part(part) for part in column.formula.numerator]
         denominators = [_compiled_part(part) for part in column.formula.denominator]

@@ -3,12 +3,13 @@
 
 The query is checked by ``domain.ads.analytics_query``; the figures come from the daily
 rollups (``store.ads.ad_analytics``): delivery per ad and day, and the conversions
-credited for the query's windows and report time, per ad, day, kind, event and source.
-Days are summed into the granularity's buckets and the entity's rows, then each column
-is computed from those sums (``domain.ads.column_values``), so totals are the sum of days
-and every ratio is a ratio of sums. HOUR reads the raw actions of its few days; it
-carries no conversion columns, as the spec says. Conversions are credited to the
-household (``catalog.ad_reporting.SYNC_ATTRIBUTION_TYPE``).
+credited for the query's windows and report time. The database sums the rollups' days
+into the granularity's buckets and the entities' rows and computes each column from
+those sums, as ``domain.ads.column_plan`` lays out, so totals are the sum of days and
+every ratio is a ratio of sums. HOUR reads the raw actions of its few days and computes
+in Python (``domain.ads.column_values``); it carries no conversion columns, as the spec
+says. ENTITY columns are filled in here. Conversions are credited to the household
+(``catalog.ad_reporting.SYNC_ATTRIBUTION_TYPE``).
 
 Rows exist for the entities and buckets with any figure, in entity then time order.
 """
@@ -19,110 +20,92 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping
 
-from pinsight.catalog.ad_reporting import HOUR, REPORTING_TIME_ZONES, SYNC_ATTRIBUTION_TYPE
+import orjson
+
+from pinsight.catalog.ad_reporting import DAY, HOUR, REPORTING_TIME_ZONES, SYNC_ATTRIBUTION_TYPE, TOTAL
 from pinsight.domain.ads import buckets
 from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery, parse_ads_analytics_query
-from pinsight.domain.ads.analytics_rows import shape_rows
-from pinsight.domain.ads.column_values import compile_columns
+from pinsight.domain.ads.analytics_rows import RowInput, encode_rows
+from pinsight.domain.ads.column_plan import plan_columns
+from pinsight.domain.ads.column_values import compile_columns, entity_value
 from pinsight.services.identity.access import Actor
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ad_analytics as store
 
 # What each row level is keyed by in the stored rollups (PIN rows sum their ads' rows).
-_LEVEL_COLUMN = {"AD_ACCOUNT": "AD_ACCOUNT", "CAMPAIGN": "CAMPAIGN", "AD_GROUP": "AD_GROUP", "AD": "AD", "PIN": "AD"}
+_LEVEL_COLUMN = {"AD_ACCOUNT": "AD_ACCOUNT", "CAMPAIGN": "CAMPAIGN", "AD_GROUP": "AD_GROUP", "AD": "AD", "PIN": "PIN"}
 _FILTER_COLUMNS = {"campaign_ids": "campaign_id", "ad_group_ids": "ad_group_id", "ad_ids": "ad_id"}
 
 
-def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> list[dict]:
-    """The answer of the sync ads analytics operation the actor calls, for ``params``."""
+def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fragment:
+    """The answer of the sync ads analytics operation the actor calls, for ``params``: a
+    JSON array, encoded here (``analytics_rows.encode_rows``) because an answer holds up
+    to tens of thousands of rows."""
     query = parse_ads_analytics_query(actor.operation.operation_id, **params, today=rt.clock.today(),
                                       lookback_days=rt.analytics_rules.lookback_days)
     account_id = actor.ad_account_id
     with rt.engine.connect() as conn:
         filters = {column: query_ids for name, column in _FILTER_COLUMNS.items()
                    if (query_ids := getattr(query, name)) is not None}
-        pin_of: dict[int, int] = {}
         if query.pin_ids is not None:
             pin_of = store.ads_of_pins(conn, account_id, query.pin_ids)
             narrowed = set(pin_of) & set(filters.get("ad_id", pin_of))
             filters["ad_id"] = sorted(narrowed) or [0]  # no ad promotes those pins: nothing to report
-        level = _LEVEL_COLUMN[query.report.rows_per]
+        level = None if query.aggregate_report_rows else _LEVEL_COLUMN[query.report.rows_per]
         if query.granularity == HOUR:
-            figures = _hourly(conn, query, account_id, level, filters)
+            rows = _hourly(conn, query, account_id, level, filters)
         else:
-            figures = _daily(conn, query, account_id, level, filters)
-        if query.report.rows_per == "PIN":
-            figures = _by_pin(conn, account_id, figures, pin_of)
-        entities = _entities(conn, query, account_id, {entity for entity, _ in figures})
-    values_of = compile_columns(query.columns)
-    rows = []
-    for (entity, key) in sorted(figures, key=lambda item: (item[0], str(item[1]))):
-        delivery, conversions = figures[(entity, key)]
-        values = values_of(delivery, conversions, entities.get(entity))
-        label = buckets.date_label(key, query.granularity, query.time_zone)
-        rows.append((None if query.aggregate_report_rows else entity, label, values))
-    return shape_rows(query, rows)
+            rows = _daily(conn, query, account_id, level, filters)
+        if any(column.kind == "ENTITY" for column in query.columns):
+            rows = _with_entities(conn, query, account_id, rows)
+    return orjson.Fragment(encode_rows(query, rows))
 
 
 def _zone(query: AdsAnalyticsQuery) -> str:
     return REPORTING_TIME_ZONES[query.reporting_timezone]
 
 
-# A row's figures while they are summed: (delivery figures, conversion figures), plain
-# dicts of whole numbers (``column_values.compile_columns`` reads them).
-Figures = tuple[dict, dict]
-
-
-def _add(into: dict, figures) -> None:
-    for name, amount in figures.items():
-        into[name] = into.get(name, 0) + amount
-
-
-def _daily(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Figures]:
-    zone = _zone(query)
-    delivery = store.delivery_sums(conn, account_id, zone, query.start, query.end, level, filters)
+def _daily(conn, query: AdsAnalyticsQuery, account_id: int, level: str | None, filters) -> list[RowInput]:
+    """Rows summed, bucketed and computed by the database (``domain.ads.column_plan``)."""
     windows = query.windows
-    conversions = store.conversion_sums(conn, account_id, zone, query.start, query.end, level, filters,
-                                        query.conversion_report_time, SYNC_ATTRIBUTION_TYPE, windows.click_days,
-                                        windows.engagement_days, windows.view_days)
-    figures: dict[tuple, Figures] = {}
-    bucket_of: dict = {}
-    for (entity, day) in delivery.keys() | conversions.keys():
-        bucket = bucket_of.get(day)
-        if bucket is None:
-            bucket = bucket_of[day] = buckets.day_key(day, query.granularity, query.start, query.end)
-        key = (0 if query.aggregate_report_rows else entity, bucket)
-        row = figures.get(key)
-        if row is None:
-            row = figures[key] = ({}, {})
-        _add(row[0], delivery.get((entity, day), {}))
-        _add(row[1], conversions.get((entity, day), {}))
-    return figures
+    credit = store.Credit(query.conversion_report_time, SYNC_ATTRIBUTION_TYPE, windows.click_days,
+                          windows.engagement_days, windows.view_days)
+    bucket_starts = None if query.granularity == DAY else buckets.bucket_keys(query.start, query.end,
+                                                                              query.granularity, query.time_zone)
+    found = store.computed_rows(conn, account_id, _zone(query), query.start, query.end, level, filters, credit,
+                                bucket_starts, plan_columns(query.columns))
+    dated = query.granularity != TOTAL
+    return [(row[0] if level is not None else None, row[1] if dated else None, row[2:]) for row in found]
 
 
-def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str, filters) -> dict[tuple, Figures]:
+def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str | None, filters) -> list[RowInput]:
+    """HOUR rows, from the raw actions of the range's few days (``column_values``)."""
     since, until = buckets.range_instants(query.start, query.end, query.time_zone)
     sums: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    index = {"AD": 0, "CAMPAIGN": 1, "AD_GROUP": 2}
+    index = {"AD": 0, "CAMPAIGN": 1, "AD_GROUP": 2, "PIN": 3}
     for row in store.hourly_actions(conn, account_id, since.replace(tzinfo=None), until.replace(tzinfo=None), filters):
-        entity = account_id if level == "AD_ACCOUNT" else row[index[level]]
-        key = (0 if query.aggregate_report_rows else entity, buckets.hour_key(row[4], query.time_zone))
+        entity = None if level is None else account_id if level == "AD_ACCOUNT" else row[index[level]]
+        key = (entity, buckets.hour_key(row[4], query.time_zone))
         sums[key][row[5]] += 1
         sums[key]["spend_micro_dollar"] += row[6] or 0
-    return {key: (dict(values), {}) for key, values in sums.items()}
+    values_of = compile_columns(query.columns)
+    return [(entity, buckets.date_label(key, HOUR, query.time_zone), tuple(values_of(dict(figures), {}).values()))
+            for (entity, key), figures in sorted(sums.items(), key=lambda item: (item[0][0] or 0, item[0][1]))]
 
 
-def _by_pin(conn, account_id: int, figures: dict[tuple, Figures], pin_of: dict[int, int]) -> dict[tuple, Figures]:
-    parents = store.ad_parents(conn, account_id, [ad for ad, _ in figures if ad not in pin_of])
-    folded: dict[tuple, Figures] = {}
-    for (ad, key), (delivery, conversions) in figures.items():
-        pin = pin_of[ad] if ad in pin_of else parents[ad][2]
-        row = folded.get((pin, key))
-        if row is None:
-            row = folded[(pin, key)] = ({}, {})
-        _add(row[0], delivery)
-        _add(row[1], conversions)
-    return folded
+def _with_entities(conn, query: AdsAnalyticsQuery, account_id: int, rows: list[RowInput]) -> list[RowInput]:
+    """The rows with their ENTITY columns' answers: the attributes of the row's entity and
+    its parents (None where the row has no one entity: aggregated rows, Pins)."""
+    entities = _entities(conn, query, account_id, {entity for entity, _, _ in rows if entity is not None})
+    slots = [(n, column) for n, column in enumerate(query.columns) if column.kind == "ENTITY"]
+    filled = []
+    for entity, label, values in rows:
+        objects = entities.get(entity) or {}
+        values = list(values)
+        for n, column in slots:
+            values[n] = entity_value(column, objects)
+        filled.append((entity, label, values))
+    return filled
 
 
 def _as_entity(row: Mapping) -> dict:

@@ -8,11 +8,13 @@ not grow with the archive's other days or accounts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import BigInteger, Connection, Float, String, and_, case, cast, func, literal, literal_column, or_, select, union_all
 
 from pinsight.catalog.ad_actions import ActionKind
+from pinsight.domain.ads.column_plan import ColumnPlan, Computed, Figure, Linear
 from pinsight.store.tables import (
     DELIVERY_COUNTS, ad_accounts, ad_actions, ad_conversion_daily, ad_delivery_daily, ad_groups, ads, campaigns,
 )
@@ -29,42 +31,155 @@ def _filters(table, ad_account_id: int, zone: str, start: date, end: date, filte
     return conditions
 
 
-def delivery_sums(conn: Connection, ad_account_id: int, zone: str, start: date, end: date, level: str,
-                  filters: dict[str, Sequence[int]]) -> dict[tuple[int, date], dict[str, int]]:
-    """``{(entity id, day): {action type or "spend_micro_dollar": sum}}`` over the days
-    ``start``..``end`` in ``zone``, for entities of ``level``, narrowed by ``filters``
-    (column name -> ids)."""
-    table = ad_delivery_daily
-    entity = table.c[LEVEL_COLUMNS[level]]
-    query = (
-        select(entity, table.c.day, *(func.sum(table.c[name]) for name in DELIVERY_SUMS))
-        .where(*_filters(table, ad_account_id, zone, start, end, filters))
-        .group_by(entity, table.c.day)
+def _by_ads_filters(conn: Connection, table, ad_account_id: int, zone: str, start: date, end: date,
+                    filters: dict[str, Sequence[int]]):
+    """``_filters``, but where ads are named, the rows are found by the rollup's primary key
+    (ad, zone, day): the named ads are narrowed to the account's first, and the account
+    condition left out, so no planner (SQLite's has no statistics) can prefer the
+    account's index and read every ad's days to keep a few."""
+    if "ad_id" not in filters:
+        return _filters(table, ad_account_id, zone, start, end, filters)
+    owned = owned_ads(conn, ad_account_id, filters["ad_id"])
+    conditions = [table.c.ad_id.in_(owned or [0]), table.c.zone == zone, table.c.day >= start, table.c.day <= end]
+    for column, ids in filters.items():
+        if column != "ad_id":
+            conditions.append(table.c[column].in_(sorted(set(ids))))
+    return conditions
+
+
+def owned_ads(conn: Connection, ad_account_id: int, ad_ids: Sequence[int]) -> list[int]:
+    """Those of ``ad_ids`` that are the account's ads, ascending."""
+    wanted = sorted(set(ad_ids))
+    found: list[int] = []
+    for offset in range(0, len(wanted), 5000):
+        query = select(ads.c.id).where(ads.c.ad_account_id == ad_account_id, ads.c.id.in_(wanted[offset : offset + 5000]))
+        found.extend(conn.execute(query).scalars())
+    return sorted(found)
+
+
+# Where each conversion measure is summed in the conversion rollup.
+_MEASURE_COLUMNS = {"COUNT": "conversions", "VALUE": "value_micro", "QUANTITY": "quantity"}
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Which conversions of the rollup count: the query's report time, attribution type
+    and windows (``domain.ads.conversion_rollup``'s rule, as SQL in ``_credited``)."""
+
+    report_time: str
+    attribution_type: str
+    click_days: int
+    engagement_days: int
+    view_days: int
+
+
+def _credited(table, credit: Credit):
+    return and_(
+        table.c.report_time == credit.report_time, table.c.attribution_type == credit.attribution_type,
+        or_(
+            and_(table.c.kind == ActionKind.CLICK.value, table.c.reach_days <= credit.click_days),
+            and_(table.c.kind == ActionKind.ENGAGEMENT.value, table.c.reach_days <= credit.engagement_days,
+                 table.c.click_reach_days > credit.click_days),
+            and_(table.c.kind == ActionKind.VIEW.value, table.c.reach_days <= credit.view_days,
+                 table.c.click_reach_days > credit.click_days, table.c.engagement_reach_days > credit.engagement_days),
+        ),
     )
-    names = [name.upper() if name != "spend_micro_dollar" else name for name in DELIVERY_SUMS]
-    return {(row[0], row[1]): dict(zip(names, (int(v) for v in row[2:]))) for row in conn.execute(query)}
+
+
+def _figure(table, figure: Figure):
+    """One figure's value in one rollup row of ``table`` (0 where the table has none of it)."""
+    if figure.delivery is not None:
+        return table.c[figure.delivery.lower()] if table is ad_delivery_daily else literal_column("0")
+    if table is not ad_conversion_daily:
+        return literal_column("0")
+    conditions = [table.c.kind.in_(figure.kinds), table.c.action_source.in_(figure.sources)]
+    if figure.events is not None:
+        conditions.append(table.c.event_name.in_(figure.events))
+    return case((and_(*conditions), table.c[_MEASURE_COLUMNS[figure.measure]]), else_=literal_column("0"))
+
+
+def _bucket(table, bucket_starts: Sequence[date] | None):
+    """The DATE text of the bucket a rollup row's day counts in: the day itself, or the
+    latest of ``bucket_starts`` (ascending, the first being the range's start) on or before it."""
+    if bucket_starts is None:
+        return cast(table.c.day, String)
+    if len(bucket_starts) == 1:
+        return literal(bucket_starts[0].isoformat(), String)
+    newest_first = sorted(bucket_starts, reverse=True)
+    return case(*((table.c.day >= first, literal(first.isoformat(), String)) for first in newest_first[:-1]),
+                else_=literal(newest_first[-1].isoformat(), String))
+
+
+def _sum(linear: Linear, sums):
+    terms = [sums[index] if coefficient == 1 else sums[index] * coefficient for index, coefficient in linear.terms]
+    if not terms:
+        return literal_column("0")
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _answer(computed: Computed, sums):
+    """A column's answer from the row's summed figures, as ``column_plan.evaluate`` computes it."""
+    numerator = _sum(computed.numerator, sums)
+    if computed.denominator is None:
+        if computed.whole:
+            return cast(numerator, BigInteger)
+        as_float = cast(numerator, Float)
+        return as_float if computed.numerator.divisor == 1 else as_float / computed.numerator.divisor
+    top = computed.scale.numerator * computed.denominator.divisor
+    bottom = computed.scale.denominator * computed.numerator.divisor
+    denominator = cast(func.nullif(_sum(computed.denominator, sums), 0), Float)
+    return (cast(numerator, Float) * top) / (denominator * bottom)
+
+
+def computed_rows(conn: Connection, ad_account_id: int, zone: str, start: date, end: date, level: str,
+                  filters: dict[str, Sequence[int]], credit: Credit, bucket_starts: Sequence[date] | None,
+                  plan: ColumnPlan) -> list[tuple]:
+    """``(entity id, bucket DATE text, answer of each plan column...)`` for every entity and
+    bucket with any delivery or credited conversion, in entity then time order. ENTITY
+    columns answer None (the service fills them in). ``level`` is a LEVEL_COLUMNS key, PIN
+    (the ads' Pins) or None (one entity, 0: the rows of ``aggregate_report_rows``)."""
+    arms = []
+    for table in (ad_delivery_daily, ad_conversion_daily):
+        conditions = _by_ads_filters(conn, table, ad_account_id, zone, start, end, filters)
+        if table is ad_conversion_daily:
+            conditions.append(_credited(table, credit))
+        if level is None:
+            entity = literal_column("0")
+        elif level == "PIN":
+            entity = ads.c.pin_id
+        else:
+            entity = table.c[LEVEL_COLUMNS[level]]
+        arm = select(entity.label("entity"), _bucket(table, bucket_starts).label("bucket"),
+                     *(_figure(table, figure).label(f"f{n}") for n, figure in enumerate(plan.figures)))
+        if level == "PIN":
+            arm = arm.join_from(table, ads, ads.c.id == table.c.ad_id)
+        arms.append(arm.where(*conditions))
+    rollups = union_all(*arms).subquery("rollups")
+    # One level: the answers read the sums directly (both databases compute a repeated
+    # aggregate once), and the groups come out in the order asked for, with no second sort.
+    sums = [cast(func.sum(rollups.c[f"f{n}"]), BigInteger) for n in range(len(plan.figures))]
+    answers = [literal_column("NULL").label(f"c{n}") if computed.is_entity else _answer(computed, sums).label(f"c{n}")
+               for n, computed in enumerate(plan.columns)]
+    query = (select(rollups.c.entity, rollups.c.bucket, *answers).group_by(rollups.c.entity, rollups.c.bucket)
+             .order_by(rollups.c.entity, rollups.c.bucket))
+    return conn.execute(query).all()
 
 
 def conversion_sums(conn: Connection, ad_account_id: int, zone: str, start: date, end: date, level: str,
-                    filters: dict[str, Sequence[int]], report_time: str, attribution_type: str,
-                    click_days: int, engagement_days: int, view_days: int
+                    filters: dict[str, Sequence[int]], credit: Credit
                     ) -> dict[tuple[int, date], dict[tuple[str, str, str, str], int]]:
     """``{(entity id, day): {(kind, event_name, action_source, measure): sum}}`` of the
-    conversions credited for the windows (``domain.ads.conversion_rollup``'s rule)."""
+    conversions credited for ``credit``: the rollup as ``computed_rows`` reads it, spelled
+    out (the attribution tests compare it with the plain rules)."""
     table = ad_conversion_daily
     entity = table.c[LEVEL_COLUMNS[level]]
-    credited = or_(
-        and_(table.c.kind == ActionKind.CLICK.value, table.c.reach_days <= click_days),
-        and_(table.c.kind == ActionKind.ENGAGEMENT.value, table.c.reach_days <= engagement_days,
-             table.c.click_reach_days > click_days),
-        and_(table.c.kind == ActionKind.VIEW.value, table.c.reach_days <= view_days,
-             table.c.click_reach_days > click_days, table.c.engagement_reach_days > engagement_days),
-    )
     query = (
         select(entity, table.c.day, table.c.kind, table.c.event_name, table.c.action_source,
                func.sum(table.c.conversions), func.sum(table.c.value_micro), func.sum(table.c.quantity))
-        .where(*_filters(table, ad_account_id, zone, start, end, filters), table.c.report_time == report_time,
-               table.c.attribution_type == attribution_type, credited)
+        .where(*_filters(table, ad_account_id, zone, start, end, filters), _credited(table, credit))
         .group_by(entity, table.c.day, table.c.kind, table.c.event_name, table.c.action_source)
     )
     found: dict[tuple[int, date], dict] = {}
