@@ -294,6 +294,8 @@ ad_delivery_daily = Table(
     Column("ad_group_id", BigInteger, nullable=False),
     *(Column(name, BigInteger, nullable=False, default=0) for name in DELIVERY_COUNTS),
     Column("spend_micro_dollar", BigInteger, nullable=False, default=0),
+    # SQLite: rows live in key order, so an ad's days are one run of pages (migration 0014).
+    sqlite_with_rowid=False,
 )
 Index("ix_ad_delivery_daily_account", ad_delivery_daily.c.ad_account_id, ad_delivery_daily.c.zone, ad_delivery_daily.c.day)
 
@@ -370,6 +372,7 @@ ad_conversion_daily = Table(
     Column("conversions", BigInteger, nullable=False),
     Column("value_micro", BigInteger, nullable=False),
     Column("quantity", BigInteger, nullable=False),
+    sqlite_with_rowid=False,  # as ad_delivery_daily (migration 0014)
 )
 Index(
     "ix_ad_conversion_daily_account", ad_conversion_daily.c.ad_account_id, ad_conversion_daily.c.zone,
