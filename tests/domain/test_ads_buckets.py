@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pinsight.catalog.ad_reporting import ROLLUP_ZONES
 from pinsight.domain.ads.buckets import (
     as_utc,
     bucket_key,
@@ -20,6 +21,7 @@ from pinsight.domain.ads.buckets import (
     range_instants,
     reporting_day,
 )
+from pinsight.domain.ads.reporting_days import day_in, days_of
 
 UTC_ZONE = ZoneInfo("UTC")
 LA = ZoneInfo("America/Los_Angeles")
@@ -194,3 +196,11 @@ def test_a_label_needs_the_right_kind_of_key():
         date_label(d("2024-06-15"), "HOUR", UTC_ZONE)
     with pytest.raises(TypeError):
         date_label(datetime(2024, 6, 15, tzinfo=UTC), "DAY", UTC_ZONE)
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_the_days_of_an_instant_are_its_hours_days_in_every_rollup_zone(instant):
+    # reporting_days.days_of converts each UTC hour once: right only while the rollup
+    # zones' offsets are whole hours, which this holds, instant by instant.
+    assert days_of(instant) == tuple((zone, day_in(instant, zone)) for zone in ROLLUP_ZONES)
+    assert days_of(instant) == tuple((zone, reporting_day(instant, ZoneInfo(zone))) for zone in ROLLUP_ZONES)

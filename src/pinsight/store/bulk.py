@@ -10,19 +10,29 @@ value, not per row).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Column, Connection
 from sqlalchemy.sql import Executable
 
 
-def bind_value(conn: Connection, column: Column, value: Any) -> Any:
-    """``value`` as the dialect's bind processing of ``column``'s type would pass it to the driver."""
+def bind_processor(conn: Connection, column: Column) -> Callable[[Any], Any]:
+    """What the dialect's bind processing of ``column``'s type does to a value before the
+    driver gets it (the identity where it does nothing): look it up once per batch."""
     # The dialect's implementation of the type: the generic type has no processor of its
     # own (SQLite's DATETIME text format lives in the dialect's type).
     processor = column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return processor(value) if processor is not None else value
+    return processor if processor is not None else _unchanged
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def bind_value(conn: Connection, column: Column, value: Any) -> Any:
+    """``value`` as the dialect's bind processing of ``column``'s type would pass it to the driver."""
+    return bind_processor(conn, column)(value)
 
 
 def executemany(conn: Connection, statement: Executable, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -26,4 +26,12 @@ def day_in(at: datetime, zone: str) -> date:
 
 def days_of(at: datetime) -> tuple[tuple[str, date], ...]:
     """``at``'s day in every rollup zone."""
-    return tuple((zone, day_in(at, zone)) for zone in ROLLUP_ZONES)
+    return _days_of_hour(at.replace(minute=0, second=0, microsecond=0))
+
+
+@lru_cache(maxsize=100_000)
+def _days_of_hour(hour: datetime) -> tuple[tuple[str, date], ...]:
+    # The rollup zones' offsets from UTC are whole hours (UTC; Los Angeles since 1883), so
+    # every instant of a UTC hour falls on the same day in each: a batch of actions spread
+    # over a month converts each hour once, not each action.
+    return tuple((zone, day_in(hour, zone)) for zone in ROLLUP_ZONES)

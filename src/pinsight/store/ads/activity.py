@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select
 
-from pinsight.store.bulk import bind_value, chunks, dialect_of, executemany, one_of
+from pinsight.store.bulk import bind_processor, bind_value, chunks, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
@@ -45,11 +45,12 @@ def insert_actions(conn: Connection, rows: Sequence[tuple]) -> None:
     if not rows:
         return
     bound: dict = {}
+    processor = bind_processor(conn, ad_actions.c.occurred_at)
 
     def moment(value: datetime):
         known = bound.get(value)
         if known is None:
-            known = bound[value] = bind_value(conn, ad_actions.c.occurred_at, value)
+            known = bound[value] = processor(value)
         return known
 
     at = ACTION_KEYS.index("occurred_at")
