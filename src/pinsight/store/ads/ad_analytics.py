@@ -87,11 +87,11 @@ def _credited(table, credit: Credit):
 
 
 def _figure(table, figure: Figure):
-    """One figure's value in one rollup row of ``table`` (0 where the table has none of it)."""
+    """One figure's value in one rollup row of ``table`` (None where the table has none of it)."""
     if figure.delivery is not None:
-        return table.c[figure.delivery.lower()] if table is ad_delivery_daily else literal_column("0")
+        return table.c[figure.delivery.lower()] if table is ad_delivery_daily else None
     if table is not ad_conversion_daily:
-        return literal_column("0")
+        return None
     conditions = [table.c.kind.in_(figure.kinds), table.c.action_source.in_(figure.sources)]
     if figure.events is not None:
         conditions.append(table.c.event_name.in_(figure.events))
@@ -152,11 +152,24 @@ def computed_rows(conn: Connection, ad_account_id: int, zone: str, start: date, 
             entity = ads.c.pin_id
         else:
             entity = table.c[LEVEL_COLUMNS[level]]
-        arm = select(entity.label("entity"), _bucket(table, bucket_starts).label("bucket"),
-                     *(_figure(table, figure).label(f"f{n}") for n, figure in enumerate(plan.figures)))
+        bucket = _bucket(table, bucket_starts)
+        values = [_figure(table, figure) for figure in plan.figures]
+        # Rows that fold into fewer groups (coarser levels or buckets than an ad's day) are
+        # summed within each rollup first: the union then holds a row per group, and
+        # PostgreSQL hashes a few thousand groups in memory where sorting every row of a
+        # campaign's 90 days spilled to disk. An ad's days are already one row each.
+        keys = [key for key, varies in ((entity, level is not None), (bucket, bucket_starts is None or len(bucket_starts) > 1))
+                if varies]
+        # (With no key at all, an aggregate would answer a row of nulls for no rows.)
+        folds = bool(keys) and (level != "AD" or bucket_starts is not None)
+        if folds:
+            values = [None if value is None else cast(func.sum(value), BigInteger) for value in values]
+        arm = select(entity.label("entity"), bucket.label("bucket"),
+                     *((literal_column("0") if value is None else value).label(f"f{n}") for n, value in enumerate(values)))
         if level == "PIN":
             arm = arm.join_from(table, ads, ads.c.id == table.c.ad_id)
-        arms.append(arm.where(*conditions))
+        arm = arm.where(*conditions)
+        arms.append(arm.group_by(*keys) if folds else arm)
     rollups = union_all(*arms).subquery("rollups")
     # One level: the answers read the sums directly (both databases compute a repeated
     # aggregate once), and the groups come out in the order asked for, with no second sort.
