@@ -31,30 +31,16 @@ def _filters(table, ad_account_id: int, zone: str, start: date, end: date, filte
     return conditions
 
 
-def _by_ads_filters(conn: Connection, table, ad_account_id: int, zone: str, start: date, end: date,
-                    filters: dict[str, Sequence[int]]):
-    """``_filters``, but where ads are named, the rows are found by the rollup's primary key
-    (ad, zone, day): the named ads are narrowed to the account's first, and the account
-    condition left out, so no planner (SQLite's has no statistics) can prefer the
-    account's index and read every ad's days to keep a few."""
-    if "ad_id" not in filters:
+def _by_ads_filters(table, ad_account_id: int, zone: str, start: date, end: date,
+                    filters: dict[str, Sequence[int]], owned: Sequence[int] | None):
+    """``_filters``, but where ads are named (``owned``: those of them that are the
+    account's), the rows are found by the rollup's primary key (ad, zone, day) and the
+    account condition is left out, so no planner (SQLite's has no statistics) can prefer
+    the account's index and read every ad's days to keep a few."""
+    if owned is None:
         return _filters(table, ad_account_id, zone, start, end, filters)
-    owned = owned_ads(conn, ad_account_id, filters["ad_id"])
-    conditions = [table.c.ad_id.in_(owned or [0]), table.c.zone == zone, table.c.day >= start, table.c.day <= end]
-    for column, ids in filters.items():
-        if column != "ad_id":
-            conditions.append(table.c[column].in_(sorted(set(ids))))
-    return conditions
-
-
-def owned_ads(conn: Connection, ad_account_id: int, ad_ids: Sequence[int]) -> list[int]:
-    """Those of ``ad_ids`` that are the account's ads, ascending."""
-    wanted = sorted(set(ad_ids))
-    found: list[int] = []
-    for offset in range(0, len(wanted), 5000):
-        query = select(ads.c.id).where(ads.c.ad_account_id == ad_account_id, ads.c.id.in_(wanted[offset : offset + 5000]))
-        found.extend(conn.execute(query).scalars())
-    return sorted(found)
+    return [table.c.ad_id.in_(owned), table.c.zone == zone, table.c.day >= start, table.c.day <= end,
+            *(table.c[column].in_(sorted(set(ids))) for column, ids in filters.items() if column != "ad_id")]
 
 
 # Where each conversion measure is summed in the conversion rollup.
@@ -141,9 +127,11 @@ def computed_rows(conn: Connection, ad_account_id: int, zone: str, start: date, 
     bucket with any delivery or credited conversion, in entity then time order. ENTITY
     columns answer None (the service fills them in). ``level`` is a LEVEL_COLUMNS key, PIN
     (the ads' Pins) or None (one entity, 0: the rows of ``aggregate_report_rows``)."""
+    # The named ads that are the account's (looked up once, for both rollups).
+    owned = (sorted(ad_parents(conn, ad_account_id, filters["ad_id"])) or [0]) if "ad_id" in filters else None
     arms = []
     for table in (ad_delivery_daily, ad_conversion_daily):
-        conditions = _by_ads_filters(conn, table, ad_account_id, zone, start, end, filters)
+        conditions = _by_ads_filters(table, ad_account_id, zone, start, end, filters, owned)
         if table is ad_conversion_daily:
             conditions.append(_credited(table, credit))
         if level is None:
