@@ -19,7 +19,9 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
+
+import msgspec
 
 from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES, AGE_BUCKETS, GENDERS
 from pinsight.catalog.ads import COUNTRIES
@@ -60,6 +62,43 @@ class _Refused(ValueError):
     pass
 
 
+# ---- typed decoding: the common, well-formed batch decoded and typed in C ----------------------
+# A JSON array whose every item has the right shape (known fields, right JSON types, a
+# well-formed user) decodes straight into these structs; the checks that follow are the same
+# functions plain items go through, so a typed item passes or fails with the same reason. A
+# body that does not type (NDJSON, a BOM, any item of the wrong shape) goes the general way:
+# parsed as plain JSON and checked field by field, every problem reported by position.
+_HEX64 = msgspec.Meta(pattern=r"\A[0-9a-fA-F]{64}\Z")
+
+
+class TypedUser(msgspec.Struct, forbid_unknown_fields=True):
+    external_id: Annotated[str, _HEX64] | msgspec.UnsetType = msgspec.UNSET
+    em: Annotated[str, _HEX64] | msgspec.UnsetType = msgspec.UNSET
+
+
+class TypedItem(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    ad_id: str
+    type: str
+    timestamp: str
+    user: TypedUser
+    household_id: str | None = None
+    spend_micro_dollar: int | None = None
+    app_type: str | None = None
+    dimensions: dict[str, str] | None = None
+
+
+_TYPED_BATCH = msgspec.json.Decoder(list[TypedItem])
+
+
+def decode_typed(body: bytes) -> list[TypedItem] | None:
+    """The batch as typed items when it is a JSON array of well-shaped ones; else None."""
+    try:
+        return _TYPED_BATCH.decode(body)
+    except msgspec.DecodeError:  # ValidationError included
+        return None
+
+
 def _text(value, field: str, limit: int) -> str:
     if not isinstance(value, str) or not 0 < len(value) <= limit or not value.isprintable():
         raise _Refused(f"{field} must be a string of 1 to {limit} printable characters")
@@ -67,6 +106,11 @@ def _text(value, field: str, limit: int) -> str:
 
 
 def _person(user) -> str:
+    if isinstance(user, TypedUser):
+        # Typed: each identifier present is already a SHA-256 hex digest.
+        if (user.external_id is msgspec.UNSET) == (user.em is msgspec.UNSET):
+            raise _Refused("user must hold exactly one of external_id and em")
+        return f"em:{user.em.lower()}" if user.external_id is msgspec.UNSET else f"external_id:{user.external_id.lower()}"
     if not isinstance(user, Mapping):
         raise _Refused('user must be an object naming the person: {"external_id": ...} or {"em": ...}')
     if len(user) != 1:
@@ -97,28 +141,42 @@ def _dimensions(value) -> str | None:
 
 def ad_id_of(item) -> int | None:
     """The ad an item names, if it names one well (the service looks these up before checking)."""
-    raw = item.get("ad_id") if isinstance(item, Mapping) else None
+    if isinstance(item, TypedItem):
+        return _ad_id(item.ad_id)
+    return _ad_id(item.get("ad_id") if isinstance(item, Mapping) else None)
+
+
+def _ad_id(raw) -> int | None:
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 19:
         return int(raw)
     return None
 
 
 def _check(item, ads: Mapping[int, date], today: date, moments: dict) -> AdAction:
+    if isinstance(item, TypedItem):
+        return _checked(_text(item.id, "id", MAX_ID_LENGTH), _ad_id(item.ad_id), item.type, item.timestamp, item.user,
+                        item.household_id, item.spend_micro_dollar, item.app_type, item.dimensions, ads, today, moments)
     if not isinstance(item, Mapping):
         raise _Refused("an ad event must be a JSON object")
     if not FIELDS.issuperset(item):
         unknown = sorted(set(item) - FIELDS)
         raise _Refused(f"unknown field(s) {', '.join(unknown[:5])}")
     action_id = _text(item.get("id"), "id", MAX_ID_LENGTH)
-    ad_id = ad_id_of(item)
+    return _checked(action_id, ad_id_of(item), item.get("type"), item.get("timestamp"), item.get("user"),
+                    item.get("household_id"), item.get("spend_micro_dollar"), item.get("app_type"),
+                    item.get("dimensions"), ads, today, moments)
+
+
+def _checked(action_id: str, ad_id: int | None, action_type, timestamp, user, household, spend, app_type, dimensions,
+             ads: Mapping[int, date], today: date, moments: dict) -> AdAction:
+    """The checks after an item's shape: shared by plain items and typed ones (``decode_typed``)."""
     if ad_id is None:
         raise _Refused("ad_id must be a numeric string")
     if ad_id not in ads:
         raise _Refused(f"ad {ad_id} not found in an ad account you may write to")
-    action_type = item.get("type")
     if action_type not in ACTION_TYPES:
         raise _Refused(f"type must be one of {_TYPES}")
-    moment = utc_moment(item.get("timestamp"), moments)
+    moment = utc_moment(timestamp, moments)
     if isinstance(moment, str):
         raise _Refused(moment)
     day, at = moment
@@ -126,17 +184,14 @@ def _check(item, ads: Mapping[int, date], today: date, moments: dict) -> AdActio
         raise _Refused(f"timestamp's day {day} (UTC) is in the future")
     if day < ads[ad_id]:
         raise _Refused(f"timestamp's day {day} (UTC) is before ad {ad_id} was created ({ads[ad_id]})")
-    household = item.get("household_id")
     if household is not None:
         household = _text(household, "household_id", MAX_ID_LENGTH)
-    spend = item.get("spend_micro_dollar")
     if spend is not None and (isinstance(spend, bool) or not isinstance(spend, int) or not 0 <= spend <= MAX_SPEND_MICRO_DOLLAR):
         raise _Refused(f"spend_micro_dollar must be a whole number from 0 to {MAX_SPEND_MICRO_DOLLAR}")
-    app_type = item.get("app_type")
     if app_type is not None and app_type not in AD_APP_TYPES:
         raise _Refused(f"app_type must be one of {', '.join(AD_APP_TYPES)}")
-    return AdAction(action_id, ad_id, action_type, at.replace(tzinfo=None), _person(item.get("user")), household,
-                    spend, app_type, _dimensions(item.get("dimensions")))
+    return AdAction(action_id, ad_id, action_type, at.replace(tzinfo=None), _person(user), household,
+                    spend, app_type, _dimensions(dimensions))
 
 
 def check_actions(items: list, ads: Mapping[int, date], today: date, stop_after: int | None = None

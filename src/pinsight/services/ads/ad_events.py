@@ -100,18 +100,33 @@ def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:
 
 
 def ingest_ad_events(rt: Runtime, actor: Actor, items: list) -> dict:
-    """The API's batch (``api.batches`` parsed it): applied whole, or rejected whole."""
+    """The API's batch (``api.batches`` parsed it): applied whole, or rejected whole.
+
+    The items are checked before the write transaction, against the ads as a read saw
+    them, so that checking one batch overlaps another's writing; the write transaction
+    looks the ads up again and checks again only if they changed meanwhile (an ad added, a
+    role taken away), so what is applied is always what the ads allow when it is written.
+    """
     if len(items) > MAX_ACTIONS:
         raise ApiError(f"A batch holds at most {MAX_ACTIONS} ad events; this one has {len(items)}.")
+    with rt.engine.connect() as conn:
+        seen = writable_ads(conn, actor.user_id, items)
+    actions = _checked_batch(rt, items, seen)
     with rt.write() as conn:
         ads = writable_ads(conn, actor.user_id, items)
         lock_owners(conn, {ad["ad_account_id"] for ad in ads.values()})
-        created = {ad_id: ad["created_at"].date() for ad_id, ad in ads.items()}
-        actions, problems = check_actions(items, created, rt.clock.today(), stop_after=MAX_PROBLEMS)
-        if problems:
-            raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
+        if ads != seen:
+            actions = _checked_batch(rt, items, ads)
         applied, already = apply_actions(conn, rt.clock.now(), actions, ads)
     return {"received": len(items), "applied": applied, "already_applied": already}
+
+
+def _checked_batch(rt: Runtime, items: list, ads: Mapping[int, dict]) -> dict[str, AdAction]:
+    created = {ad_id: ad["created_at"].date() for ad_id, ad in ads.items()}
+    actions, problems = check_actions(items, created, rt.clock.today(), stop_after=MAX_PROBLEMS)
+    if problems:
+        raise BatchRejected(problems, len(items), stopped=len(problems) >= MAX_PROBLEMS)
+    return actions
 
 
 def ingest_ad_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, int, list[Problem]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
-from pinsight.store.bulk import bind_processor, bind_value, chunks, dialect_of, executemany, one_of
+from pinsight.store.bulk import bind_processor, bind_value, chunks, copy_rows, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
@@ -56,7 +56,8 @@ def insert_actions(conn: Connection, rows: Sequence[tuple]) -> None:
     at = ACTION_KEYS.index("occurred_at")
     received = ACTION_KEYS.index("received_at")
     values = [(*row[:at], moment(row[at]), *row[at + 1 : received], moment(row[received])) for row in rows]
-    executemany(conn, insert(ad_actions), ACTION_KEYS, values)
+    # Plain appends: the caller holds the accounts' locks and left out the ids already stored.
+    copy_rows(conn, ad_actions, ACTION_KEYS, values)
 
 
 def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence[int]], ads_by_id: Mapping[int, Mapping]) -> None:
