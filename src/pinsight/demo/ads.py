@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -179,7 +179,7 @@ def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime,
     chunk: dict[str, AdAction] = {}
     done = 0
     report(STAGE_ACTIONS, 0, plan.actions)
-    for n in range(plan.actions):
+    for n, at in enumerate(_moments(rng, start, span, plan.actions)):
         # Some people are far more active than others.
         person = int(people.count * rng.random() ** 1.6)
         # People mostly meet the same few ads again; the rest is spread.
@@ -187,9 +187,6 @@ def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime,
         ad_id, creative = ads[ad_index]
         names, weights = video if creative == "VIDEO" else regular
         action_type = rng.choices(names, cum_weights=weights)[0]
-        # Busier lately and at weekends.
-        offset = span * math.sqrt(rng.random())
-        at = (start + timedelta(seconds=int(offset)))
         if at.weekday() >= 5 and rng.random() < 0.2:
             at = max(start, at - timedelta(days=1))
         spend = rng.randrange(2_000, 9_000) if action_type == "IMPRESSION" else (
@@ -208,6 +205,21 @@ def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime,
         apply_actions(conn, now, chunk, briefs)
     report(STAGE_ACTIONS, plan.actions, plan.actions)
     return samples
+
+
+def _moments(rng: random.Random, start: datetime, span: float, count: int) -> Iterator[datetime]:
+    """``count`` instants in [start, start + span seconds), busier lately (the density grows
+    linearly: an instant is ``span * sqrt(U)`` for U uniform), in order of time, a day at a
+    time: actions arrive as they happen, so each batch adds to a day or two of the delivery
+    rollup rather than to every day of the year."""
+    slices = max(1, math.ceil(span / 86400))
+    placed = 0
+    for d in range(slices):
+        low, high = (d / slices) ** 2, ((d + 1) / slices) ** 2  # the slice's share of U
+        until = round(count * high)
+        for u in sorted(rng.uniform(low, high) for _ in range(until - placed)):
+            yield start + timedelta(seconds=int(span * math.sqrt(u)))
+        placed = until
 
 
 def _conversions(conn, ad_account_id: int, samples: list[_Seen], people: _People, start: datetime, now: datetime,
@@ -238,10 +250,10 @@ def _conversions(conn, ad_account_id: int, samples: list[_Seen], people: _People
         events.append(ConversionEvent(f"demo-conversion-{n}", name, rng.choices(sources, cum_weights=source_weights)[0],
                                       at, frozenset({people.key(person)}), click_id, value, "USD" if value else None,
                                       items, f"order-{n}" if name == "checkout" else None))
-        if len(events) == CONVERSION_CHUNK:
-            store_events(conn, ad_account_id, events, now)
-            events = []
-            report(STAGE_CONVERSIONS, n + 1, plan.conversions)
-    if events:
-        store_events(conn, ad_account_id, events, now)
+    # Sent in order of time, as they happen: each batch then looks back over a few weeks
+    # of its people's actions, not over the whole year.
+    events.sort(key=lambda event: event.at)
+    for offset in range(0, len(events), CONVERSION_CHUNK):
+        store_events(conn, ad_account_id, events[offset : offset + CONVERSION_CHUNK], now)
+        report(STAGE_CONVERSIONS, min(offset + CONVERSION_CHUNK, len(events)), plan.conversions)
     report(STAGE_CONVERSIONS, plan.conversions, plan.conversions)
