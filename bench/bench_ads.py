@@ -11,7 +11,9 @@ start one):
    write paths as the API (actions stored and rolled up per day and zone; conversions
    stored, their latest touches found, the conversion rollup kept). Times each stage.
 2. Ingestion over HTTP: --ingest-batches batches of 50,000 ad actions (pre-serialised
-   JSON) POSTed to /api/v1/ad_events of a served app, into a second account; actions/s.
+   JSON) POSTed to /api/v1/ad_events of a served app, into a second account; actions/s,
+   half of them from one client to one server worker, half from two clients at once to
+   two workers (checking one batch overlaps writing another: the database's writer is one).
 3. Analytics over HTTP (one uvicorn worker, PINSIGHT_TODAY fixed), --http-requests each:
    (a) ads/analytics for 250 ads (the spec's maximum per request), 90 days, DAY, 20
        columns including conversions, windows 30/30/1;
@@ -21,6 +23,13 @@ start one):
 4. The floor: the same rollup rows (the account's ad_delivery_daily and
    ad_conversion_daily) in an in-memory DuckDB, the same aggregates for (a), (b), (d).
 
+With --keep the databases stay in --workdir (PostgreSQL's data too, its server stopped
+between runs) and a later run with the same --workdir measures them again without
+building: the build of the full account takes most of an hour per backend.
+
+PostgreSQL runs with shared_buffers 2GB and work_mem 64MB (a small production setting
+for a 24 GiB machine; the tests' defaults are 128MB and 4MB), fsync off as in the tests.
+
 A benchmark, not a test: it prints figures and asserts nothing about time.
 """
 
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import statistics
 import sys
@@ -53,6 +63,8 @@ COLUMNS = [
 ]
 WINDOW_SETS = {"a": (30, 30, 1), "b": (7, 1, 0)}
 DAYS = 90
+PG_OPTIONS = "-c shared_buffers=2GB -c work_mem=64MB"
+KEPT = ("account", "ads", "other_account", "other_ads", "load_s", "actions_s", "conversions_s")
 
 
 def build(db_url: str, today: date, args) -> dict:
@@ -114,8 +126,24 @@ def build(db_url: str, today: date, args) -> dict:
             "conversions_s": conversions_s}
 
 
-def ingest_batches(ads: list[int], today: date, batches: int) -> list[bytes]:
-    """Pre-serialised batches of 50,000 ad actions over the last 30 days (JSON arrays)."""
+def reopen(db_url: str, today: date, kept: dict) -> dict:
+    """A database an earlier run built and kept: migrated to this checkout, a fresh token."""
+    from pinsight.catalog.scopes import ALL_SCOPES
+    from pinsight.services.identity.auth import create_user_token
+    from pinsight.services.runtime import Runtime
+    from pinsight.settings import Settings
+    from pinsight.store.db import make_engine, migrate
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    runtime = Runtime.build(engine, Settings(database_url=db_url, log_requests=False, today=today.isoformat()))
+    token = create_user_token(runtime, "bench_ads", frozenset(ALL_SCOPES))
+    return {**kept, "engine": engine, "token": token}
+
+
+def ingest_batches(ads: list[int], today: date, batches: int, run: str = "") -> list[bytes]:
+    """Pre-serialised batches of 50,000 ad actions over the last 30 days (JSON arrays);
+    ``run`` tags their ids, so that each run on a kept database sends new ones."""
     end = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     bodies = []
     for b in range(batches):
@@ -123,7 +151,7 @@ def ingest_batches(ads: list[int], today: date, batches: int) -> list[bytes]:
         for n in range(50_000):
             moment = end - timedelta(seconds=(b * 50_000 + n) * 37 % (30 * 86400) + 1)
             person = hashlib.sha256(f"ingest-{n % 20_000}".encode()).hexdigest()
-            items.append({"id": f"ingest-{b}-{n}", "ad_id": str(ads[n % len(ads)]),
+            items.append({"id": f"ingest{run}-{b}-{n}", "ad_id": str(ads[n % len(ads)]),
                           "type": "IMPRESSION" if n % 10 else "CLICK",
                           "timestamp": moment.isoformat().replace("+00:00", "Z"), "user": {"em": person},
                           "spend_micro_dollar": 4000, "app_type": "iphone"})
@@ -154,19 +182,48 @@ def campaign_path(built: dict, start: date, end: date) -> str:
             f"&granularity=DAY&columns={','.join(COLUMNS)}&campaign_ids={','.join(map(str, ids[:250]))}")
 
 
+def post_batches(base: str, token: str, bodies: list[bytes], clients: int) -> float:
+    """POST the batches from ``clients`` threads at once (each its own connection, taking
+    the next batch when its last is answered); the seconds until all are applied."""
+    import threading
+
+    import httpx
+
+    queue = list(reversed(bodies))
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client_loop():
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
+            while True:
+                with lock:
+                    if not queue or failures:
+                        return
+                    body = queue.pop()
+                answer = client.post("/api/v1/ad_events", content=body, headers={"Content-Type": "application/json"})
+                if answer.status_code != 200:
+                    failures.append(f"ingest -> {answer.status_code}: {answer.text[:300]}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(failures[0])
+    return time.perf_counter() - started
+
+
 def run_http(db_url: str, today: date, built: dict, paths: dict, n: int, workdir: Path, label: str, bodies) -> dict:
     import httpx
 
     out: dict = {}
+    half = len(bodies) // 2
     with bench_analytics.served(db_url, today, workdir, label) as base:
+        out["ingest"] = (half * 50_000, post_batches(base, built["token"], bodies[:half], 1))
         headers = {"Authorization": f"Bearer {built['token']}"}
         with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
-            started = time.perf_counter()
-            for body in bodies:
-                answer = client.post("/api/v1/ad_events", content=body, headers={"Content-Type": "application/json"})
-                if answer.status_code != 200:
-                    raise SystemExit(f"ingest -> {answer.status_code}: {answer.text[:300]}")
-            out["ingest"] = (len(bodies) * 50_000, time.perf_counter() - started)
             for key, group in paths.items():
                 first = client.get(group[0])
                 if first.status_code != 200:
@@ -182,6 +239,8 @@ def run_http(db_url: str, today: date, built: dict, paths: dict, n: int, workdir
                     if time.perf_counter() > deadline and len(times) >= 5:
                         break
                 out[key] = (times, rows, size)
+    with bench_analytics.served(db_url, today, workdir, label + "-2", workers=2) as base:
+        out["ingest2"] = ((len(bodies) - half) * 50_000, post_batches(base, built["token"], bodies[half:], 2))
     return out
 
 
@@ -242,23 +301,36 @@ def median_ms(values) -> float:
 def run_backend(backend: str, args, workdir: Path) -> None:
     today = date.fromisoformat(args.today)
     start, end = today - timedelta(days=DAYS - 1), today
-    with bench_analytics.bench_database(backend, workdir, "bench_ads") as db_url:
+    with bench_analytics.bench_database(backend, workdir, "bench_ads", keep=args.keep, pg_options=PG_OPTIONS) as db_url:
         if db_url is None:
             return
-        print(f"[{backend}] building: {args.actions:,} ad actions, {args.conversions:,} conversions ...",
-              file=sys.stderr, flush=True)
-        built = build(db_url, today, args)
-        print(f"\n[{backend}] account built in {built['load_s']:.0f} s: ad actions {built['actions_s']:.0f} s "
-              f"({args.actions / max(built['actions_s'], 1e-9):,.0f} actions/s, generated and applied through "
+        record = workdir / f"bench_ads_{backend}.json"
+        if args.keep and record.exists():
+            kept = json.loads(record.read_text())
+            print(f"[{backend}] measuring the account kept in {workdir} ({kept['actions']:,} ad actions, "
+                  f"{kept['conversions']:,} conversions, built by an earlier run)", file=sys.stderr, flush=True)
+            built = reopen(db_url, today, kept)
+        else:
+            print(f"[{backend}] building: {args.actions:,} ad actions, {args.conversions:,} conversions ...",
+                  file=sys.stderr, flush=True)
+            built = build(db_url, today, args)
+            if args.keep:
+                record.write_text(json.dumps({**{key: built[key] for key in KEPT}, "actions": args.actions,
+                                              "conversions": args.conversions}))
+        kept_sizes = json.loads(record.read_text()) if args.keep else {"actions": args.actions, "conversions": args.conversions}
+        print(f"\n[{backend}] account of {kept_sizes['actions']:,} ad actions and {kept_sizes['conversions']:,} "
+              f"conversions built in {built['load_s']:.0f} s: ad actions {built['actions_s']:.0f} s "
+              f"({kept_sizes['actions'] / max(built['actions_s'], 1e-9):,.0f} actions/s, generated and applied through "
               f"services.ads.ad_events.apply_actions), conversions {built['conversions_s']:.0f} s "
-              f"({args.conversions / max(built['conversions_s'], 1e-9):,.0f} conversions/s, stored and attributed)")
+              f"({kept_sizes['conversions'] / max(built['conversions_s'], 1e-9):,.0f} conversions/s, stored and attributed)")
         paths = http_paths(built, start, end)
         paths["d"] = [campaign_path(built, start, end)]
-        bodies = ingest_batches(built["other_ads"], today, args.ingest_batches)
+        bodies = ingest_batches(built["other_ads"], today, args.ingest_batches, f"{time.time():.0f}" if args.keep else "")
         http = run_http(db_url, today, built, paths, args.http_requests, workdir, backend, bodies)
-        count, seconds = http["ingest"]
-        print(f"[{backend}] ingestion over HTTP: {count:,} ad actions in {seconds:.1f} s = {count / seconds:,.0f} "
-              f"actions/s (batches of 50,000, one client; target >= 50,000)")
+        for key, setting in (("ingest", "one client, one server worker"), ("ingest2", "two clients, two server workers")):
+            count, seconds = http[key]
+            print(f"[{backend}] ingestion over HTTP: {count:,} ad actions in {seconds:.1f} s = {count / seconds:,.0f} "
+                  f"actions/s (batches of 50,000, {setting}; target >= 50,000)", flush=True)
         floor = duckdb_floor(built, start, end, args.repeats, workdir)
         labels = {"a": "ads/analytics 250 ads x 90 d DAY, 20 columns, windows 30/30/1",
                   "b": "ads/analytics 250 ads x 90 d DAY, 20 columns, windows 7/1/0",
@@ -288,12 +360,15 @@ def main() -> int:
     parser.add_argument("--ad-groups", type=int, default=10, help="per campaign")
     parser.add_argument("--ads", type=int, default=10, help="per ad group")
     parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--ingest-batches", type=int, default=10)
+    parser.add_argument("--ingest-batches", type=int, default=20, help="half sent by one client, half by two")
     parser.add_argument("--http-requests", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--today", default="2026-12-01")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the databases in --workdir; measure kept ones again")
     args = parser.parse_args()
+    if args.keep and not args.workdir:
+        parser.error("--keep needs --workdir")
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_ads_"))
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"bench_ads: {os.cpu_count()} CPUs; work in {workdir}", file=sys.stderr)

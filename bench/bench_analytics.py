@@ -273,16 +273,17 @@ def duckdb_floor(csv_path: Path, user_id: int, multi_ids: list[int], start: date
 
 
 @contextlib.contextmanager
-def served(db_url: str, today: date, workdir: Path, label: str):
-    """ONE uvicorn server (bench_pins.py's, as `pinsight serve` runs it) on ``db_url`` in a
-    child process, with PINSIGHT_TODAY=today; yields its base URL and stops it after."""
+def served(db_url: str, today: date, workdir: Path, label: str, workers: int = 1):
+    """ONE uvicorn server (bench_pins.py's, as `pinsight serve` runs it; one worker unless
+    told) on ``db_url`` in a child process, with PINSIGHT_TODAY=today; yields its base URL
+    and stops it after."""
     port = bench_pins.free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ, "PINSIGHT_DATABASE_URL": db_url, "PINSIGHT_TODAY": today.isoformat(),
            "PINSIGHT_LOG_REQUESTS": "false", **bench_pins.rate_limit_env(),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), os.environ.get("PYTHONPATH")]))}
     log = workdir / f"server-{label}.log"
-    cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", "1"]
+    cmd = [sys.executable, str(BENCH_DIR / "bench_pins.py"), "--serve-port", str(port), "--workers", str(workers)]
     with log.open("wb") as log_file:
         server = subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -343,9 +344,10 @@ def run_backend(backend: str, args, workdir: Path, floor_cache: dict) -> dict:
 
 
 @contextlib.contextmanager
-def bench_database(backend: str, workdir: Path, name: str):
-    """A fresh database URL: a SQLite file in ``workdir``, or a PostgreSQL server started as
-    the tests start one (None when its binaries are missing), stopped afterwards."""
+def bench_database(backend: str, workdir: Path, name: str, keep: bool = False, pg_options: str = ""):
+    """A database URL: a SQLite file in ``workdir``, or a PostgreSQL server started as the
+    tests start one (None when its binaries are missing), stopped afterwards. With ``keep``
+    the PostgreSQL server's data lives in ``workdir`` too and is used again next time."""
     if backend == "sqlite":
         yield f"sqlite:///{workdir / (name + '.sqlite3')}"
         return
@@ -356,7 +358,7 @@ def bench_database(backend: str, workdir: Path, name: str):
         print("PostgreSQL binaries not found: skipping postgresql", file=sys.stderr)
         yield None
         return
-    server = PostgresServer(bindir)
+    server = PostgresServer(bindir, workdir / "postgresql" if keep else None, pg_options)
     server.start()
     try:
         yield server.create_database(name)

@@ -39,10 +39,16 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path):
+    """A throwaway server in a temporary directory; or, given ``root``, one whose data stays
+    there between runs (the benchmarks' --keep), started again over the same data."""
+
+    def __init__(self, bindir: Path, root: Path | None = None, options: str = ""):
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="pinsight-pg-"))
+        self.keep = root is not None
+        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="pinsight-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.datadir = self.root / "data"
+        self.options = options
         self.port = _free_port()
         self.run_as = None
         if os.geteuid() == 0:
@@ -60,8 +66,10 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, cwd=str(self.root))
 
     def start(self) -> str:
-        self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
-        options = f"-p {self.port} -k {self.root} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off -c max_connections=200"
+        if not (self.datadir / "PG_VERSION").exists():
+            self._run("initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        options = (f"-p {self.port} -k {self.root} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off "
+                   f"-c max_connections=200 {self.options}")
         self._run("pg_ctl", "-D", str(self.datadir), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -76,12 +84,15 @@ class PostgresServer:
         import psycopg
 
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if exists is None or not self.keep:
+                conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast" if self.keep else "immediate", "-w", "stop")
         except subprocess.CalledProcessError:
             pass
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
