@@ -342,6 +342,37 @@ def token_create(
         _fail(error)
 
 
+@token_app.command("create-conversion")
+def token_create_conversion(
+    ad_account: Annotated[int, typer.Option("--ad-account", help="The ad account whose conversions it sends.")],
+    db: DbOption = None,
+) -> None:
+    """Print a new conversion token alone on stdout: what Ads Manager generates, taken by the
+    Conversions API (POST /v5/ad_accounts/{ad_account_id}/events) of that ad account only.
+    It is stored hashed (shown once) and does not expire."""
+    from pinsight.services.identity.conversion_tokens import create_conversion_token
+
+    _, _, runtime = _open(db, quiet=True)
+    try:
+        print(create_conversion_token(runtime, ad_account))
+    except ApiError as error:
+        _fail(error)
+
+
+@token_app.command("revoke-conversion")
+def token_revoke_conversion(
+    token: Annotated[str, typer.Argument(help="The conversion token to revoke.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a conversion token (exit status 1 if it was not a live one)."""
+    from pinsight.services.identity.conversion_tokens import revoke_conversion_token
+
+    _, _, runtime = _open(db, quiet=True)
+    if not revoke_conversion_token(runtime, token):
+        err.print("No live conversion token matches.")
+        raise typer.Exit(1)
+
+
 @apikey_app.command("create")
 def apikey_create(
     user: Annotated[str, typer.Option("--user", help="Username the key reads for.")],

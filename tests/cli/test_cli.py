@@ -24,7 +24,7 @@ def run(*args, env=None, check=True, timeout=120):
 
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"],
-                                     ["apikey"], ["apikey", "create"], ["user"], ["user", "create"], ["user", "list"],
+                                     ["token", "create-conversion"], ["token", "revoke-conversion"], ["apikey"], ["apikey", "create"], ["user"], ["user", "create"], ["user", "list"],
                                      ["ingest"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")

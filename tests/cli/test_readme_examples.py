@@ -170,8 +170,14 @@ def _ads(output: str) -> None:
     assert pin["has_been_promoted"] is True
 
 
+def _conversion_token(output: str) -> None:
+    (answer,) = json_values(output)
+    assert answer["num_events_processed"] == 1 and answer["events"][0]["status"] == "processed"
+
+
 CHECKS = {
     'pinsight demo --env': _try_it,
+    'pinsight token create-conversion --ad-account "$AD_ACCOUNT_ID"': _conversion_token,
     '"source_type": "video_id"': _video_pin,
     'Board.create(name="Weekend drives"': _sdk,
     '/api/v1/events --data-binary @-': _events,

@@ -78,9 +78,8 @@ def stated_roles(operation: Mapping) -> tuple[frozenset[str], frozenset[str]] | 
     return _roles(public.group(1)), _roles(secret.group(1))
 
 
-# Security schemes the spec offers that pinsight does not (yet): Ads Manager's conversion
-# tokens. The Conversions API takes an OAuth token with ads:write, the spec's other scheme.
-NOT_OFFERED = {"events/create": ("conversion_token",)}
+# Ads Manager's conversion tokens (``Operation.conversion_token``): a scheme of their own, with no scopes.
+CONVERSION = "conversion_token"
 
 
 def differences(ours: Operation, spec: Mapping) -> list[str]:
@@ -94,8 +93,10 @@ def differences(ours: Operation, spec: Mapping) -> list[str]:
         found.append(f"served at {ours.method} {ours.path}, the spec's {method.upper()} /v5{path}")
     requirements = _requirements(operation)
     if ours.authentication == BEARER:
-        requirements = {scheme: scopes for scheme, scopes in requirements.items()
-                        if scheme not in NOT_OFFERED.get(ours.operation_id, ())}
+        if ours.conversion_token != (CONVERSION in requirements):
+            found.append(f"conversion tokens taken: {ours.conversion_token} vs the spec's {CONVERSION in requirements}")
+        elif CONVERSION in requirements and requirements.pop(CONVERSION):
+            found.append(f"the spec's {CONVERSION} requirement names scopes")
         if set(requirements) - {OAUTH, CLIENT}:
             found.append(f"unexpected security schemes {sorted(set(requirements) - {OAUTH, CLIENT})}")
         if OAUTH not in requirements:

@@ -99,13 +99,15 @@ def test_security_says_how_each_api_authenticates(document, published):
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearer"]["type"] == "http" and schemes["bearer"]["scheme"] == "bearer"
     assert schemes["basic"]["type"] == "http" and schemes["basic"]["scheme"] == "basic"
+    assert schemes["conversion_token"]["type"] == "http" and schemes["conversion_token"]["scheme"] == "bearer"
     # The overview API reads its key from the apiKey query parameter (api/overview/routes.py).
     assert {k: schemes["apiKey"][k] for k in ("type", "in", "name")} == {"type": "apiKey", "in": "query", "name": "apiKey"}
     for operation_id, (path, _, operation) in published.operations.items():
         assert all(name in schemes for requirement in operation["security"] for name in requirement)
         if operation_id in V5 or operation_id in INGEST:
             declared = TABLE[operation_id]
-            assert operation["security"] == [{"bearer": sorted(declared.scopes)}], operation_id
+            conversion = [{"conversion_token": []}] if declared.conversion_token else []
+            assert operation["security"] == [{"bearer": sorted(declared.scopes)}, *conversion], operation_id
             assert operation["x-ratelimit-category"] == declared.rate_category
         elif operation_id in OVERVIEW:
             assert operation["security"] == [{"apiKey": []}]

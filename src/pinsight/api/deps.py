@@ -15,6 +15,7 @@ from pinsight.catalog.operations import OPERATIONS, PATH, QUERY, Operation
 from pinsight.errors import Unauthenticated
 from pinsight.services.identity.access import Actor, resolve_actor
 from pinsight.services.identity.auth import authenticate, authorize, cached_principal
+from pinsight.services.identity.conversion_tokens import conversion_actor, is_conversion_token
 from pinsight.services.pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from pinsight.services.runtime import Runtime
 
@@ -85,6 +86,8 @@ async def authorize_request(request: Request) -> Caller:
     authorization = request.headers.get("authorization")
     try:
         token = bearer_token(authorization)
+        if is_conversion_token(token):
+            return await _conversion_caller(request, runtime, operation, token)
         principal = cached_principal(runtime, token) or await runtime.call(authenticate, runtime, token)
     except Unauthenticated:
         await rate_limits.count_failed_authentication(request)
@@ -97,6 +100,15 @@ async def authorize_request(request: Request) -> Caller:
         actor = Actor(principal, operation, principal.user_id)
     else:
         actor = await runtime.call(resolve_actor, runtime, principal, operation, ad_account_id)
+    return Caller(runtime, actor)
+
+
+async def _conversion_caller(request: Request, runtime: Runtime, operation: Operation, token: str) -> Caller:
+    # An ad account's conversion token: valid only where the operation takes one, for its
+    # own ad account (one query, which resolves the actor too).
+    actor = await runtime.call(conversion_actor, runtime, token, operation, _ad_account_id(request, operation))
+    await rate_limits.count_request(request, operation.rate_category, actor.user_id, None)
+    request.state.user_id = actor.user_id
     return Caller(runtime, actor)
 
 

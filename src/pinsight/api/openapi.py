@@ -38,7 +38,7 @@ from pinsight.domain.overview.overview_period import PRESETS
 REF = "#/components/schemas/{model}"
 WRITES = {"post", "put", "patch", "delete"}
 
-BEARER, BASIC, API_KEY = "bearer", "basic", "apiKey"
+BEARER, BASIC, API_KEY, CONVERSION = "bearer", "basic", "apiKey", "conversion_token"
 SECURITY_SCHEMES = {
     BEARER: {
         "type": "http",
@@ -47,6 +47,12 @@ SECURITY_SCHEMES = {
         "(`make run` prints one for the demo user). Each operation lists the scopes its token needs.",
     },
     BASIC: {"type": "http", "scheme": "basic", "description": "The app's id and secret (`pinsight app create`)."},
+    CONVERSION: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An ad account's conversion token (Ads Manager's; here `pinsight token create-conversion "
+        "--ad-account ID`): taken by the Conversions API of that ad account only.",
+    },
     API_KEY: {
         "type": "apiKey",
         "in": "query",
@@ -153,7 +159,7 @@ def _errors(operation: dict[str, Any], statuses: dict[int, type[BaseModel]], des
 
 def _bearer(operation: dict[str, Any], declared: table.Operation, method: str) -> None:
     """/v5 and ingestion: a bearer token with the operation's scopes."""
-    operation["security"] = [{BEARER: sorted(declared.scopes)}]
+    operation["security"] = [{BEARER: sorted(declared.scopes)}, *([{CONVERSION: []}] if declared.conversion_token else [])]
     operation["x-ratelimit-category"] = declared.rate_category
     note = (f"Scopes: {', '.join(sorted(declared.scopes))}. Tokens from the client_credentials grant are "
             f"{'accepted' if declared.client_credentials else 'refused'}.")

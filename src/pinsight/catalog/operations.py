@@ -70,6 +70,9 @@ class Operation:
     bookmark_keys: tuple[str, ...] | None = None
     # A sync ads analytics operation: what its rows are about (``catalog.ad_reporting``).
     sync_report: str | None = None
+    # Whether an ad account's conversion token (the spec's conversion_token scheme) may call
+    # it besides an OAuth token, for that ad account (``services.identity.conversion_tokens``).
+    conversion_token: bool = False
 
     @property
     def heavy(self) -> bool:
@@ -170,7 +173,7 @@ _TABLE = (
     # Conversions sent for the ad account of the path; its description names Audience and
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,
-        rate="ads_conversions", ad_account_id=PATH, roles=CONVERSION_ROLES),
+        rate="ads_conversions", ad_account_id=PATH, roles=CONVERSION_ROLES, conversion_token=True),
     _op("ad_groups/list", "GET /v5/ad_accounts/{ad_account_id}/ad_groups", "ads:read", client_credentials=True,
         rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES,
         bookmark_keys=("ad_account_id", "campaign_ids", "ad_group_ids", "entity_statuses", "order")),

@@ -15,6 +15,7 @@ REFRESH_PREFIX = "pinr_"
 CODE_PREFIX = "pinc_"
 APP_SECRET_PREFIX = "pins_"
 API_KEY_PREFIX = "psk_"  # overview API keys (/api/pinterest/*)
+CONVERSION_PREFIX = "pinv_"  # an ad account's conversion tokens (the Conversions API only)
 
 
 def mint(prefix: str) -> str:

@@ -437,6 +437,20 @@ api_keys = Table(
 )
 Index("ix_api_keys_user_id", api_keys.c.user_id)
 
+# Conversion tokens: what Ads Manager generates for an ad account, the bearer tokens the
+# Conversions API takes besides OAuth tokens (the spec's conversion_token scheme). Stored
+# as SHA-256 hashes; a revoked one stays, so that its hash is never taken again.
+conversion_tokens = Table(
+    "conversion_tokens",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("revoked_at", DateTime(timezone=False)),
+)
+Index("ix_conversion_tokens_ad_account_id", conversion_tokens.c.ad_account_id)
+
 # ---- change log for cached answers ------------------------------------------------------
 # One row per write that changed an owner's metrics or pins, with the days it touched:
 # a cached overview answer stays valid while no later row overlaps its periods.
