@@ -10,6 +10,7 @@ value, not per row).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,6 +30,21 @@ def bind_processor(conn: Connection, column: Column) -> Callable[[Any], Any]:
 
 def _unchanged(value: Any) -> Any:
     return value
+
+
+# SQLAlchemy's SQLite DATETIME text, which is exactly ``isoformat(" ", "microseconds")`` of
+# a naive datetime: that one call in C instead of a %-format of seven attributes in Python.
+_SQLITE_DATETIME_TEXT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+_ISO_WITH_SPACE = operator.methodcaller("isoformat", " ", "microseconds")
+
+
+def datetime_binder(conn: Connection, column: Column) -> Callable[[Any], Any]:
+    """``bind_processor`` for a DateTime column whose rows are many and their instants
+    distinct (ad actions): the same values, made faster where the dialect's format allows."""
+    implementation = column.type.dialect_impl(conn.dialect)
+    if getattr(implementation, "_storage_format", None) == _SQLITE_DATETIME_TEXT:
+        return _ISO_WITH_SPACE
+    return bind_processor(conn, column)
 
 
 def bind_value(conn: Connection, column: Column, value: Any) -> Any:

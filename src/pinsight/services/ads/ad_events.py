@@ -66,22 +66,35 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         seen = activity.existing_action_ids(conn, account_id, [action.id for action in listed])
         new = [action for action in listed if action.id not in seen]
         applied += len(new)
-        activity.insert_actions(conn, [
-            (account_id, a.id, a.ad_id, a.type, a.at, a.person_key, a.household_id, a.spend_micro_dollar, a.app_type,
-             a.dimensions, now) for a in new
-        ])
+        activity.insert_actions(conn, account_id, new, now)
         activity.add_household_members(conn, account_id,
                                        ((a.household_id, a.person_key) for a in new if a.household_id is not None))
-        for action in new:
-            for zone, day in days_of(action.at):
-                row = delivery.get((action.ad_id, zone, day))
-                if row is None:
-                    row = delivery[(action.ad_id, zone, day)] = [0] * (_SPEND_INDEX + 1)
-                row[_COUNT_INDEX[action.type]] += 1
-                row[_SPEND_INDEX] += action.spend_micro_dollar or 0
+        _add_delivery(new, delivery)
         _reattribute_after(conn, account_id, new)
     activity.add_delivery(conn, delivery, ads)
     return applied, len(actions) - applied
+
+
+def _add_delivery(actions: list[AdAction], delivery: dict[tuple, list[int]]) -> None:
+    """Add the actions to the delivery rollup's additions, keyed (ad, zone, day): each
+    type's count and the spend."""
+    # Summed per (ad, UTC hour, type) first: a batch's actions share far fewer hours than
+    # they are many, and all of an hour's instants fall on one day in each rollup zone.
+    hourly: dict[tuple, list[int]] = {}
+    for action in actions:
+        key = (action.ad_id, action.at.replace(minute=0, second=0, microsecond=0), action.type)
+        sums = hourly.get(key)
+        if sums is None:
+            sums = hourly[key] = [0, 0]
+        sums[0] += 1
+        sums[1] += action.spend_micro_dollar or 0
+    for (ad_id, hour, action_type), (count, spend) in hourly.items():
+        for zone, day in days_of(hour):
+            row = delivery.get((ad_id, zone, day))
+            if row is None:
+                row = delivery[(ad_id, zone, day)] = [0] * (_SPEND_INDEX + 1)
+            row[_COUNT_INDEX[action_type]] += count
+            row[_SPEND_INDEX] += spend
 
 
 def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, select
 
-from pinsight.store.bulk import bind_processor, bind_value, chunks, copy_rows, dialect_of, executemany, one_of
+from pinsight.domain.ads.ad_events import AdAction
+from pinsight.store.bulk import bind_value, chunks, copy_rows, datetime_binder, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
 
@@ -40,24 +41,16 @@ def existing_action_ids(conn: Connection, ad_account_id: int, action_ids: Sequen
     return found
 
 
-def insert_actions(conn: Connection, rows: Sequence[tuple]) -> None:
-    """Append actions, each a tuple in ``ACTION_KEYS`` order with naive UTC datetimes."""
-    if not rows:
+def insert_actions(conn: Connection, ad_account_id: int, actions: Sequence[AdAction], received_at: datetime) -> None:
+    """Append the account's actions (naive UTC instants). The caller holds the account's
+    lock and left out the ids already stored: these are plain appends."""
+    if not actions:
         return
-    bound: dict = {}
-    processor = bind_processor(conn, ad_actions.c.occurred_at)
-
-    def moment(value: datetime):
-        known = bound.get(value)
-        if known is None:
-            known = bound[value] = processor(value)
-        return known
-
-    at = ACTION_KEYS.index("occurred_at")
-    received = ACTION_KEYS.index("received_at")
-    values = [(*row[:at], moment(row[at]), *row[at + 1 : received], moment(row[received])) for row in rows]
-    # Plain appends: the caller holds the accounts' locks and left out the ids already stored.
-    copy_rows(conn, ad_actions, ACTION_KEYS, values)
+    moment = datetime_binder(conn, ad_actions.c.occurred_at)
+    received = moment(received_at)
+    rows = [(ad_account_id, a.id, a.ad_id, a.type, moment(a.at), a.person_key, a.household_id, a.spend_micro_dollar,
+             a.app_type, a.dimensions, received) for a in actions]
+    copy_rows(conn, ad_actions, ACTION_KEYS, rows)
 
 
 def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence[int]], ads_by_id: Mapping[int, Mapping]) -> None:
