@@ -27,6 +27,7 @@ from pinsight.errors import AdGroupNotFound, CampaignNotFound
 from pinsight.services.ads.batches import (
     MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
+    apply_updates,
     check_batch,
     dumped,
     entity_id,
@@ -203,41 +204,32 @@ def update_ad_groups(rt: Runtime, actor: Actor, items: list) -> dict:
     check_batch(items, "ad groups")
     now = rt.clock.now()
     parsed_items = parse_items(AdGroupUpdate, items, actor, "ad group")
-    answers: list[dict] = []
+    campaigns: dict[int, dict] = {}
+
+    def change(parsed: AdGroupUpdate, stored: dict) -> dict:
+        sent = parsed.model_fields_set - {"id", "ad_account_id"}
+        if "campaign_id" in sent and entity_id(parsed.campaign_id, "C") != stored["campaign_id"]:
+            raise refused("campaign_id cannot be changed: an ad group stays in its campaign.")
+        changes = _values(parsed, [field for field in _FIELDS if field in sent])
+        for found in (rules.draft_only_problem(stored, changes), rules.template_problem(changes)):
+            if found:
+                raise refused(found)
+        ad_group = {**stored, **changes, "updated_at": now}
+        _check(ad_group, campaigns[stored["campaign_id"]])
+        return ad_group
+
     with rt.write() as conn:
         ids = [entity_id(parsed.id) for parsed in parsed_items if isinstance(parsed, AdGroupUpdate)]
-        # Held for the update; read once, then each item's change is followed (an id sent twice
-        # sees its first change). Their campaigns are held unchanged while they are checked.
+        # Held for the update. Their campaigns are held unchanged while they are checked.
         current = {key: _loaded(row) for key, row in
                    store.ad_groups_by_id(conn, actor.ad_account_id, [i for i in ids if i is not None]).items()}
-        campaigns = campaign_store.campaigns_by_id(conn, actor.ad_account_id,
-                                                   sorted({group["campaign_id"] for group in current.values()}),
-                                                   shared=True)
-        changed: set[int] = set()
-        for parsed in parsed_items:
-            try:
-                if isinstance(parsed, ItemRefused):
-                    raise parsed
-                ad_group_id = entity_id(parsed.id)
-                stored = current.get(ad_group_id)
-                if stored is None:
-                    raise ItemRefused(AdGroupNotFound(f"Ad group {parsed.id} not found in this ad account."))
-                sent = parsed.model_fields_set - {"id", "ad_account_id"}
-                if "campaign_id" in sent and entity_id(parsed.campaign_id, "C") != stored["campaign_id"]:
-                    raise refused("campaign_id cannot be changed: an ad group stays in its campaign.")
-                changes = _values(parsed, [field for field in _FIELDS if field in sent])
-                for found in (rules.draft_only_problem(stored, changes), rules.template_problem(changes)):
-                    if found:
-                        raise refused(found)
-                ad_group = {**stored, **changes, "updated_at": now}
-                _check(ad_group, campaigns[stored["campaign_id"]])
-            except ItemRefused as refusal:
-                answers.append(listed_entry(error=refusal.error))
-                continue
-            current[ad_group_id] = ad_group
-            changed.add(ad_group_id)
-            answers.append(listed_entry(ad_group))
-        for ad_group_id in sorted(changed):
+        campaigns.update(campaign_store.campaigns_by_id(conn, actor.ad_account_id,
+                                                        sorted({group["campaign_id"] for group in current.values()}),
+                                                        shared=True))
+        answers, changed = apply_updates(
+            parsed_items, current, lambda sent: AdGroupNotFound(f"Ad group {sent} not found in this ad account."),
+            change, listed_entry)
+        for ad_group_id in changed:
             row = _row(current[ad_group_id])
             store.update_ad_group(conn, ad_group_id, **{key: row[key] for key in (*_COLUMNS, "attributes", "updated_at")})
     at = seconds(now)

@@ -26,6 +26,7 @@ from pinsight.errors import AdGroupNotFound, AdNotFound, PinNotFound
 from pinsight.services.ads.batches import (
     MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
+    apply_updates,
     check_batch,
     dumped,
     entity_id,
@@ -183,43 +184,35 @@ def update_ads(rt: Runtime, actor: Actor, items: list) -> dict:
     now = rt.clock.now()
     parsed_items = parse_items(AdUpdate, items, actor, "ad")
     valid = [parsed for parsed in parsed_items if isinstance(parsed, AdUpdate)]
-    answers: list[dict] = []
+    pins: dict = {}
+    promoted: set[int] = set()
+
+    def change(parsed: AdUpdate, stored: dict) -> dict:
+        sent = parsed.model_fields_set - {"id", "ad_account_id"}
+        if "ad_group_id" in sent and entity_id(parsed.ad_group_id, "AG") != stored["ad_group_id"]:
+            raise refused("ad_group_id cannot be changed: an ad stays in its ad group.")
+        ad = {**stored, **_values(parsed, [field for field in _FIELDS if field in sent]), "updated_at": now}
+        # A null pin_id keeps the pin; another pin only for a DRAFT ad (the spec's AdUpdateRequest).
+        if parsed.pin_id is not None and entity_id(parsed.pin_id) != stored["pin_id"]:
+            if stored["status"] != "DRAFT":
+                raise refused("pin_id can only be changed on a DRAFT ad.")
+            ad = _with_pin(ad, _promotable(entity_id(parsed.pin_id), pins, actor, parsed.pin_id))
+        _check_creative(ad)
+        if ad["pin_id"] != stored["pin_id"]:
+            promoted.add(ad["pin_id"])
+        return ad
+
     with rt.write() as conn:
         ids = [entity_id(parsed.id) for parsed in valid]
         # Held for the update; read once, then each item's change is followed.
         current = {key: _loaded(row) for key, row in
                    store.ads_by_id(conn, actor.ad_account_id, [i for i in ids if i is not None]).items()}
         new_pins = {entity_id(parsed.pin_id) for parsed in valid if parsed.pin_id is not None}
-        pins = store.pins_to_promote(conn, [p for p in new_pins if p is not None])
-        changed: set[int] = set()
-        promoted: set[int] = set()
-        for parsed in parsed_items:
-            try:
-                if isinstance(parsed, ItemRefused):
-                    raise parsed
-                ad_id = entity_id(parsed.id)
-                stored = current.get(ad_id)
-                if stored is None:
-                    raise ItemRefused(AdNotFound(f"Ad {parsed.id} not found in this ad account."))
-                sent = parsed.model_fields_set - {"id", "ad_account_id"}
-                if "ad_group_id" in sent and entity_id(parsed.ad_group_id, "AG") != stored["ad_group_id"]:
-                    raise refused("ad_group_id cannot be changed: an ad stays in its ad group.")
-                ad = {**stored, **_values(parsed, [field for field in _FIELDS if field in sent]), "updated_at": now}
-                # A null pin_id keeps the pin; another pin only for a DRAFT ad (the spec's AdUpdateRequest).
-                if parsed.pin_id is not None and entity_id(parsed.pin_id) != stored["pin_id"]:
-                    if stored["status"] != "DRAFT":
-                        raise refused("pin_id can only be changed on a DRAFT ad.")
-                    ad = _with_pin(ad, _promotable(entity_id(parsed.pin_id), pins, actor, parsed.pin_id))
-                _check_creative(ad)
-            except ItemRefused as refusal:
-                answers.append(single_entry(error=refusal.error))
-                continue
-            if ad["pin_id"] != stored["pin_id"]:
-                promoted.add(ad["pin_id"])
-            current[ad_id] = ad
-            changed.add(ad_id)
-            answers.append(single_entry(ad))
-        for ad_id in sorted(changed):
+        pins.update(store.pins_to_promote(conn, [p for p in new_pins if p is not None]))
+        answers, changed = apply_updates(
+            parsed_items, current, lambda sent: AdNotFound(f"Ad {sent} not found in this ad account."), change,
+            single_entry)
+        for ad_id in changed:
             row = _row(current[ad_id])
             store.update_ad(conn, ad_id, **{key: row[key] for key in ("pin_id", *_COLUMNS, "attributes", "updated_at")})
         store.mark_promoted(conn, sorted(promoted))

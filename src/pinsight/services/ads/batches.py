@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ValidationError
@@ -102,6 +103,34 @@ def single_entry(data: dict | None = None, error: ApiError | None = None) -> dic
 
 
 Entry = Callable[..., dict]
+
+
+def apply_updates(parsed_items: list[BaseModel | ItemRefused], current: dict[int, dict],
+                  not_found: Callable[[str], ApiError], change: Callable[[Any, dict], dict],
+                  entry: Entry) -> tuple[list[dict], list[int]]:
+    """A batch of update items applied in order to ``current`` (the stored entities by id,
+    read once in the write transaction): each answered by ``entry``, with its exception when
+    it was refused as parsed, names no entity of ``current`` (``not_found(the id sent)``) or
+    is refused by ``change(item, stored) -> updated``, else with the updated entity. An id
+    sent twice sees its first change. Returns the answers and the changed ids, sorted."""
+    answers: list[dict] = []
+    changed: set[int] = set()
+    for parsed in parsed_items:
+        try:
+            if isinstance(parsed, ItemRefused):
+                raise parsed
+            key = entity_id(parsed.id)
+            stored = current.get(key)
+            if stored is None:
+                raise ItemRefused(not_found(parsed.id))
+            updated = change(parsed, stored)
+        except ItemRefused as refusal:
+            answers.append(entry(error=refusal.error))
+            continue
+        current[key] = updated
+        changed.add(key)
+        answers.append(entry(updated))
+    return answers, sorted(changed)
 
 
 def plain(value):

@@ -24,6 +24,7 @@ from pinsight.errors import CampaignNotFound
 from pinsight.services.ads.batches import (
     MAX_CAMPAIGN_ID_DIGITS,
     ItemRefused,
+    apply_updates,
     check_batch,
     entity_id,
     id_filter,
@@ -139,40 +140,29 @@ def update_campaigns(rt: Runtime, actor: Actor, items: list) -> dict:
     check_batch(items, "campaigns")
     now = rt.clock.now()
     parsed_items = parse_items(CampaignUpdate, items, actor, "campaign")
-    answers: list[dict] = []
+
+    def change(parsed: CampaignUpdate, stored: dict) -> dict:
+        sent = parsed.model_fields_set - {"id", "ad_account_id"}
+        changes = _values(parsed, [field for field in (*_PLAIN_FIELDS, *_JSON_FIELDS) if field in sent])
+        for field in _NOT_NULL:
+            if field in changes and changes[field] is None:
+                raise refused(f"{field} cannot be null.")
+        if changes.get("objective_type", stored["objective_type"]) is None:
+            changes.pop("objective_type")  # null: keep the objective
+        objective = changes.get("objective_type", stored["objective_type"])
+        if objective != stored["objective_type"] and stored["status"] != "DRAFT":
+            raise refused("objective_type can only be changed on a DRAFT campaign.")
+        campaign = {**stored, **changes, "updated_at": now}
+        _check(campaign)
+        return campaign
+
     with rt.write() as conn:
         ids = [entity_id(parsed.id) for parsed in parsed_items if isinstance(parsed, CampaignUpdate)]
-        ids = [campaign_id for campaign_id in ids if campaign_id is not None]
-        # Read once, then follow each item's changes: an id sent twice sees its first change.
-        current = store.campaigns_by_id(conn, actor.ad_account_id, ids)
-        changed: set[int] = set()
-        for parsed in parsed_items:
-            try:
-                if isinstance(parsed, ItemRefused):
-                    raise parsed
-                campaign_id = entity_id(parsed.id)
-                stored = current.get(campaign_id)
-                if stored is None:
-                    raise ItemRefused(CampaignNotFound(f"Campaign {parsed.id} not found in this ad account."))
-                sent = parsed.model_fields_set - {"id", "ad_account_id"}
-                changes = _values(parsed, [field for field in (*_PLAIN_FIELDS, *_JSON_FIELDS) if field in sent])
-                for field in _NOT_NULL:
-                    if field in changes and changes[field] is None:
-                        raise refused(f"{field} cannot be null.")
-                if changes.get("objective_type", stored["objective_type"]) is None:
-                    changes.pop("objective_type")  # null: keep the objective
-                objective = changes.get("objective_type", stored["objective_type"])
-                if objective != stored["objective_type"] and stored["status"] != "DRAFT":
-                    raise refused("objective_type can only be changed on a DRAFT campaign.")
-                campaign = {**stored, **changes, "updated_at": now}
-                _check(campaign)
-            except ItemRefused as refusal:
-                answers.append(listed_entry(error=refusal.error))
-                continue
-            current[campaign_id] = campaign
-            changed.add(campaign_id)
-            answers.append(listed_entry(campaign))
-        for campaign_id in sorted(changed):
+        current = store.campaigns_by_id(conn, actor.ad_account_id, [i for i in ids if i is not None])
+        answers, changed = apply_updates(
+            parsed_items, current, lambda sent: CampaignNotFound(f"Campaign {sent} not found in this ad account."),
+            change, listed_entry)
+        for campaign_id in changed:
             campaign = current[campaign_id]
             store.update_campaign(conn, campaign_id, **{field: campaign[field] for field in
                                                          (*_PLAIN_FIELDS, *_JSON_FIELDS, "updated_at")})
