@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from pinsight.domain.ads.ad_events import AdAction
 from pinsight.store.bulk import bind_value, chunks, copy_rows, datetime_binder, dialect_of, executemany, one_of
@@ -33,9 +33,23 @@ def ads_brief(conn: Connection, ad_ids: Iterable[int]) -> dict[int, dict]:
     return found
 
 
+# On PostgreSQL each id is probed in the primary key on its own (a LATERAL with LIMIT keeps
+# the planner from turning the lookup into a scan of the account's rows): with statistics
+# older than an account's growth (a new account in a 20-million-row table, before the next
+# ANALYZE) the plain ``= ANY`` read all 1.2 million of the account's rows per 5,000 ids,
+# 285 ms, where the probes take 25 ms (EXPLAIN ANALYZE on the benchmark database).
+_EXISTING_ACTIONS_PG = text(
+    "SELECT wanted.id FROM unnest(CAST(:ids AS varchar[])) AS wanted(id) CROSS JOIN LATERAL "
+    "(SELECT 1 FROM ad_actions WHERE ad_actions.ad_account_id = :account AND ad_actions.id = wanted.id LIMIT 1) AS hit"
+)
+
+
 def existing_action_ids(conn: Connection, ad_account_id: int, action_ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in chunks(list(action_ids), CHUNK):
+        if conn.dialect.name == "postgresql":
+            found.update(conn.execute(_EXISTING_ACTIONS_PG, {"ids": list(chunk), "account": ad_account_id}).scalars())
+            continue
         query = select(ad_actions.c.id).where(ad_actions.c.ad_account_id == ad_account_id, one_of(conn, ad_actions.c.id, chunk))
         found.update(conn.execute(query).scalars())
     return found
