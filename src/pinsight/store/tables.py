@@ -276,7 +276,11 @@ ad_household_members = Table(
     Column("household_id", String(128), primary_key=True),
     Column("person_key", String(80), primary_key=True),
 )
-Index("ix_ad_household_members_person", ad_household_members.c.ad_account_id, ad_household_members.c.person_key)
+# Covering (the household too): otherwise SQLite, which keeps no statistics, preferred the
+# covering primary key on the account alone and read every member of the account for each
+# lookup by person (migration 0016).
+Index("ix_ad_household_members_person", ad_household_members.c.ad_account_id, ad_household_members.c.person_key,
+      ad_household_members.c.household_id)
 Index("ix_ad_actions_ad_id_occurred_at", ad_actions.c.ad_id, ad_actions.c.occurred_at)
 
 # Ad delivery per ad and reporting day, in each of catalog.ad_reporting.ROLLUP_ZONES:
