@@ -253,8 +253,11 @@ def duckdb_floor(built: dict, start: date, end: date, repeats: int, workdir: Pat
 
     from pinsight.store.tables import DELIVERY_COUNTS, ad_conversion_daily, ad_delivery_daily
 
+    from pinsight.store.db import STATEMENT_TIMEOUT
+
     con = duckdb.connect()
-    with built["engine"].connect() as conn:
+    # The export reads millions of rollup rows: past the server's statement time limit.
+    with built["engine"].execution_options(**{STATEMENT_TIMEOUT: 0}).connect() as conn:
         for table in (ad_delivery_daily, ad_conversion_daily):
             path = workdir / f"{table.name}.csv"  # exported once; only the aggregates are timed
             with path.open("w", newline="") as out:
