@@ -69,13 +69,13 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         activity.insert_actions(conn, account_id, new, now)
         activity.add_household_members(conn, account_id,
                                        ((a.household_id, a.person_key) for a in new if a.household_id is not None))
-        _add_delivery(new, delivery)
+        _sum_delivery(new, delivery)
         _reattribute_after(conn, account_id, new)
     activity.add_delivery(conn, delivery, ads)
     return applied, len(actions) - applied
 
 
-def _add_delivery(actions: list[AdAction], delivery: dict[tuple, list[int]]) -> None:
+def _sum_delivery(actions: list[AdAction], delivery: dict[tuple, list[int]]) -> None:
     """Add the actions to the delivery rollup's additions, keyed (ad, zone, day): each
     type's count and the spend."""
     # Summed per (ad, UTC hour, type) first: a batch's actions share far fewer hours than

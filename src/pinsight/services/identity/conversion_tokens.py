@@ -52,7 +52,7 @@ def conversion_actor(rt: Runtime, token: str, operation: Operation, ad_account_i
         held = store.holder(conn, secrets.digest(token))
     if held is None:
         raise Unauthenticated("Authentication failed: the conversion token is invalid or has been revoked.")
-    if ad_account_id is None or not ad_account_id.isdigit() or int(ad_account_id) != held["ad_account_id"]:
+    if ad_account_id is None or not (ad_account_id.isascii() and ad_account_id.isdigit()) or int(ad_account_id) != held["ad_account_id"]:
         raise Unauthenticated("Authentication failed: the conversion token is not for this ad account.")
     principal = Principal(held["owner_id"], held["username"], operation.scopes, CONVERSION_GRANT)
     return Actor(principal, operation, held["owner_id"], None, held["ad_account_id"])
