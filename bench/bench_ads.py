@@ -77,7 +77,7 @@ def build(db_url: str, today: date, args) -> dict:
     from pinsight.settings import Settings
     from pinsight.store.ads import ads as ads_store
     from pinsight.store.content import content
-    from pinsight.store.db import STATEMENT_TIMEOUT, make_engine, migrate, writing
+    from pinsight.store.db import STATEMENT_TIMEOUT, WRITE, make_engine, migrate, writing
 
     engine = make_engine(db_url)
     migrate(engine)
@@ -108,8 +108,18 @@ def build(db_url: str, today: date, args) -> dict:
             print(f"    {stage}: {done:,} of {total:,}", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    with writing(engine.execution_options(**{STATEMENT_TIMEOUT: 0})) as conn:
-        ad_ids = seed_ads(conn, account_id, pins, now, 42, plan, ids.next_short_id, report)
+    # Committed after each chunk (seed_ads's checkpoint): one transaction of 20 million
+    # actions grew SQLite's write-ahead log past 10 GB and slowed every write.
+    with engine.execution_options(**{STATEMENT_TIMEOUT: 0}).connect() as conn:
+        conn.execution_options(**{WRITE: True})
+
+        def checkpoint() -> None:
+            conn.commit()
+            conn.begin()
+
+        conn.begin()
+        ad_ids = seed_ads(conn, account_id, pins, now, 42, plan, ids.next_short_id, report, checkpoint)
+        conn.commit()
     finished = time.perf_counter()
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -264,7 +274,9 @@ def duckdb_floor(built: dict, start: date, end: date, repeats: int, workdir: Pat
                 writer = csv.writer(out)
                 writer.writerow([column.name for column in table.columns])
                 query = select(table).where(table.c.ad_account_id == built["account"])
-                for part in conn.execution_options(yield_per=50_000).execute(query).partitions():
+                # (yield_per on the statement: on the connection it would stream the SET that
+                # begins the transaction too, through a server-side cursor)
+                for part in conn.execute(query, execution_options={"yield_per": 50_000}).partitions():
                     writer.writerows(part)
             con.execute(f"CREATE TABLE {table.name} AS SELECT * FROM read_csv_auto('{path}', header = true)")
     ads = ",".join(map(str, built["ads"][:250]))

@@ -147,7 +147,7 @@ def export_rows(engine, user_id: int, csv_path: Path) -> None:
                  "FROM pin_daily_metrics WHERE owner_id = :owner")
     with engine.connect() as conn, csv_path.open("w", newline="") as out:
         writer = csv.writer(out)
-        for part in conn.execution_options(yield_per=50_000).execute(query, {"owner": user_id}).partitions():
+        for part in conn.execute(query, {"owner": user_id}, execution_options={"yield_per": 50_000}).partitions():
             writer.writerows(part)
 
 

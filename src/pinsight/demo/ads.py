@@ -104,19 +104,32 @@ class _People:
 
 
 def seed_ads(conn, ad_account_id: int, pins: Sequence[tuple[int, str]], now: datetime, seed: int, plan: AdsPlan,
-             next_id: Callable[[], int], report: Report | None = None) -> list[int]:
+             next_id: Callable[[], int], report: Report | None = None,
+             checkpoint: Callable[[], None] | None = None) -> list[int]:
     """Create the plan's entities in the ad account (over ``pins``: (pin id, creative
     type), reused round-robin) and its history up to ``now``; the ad ids. The caller's
-    transaction must be a write transaction (``store.db.writing``)."""
+    transaction must be a write transaction (``store.db.writing``). ``checkpoint``, when
+    given, is called after each chunk of actions or conversions is applied (every derived
+    table then equal to a rebuild): a caller building a large history commits there and
+    begins the next write transaction, so
+    that no single transaction holds the whole of it (SQLite's write-ahead log grew past
+    10 GB and slowed every write for 20 million actions in one)."""
     report = report or (lambda stage, done, total: None)
     rng = random.Random(seed * 7 + 11)
     lock_owners(conn, [ad_account_id])
+
+    def checkpoint_and_relock() -> None:
+        if checkpoint is not None:
+            checkpoint()  # the caller's commit: the next transaction takes the account's lock again
+            lock_owners(conn, [ad_account_id])
+
     start = (now - timedelta(days=plan.days)).replace(hour=0, minute=0, second=0, microsecond=0)
     ads = _entities(conn, ad_account_id, pins, start, rng, plan, next_id)
     briefs = activity.ads_brief(conn, [ad_id for ad_id, _ in ads])
     people = _People(plan.people, seed)
-    samples = _actions(conn, ads, briefs, people, start, now, rng, plan, report)
-    _conversions(conn, ad_account_id, samples, people, start, now, rng, plan, report)
+    checkpoint_and_relock()
+    samples = _actions(conn, ads, briefs, people, start, now, rng, plan, report, checkpoint_and_relock)
+    _conversions(conn, ad_account_id, samples, people, start, now, rng, plan, report, checkpoint_and_relock)
     return [ad_id for ad_id, _ in ads]
 
 
@@ -171,7 +184,7 @@ class _Seen:
 
 
 def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime, rng: random.Random, plan: AdsPlan,
-             report: Report) -> list[_Seen]:
+             report: Report, checkpoint: Callable[[], None]) -> list[_Seen]:
     regular, video = _cumulative(_REGULAR_MIX), _cumulative(_VIDEO_MIX)
     span = (now - start).total_seconds()
     keep_every = max(1, plan.actions // max(1, plan.conversions * 4))  # enough samples for the conversions to follow
@@ -198,11 +211,13 @@ def _actions(conn, ads, briefs, people: _People, start: datetime, now: datetime,
             samples.append(_Seen(person, at, action_id, ACTION_TYPES[action_type]))
         if len(chunk) == ACTION_CHUNK:
             apply_actions(conn, now, chunk, briefs)
+            checkpoint()
             done += len(chunk)
             chunk = {}
             report(STAGE_ACTIONS, done, plan.actions)
     if chunk:
         apply_actions(conn, now, chunk, briefs)
+        checkpoint()
     report(STAGE_ACTIONS, plan.actions, plan.actions)
     return samples
 
@@ -223,7 +238,7 @@ def _moments(rng: random.Random, start: datetime, span: float, count: int) -> It
 
 
 def _conversions(conn, ad_account_id: int, samples: list[_Seen], people: _People, start: datetime, now: datetime,
-                 rng: random.Random, plan: AdsPlan, report: Report) -> None:
+                 rng: random.Random, plan: AdsPlan, report: Report, checkpoint: Callable[[], None]) -> None:
     names, weights = _cumulative(_CONVERSION_MIX)
     sources, source_weights = _cumulative(_SOURCE_MIX)
     span = (now - start).total_seconds()
@@ -255,5 +270,6 @@ def _conversions(conn, ad_account_id: int, samples: list[_Seen], people: _People
     events.sort(key=lambda event: event.at)
     for offset in range(0, len(events), CONVERSION_CHUNK):
         store_events(conn, ad_account_id, events[offset : offset + CONVERSION_CHUNK], now)
+        checkpoint()
         report(STAGE_CONVERSIONS, min(offset + CONVERSION_CHUNK, len(events)), plan.conversions)
     report(STAGE_CONVERSIONS, plan.conversions, plan.conversions)
