@@ -60,7 +60,10 @@ def account(runtime, user):
     account_id = make_ad_account(runtime, user)
     first = make_ads(runtime, account_id, 2)
     second = make_ads(runtime, account_id, 1)  # another campaign and ad group
-    return int(account_id), [int(ad) for ad in first + second]
+    ads = [int(ad) for ad in first + second]
+    with runtime.engine.connect() as conn:
+        parents = ad_analytics.ad_parents(conn, int(account_id), ads)
+    return int(account_id), ads, [parents[ad][0] for ad in ads]
 
 
 def _expected(deliveries, conversions, ads, level, granularity, windows, attribution_type):
@@ -94,8 +97,8 @@ def _expected(deliveries, conversions, ads, level, granularity, windows, attribu
     return found
 
 
-def _write(conn, account_id, ads, deliveries, conversions):
-    campaigns = {ads[0]: 1, ads[1]: 1, ads[2]: 2}  # the rollups' own parent columns; the query reads them
+def _write(conn, account_id, ads, campaign_ids, deliveries, conversions):
+    campaigns = dict(zip(ads, campaign_ids))
     rows: dict = {}
     for ad_index, day_offset, counts, spend in deliveries:
         ad = ads[ad_index]
@@ -141,24 +144,34 @@ def _normalised(conversions):
 @given(deliveries=st.lists(_delivery, max_size=12), conversions=st.lists(_conversion, max_size=15),
        level=st.sampled_from(("AD", "CAMPAIGN", None)), granularity=st.sampled_from((TOTAL, DAY, WEEK, MONTH)),
        windows=st.tuples(st.sampled_from(WINDOWS), st.sampled_from(WINDOWS), st.sampled_from(WINDOWS)),
-       attribution_type=st.sampled_from((INDIVIDUAL, HOUSEHOLD)))
+       attribution_type=st.sampled_from((INDIVIDUAL, HOUSEHOLD)),
+       narrowed_to=st.sampled_from((None, "ads", "campaign", "ad group")))
 def test_the_database_computes_every_column_as_python_does(runtime, account, deliveries, conversions, level,
-                                                           granularity, windows, attribution_type):
-    account_id, ads = account
+                                                           granularity, windows, attribution_type, narrowed_to):
+    account_id, ads, campaign_ids = account
+    # The query's filters, and the ads (by index) they keep.
+    filters, kept = {
+        None: ({}, {0, 1, 2}),
+        "ads": ({"ad_id": [ads[0], ads[2], 1]}, {0, 2}),  # 1: no ad of the account
+        "campaign": ({"campaign_id": [campaign_ids[0]]}, {0, 1}),
+        "ad group": ({"ad_group_id": [1]}, set()),  # no ad group of the account
+    }[narrowed_to]
     end = START + timedelta(days=DAYS - 1)
     credit = ad_analytics.Credit(TIME_OF_AD_ACTION, attribution_type, *windows)
     bucket_starts = None if granularity == DAY else sorted({day_key(START + timedelta(days=n), granularity, START, end)
                                                             for n in range(DAYS)})
     with rolled_back_write(runtime.engine) as conn:
-        _write(conn, account_id, ads, deliveries, conversions)
+        _write(conn, account_id, ads, campaign_ids, deliveries, conversions)
         store_level = {"AD": "AD", "CAMPAIGN": "CAMPAIGN", None: None}[level]
-        found = ad_analytics.computed_rows(conn, account_id, ZONE, START, end, store_level, {}, credit, bucket_starts,
-                                           plan_columns(COMPUTED))
-    expected = _expected(deliveries, _normalised(conversions), ads, level, granularity, windows, attribution_type)
-    campaign_ids = {1: "c1", 2: "c2"}
+        found = ad_analytics.computed_rows(conn, account_id, ZONE, START, end, store_level, filters, credit,
+                                           bucket_starts, plan_columns(COMPUTED))
+    expected = _expected([row for row in deliveries if row[0] in kept],
+                         _normalised([row for row in conversions if row[0] in kept]), ads, level, granularity, windows,
+                         attribution_type)
+    campaign_labels = {campaign_ids[0]: "c1", campaign_ids[2]: "c2"}
     answered = {}
     for entity, bucket, *values in found:
-        entity = campaign_ids[entity] if level == "CAMPAIGN" else entity if level == "AD" else None
+        entity = campaign_labels[entity] if level == "CAMPAIGN" else entity if level == "AD" else None
         answered[(entity, date.fromisoformat(bucket))] = dict(zip((column.name for column in COMPUTED), values))
     assert answered.keys() == expected.keys()
     for row_key, values in expected.items():
