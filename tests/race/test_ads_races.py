@@ -107,6 +107,11 @@ def test_actions_and_conversions_from_many_processes_equal_the_plain_rules(serve
         expected = ads_oracle.expected_delivery(raw_actions, spend, ROLLUP_ZONES)
         assert {key: dict(zip(activity.DELIVERY_SUMS, values)) for key, values in delivery.items()} == \
             {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in expected.items()}
+        targeting = ads_oracle.expected_targeting(raw_actions, spend, ads_oracle.facts(conn, int(account)),
+                                                  int(account), ROLLUP_ZONES)
+        assert {key: dict(zip(activity.DELIVERY_SUMS, values))
+                for key, values in activity.stored_targeting(conn, int(account)).items()} == \
+            {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in targeting.items()}
         today = runtime.clock.today()
         credited = 0
         for windows in (Windows(30, 30, 1), Windows(7, 1, 0), Windows(1, 7, 14)):

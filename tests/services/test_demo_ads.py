@@ -29,6 +29,10 @@ def test_the_demo_has_an_ads_history_equal_to_its_rebuild(runtime, demo):
         expected = ads_oracle.expected_delivery(actions, spend, ROLLUP_ZONES)
         assert {key: dict(zip(activity.DELIVERY_SUMS, values)) for key, values in delivery.items()} == \
             {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in expected.items()}
+        targeting = ads_oracle.expected_targeting(actions, spend, ads_oracle.facts(conn, account), account, ROLLUP_ZONES)
+        assert {key: dict(zip(activity.DELIVERY_SUMS, values))
+                for key, values in activity.stored_targeting(conn, account).items()} == \
+            {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in targeting.items()}
         credited_kinds = set()
         for windows in (Windows(30, 30, 1), Windows(7, 1, 0), Windows(60, 60, 60)):
             for attribution_type in ATTRIBUTION_TYPES:

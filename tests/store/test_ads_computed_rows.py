@@ -124,7 +124,7 @@ def _write(conn, account_id, ads, campaign_ids, deliveries, conversions):
         conn.execute(insert(ad_conversion_daily), [
             {"ad_id": ad, "zone": ZONE, "day": day, "report_time": TIME_OF_AD_ACTION, "attribution_type": kind_type,
              "kind": kind, "reach_days": reach, "click_reach_days": click_reach,
-             "engagement_reach_days": engagement_reach, "event_name": event, "action_source": source,
+             "engagement_reach_days": engagement_reach, "event_name": event, "action_source": source, "profile_id": 0,
              "ad_account_id": account_id, "campaign_id": campaigns[ad], "ad_group_id": campaigns[ad],
              "conversions": count, "value_micro": value, "quantity": quantity}
             for (ad, day, kind_type, kind, reach, click_reach, engagement_reach, event, source), (count, value, quantity)

@@ -9,10 +9,12 @@ rule's own ``matches`` would keep anyway, so the oracle stays fast on the demo's
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 
 from pinsight.catalog.ad_actions import TIME_OF_AD_ACTION
+from pinsight.catalog.ad_targeting import ACTION_TARGETING_TYPES, BY_NAME
 from pinsight.domain.ads.attribution import Action, Conversion, Windows, credit
 from pinsight.domain.ads.reporting_days import day_in
 from pinsight.store.ads import ad_analytics, activity, conversions
@@ -20,10 +22,42 @@ from pinsight.store.ads import ad_analytics, activity, conversions
 
 def raw(conn, ad_account_id: int) -> tuple[list[Action], dict[str, int], dict[int, dict]]:
     actions, spend = [], {}
-    for action_id, ad_id, action_type, at, person_key, household, spent in activity.all_actions(conn, ad_account_id):
+    for action_id, ad_id, action_type, at, person_key, household, _app, _dims, spent in activity.all_actions(conn, ad_account_id):
         actions.append(Action(action_id, ad_id, action_type, at, frozenset({person_key}), household))
         spend[action_id] = spent or 0
     return actions, spend, conversions.all_conversions(conn, ad_account_id)
+
+
+def facts(conn, ad_account_id: int) -> dict[str, dict[str, str]]:
+    """Each action's targeting facts: its dimensions and, under "app_type", its app."""
+    found = {}
+    for action_id, *_rest, app_type, dimensions, _spent in activity.all_actions(conn, ad_account_id):
+        found[action_id] = {**(json.loads(dimensions) if dimensions else {}),
+                            **({"app_type": app_type} if app_type else {})}
+    return found
+
+
+def slice_value(targeting_type: str, action_facts: dict[str, str]) -> str:
+    """The plain rule (README, "Targeting analytics"): the first of the type's facts the
+    action carries, "unknown" without any; AGE_BUCKET_AND_GENDER joins both."""
+    kind = BY_NAME[targeting_type]
+    if targeting_type == "AGE_BUCKET_AND_GENDER":
+        return f"{action_facts.get('age_bucket', 'unknown')}_{action_facts.get('gender', 'unknown')}"
+    return next((action_facts[fact] for fact in kind.reads if fact in action_facts), "unknown")
+
+
+def expected_targeting(actions: list[Action], spend: dict[str, int], action_facts: dict[str, dict], ad_account_id: int,
+                       zones) -> dict[tuple, dict[str, int]]:
+    """The account's delivery per (account, zone, targeting type, day, slice)."""
+    found: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for action in actions:
+        for kind in ACTION_TARGETING_TYPES:
+            value = slice_value(kind.name, action_facts[action.id])
+            for zone in zones:
+                row = found[(ad_account_id, zone, kind.name, day_in(action.at, zone), value)]
+                row[action.type.lower()] += 1
+                row["spend_micro_dollar"] += spend[action.id]
+    return found
 
 
 def expected_delivery(actions: list[Action], spend: dict[str, int], zones) -> dict[tuple, dict[str, int]]:

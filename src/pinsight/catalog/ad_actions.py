@@ -59,10 +59,17 @@ REPORT_TIMES = (TIME_OF_AD_ACTION, TIME_OF_CONVERSION)
 AD_APP_TYPES: tuple[str, ...] = TARGETING_APP_TYPES
 
 # The viewer's targeting facts an ad action may carry (``dimensions``), kept for the
-# targeting analytics. Where the spec enumerates a targeting value, the value must be one
-# of its; the others are free text (regions, metros, keywords, interest ids, ...).
+# targeting analytics (``catalog.ad_targeting`` says which type reads which). Where the spec
+# or a targeting dictionary enumerates a fact's values, the value must be one of them
+# (``domain.ads.ad_events``); keywords, audiences and the rest are free text.
 AD_ACTION_DIMENSIONS: tuple[str, ...] = (
-    "gender", "age_bucket", "country", "region", "metro", "keyword", "interest", "placement", "device",
+    "gender", "age_bucket", "country", "region", "metro", "keyword", "interest", "targeted_interest", "placement",
+    "audience", "audience_multiplier", "creative_enhancement", "quiz_result", "device",
 )
 # The enumerated ones take the targeting spec's values (``catalog.ads``): GENDERS, AGE_BUCKETS.
+# Where an ad was shown, as the targeting analytics' PLACEMENT slices it (the ad groups'
+# placement groups but ALL).
+AD_PLACEMENTS: tuple[str, ...] = ("BROWSE", "SEARCH", "OTHER")
+# The name an action's ``app_type`` goes by among its facts (``catalog.ad_targeting``).
+AD_APP_TYPE_FACT = "app_type"
 DEFAULT_REPORT_TIME = TIME_OF_AD_ACTION  # the spec's default

@@ -60,6 +60,7 @@ class Action:
     at: datetime
     person_keys: frozenset[str]  # the person's identifiers: external ids, hashed e-mails
     household: str | None = None
+    profile_id: int = 0  # its targeting facts' profile (domain.ads.action_profiles)
 
     @property
     def kind(self) -> ActionKind:
@@ -104,6 +105,7 @@ class Touch:
     kind: ActionKind
     at: datetime
     reach_days: int
+    profile_id: int = 0  # the action's (domain.ads.action_profiles)
 
 
 def matches(action: Action, conversion: Conversion, attribution_type: str) -> bool:
@@ -151,7 +153,7 @@ def latest_touches(conversion: Conversion, actions: Iterable[Action], attributio
         latest = _latest(a for a in candidates if a.kind is kind)
         if latest is not None:
             reach = reach_days(conversion.at - latest.at)
-            touches[kind] = Touch(latest.id, latest.ad_id, kind, latest.at, reach)
+            touches[kind] = Touch(latest.id, latest.ad_id, kind, latest.at, reach, latest.profile_id)
     return touches
 
 

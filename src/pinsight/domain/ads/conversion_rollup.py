@@ -2,13 +2,14 @@
 
 A conversion contributes one row per attribution type and per kind it has a touch of
 (``domain.ads.attribution.latest_touches``), in every rollup zone and for both report
-times. The row records the touch's reach and the reaches of the conversion's
-higher-ranked touches (``NO_TOUCH`` when it has none), because whether that touch is
-the credited one depends only on them: for windows (c, e, v) in days, a CLICK row
-counts when ``reach <= c``; an ENGAGEMENT row when ``reach <= e`` and
-``click_reach > c``; a VIEW row when ``reach <= v``, ``click_reach > c`` and
-``engagement_reach > e`` (``winner``'s rule, written as a filter). So the credited
-conversions for any windows are one aggregate over stored rows.
+times, under the touched action's ad and profile (``domain.ads.action_profiles``). The
+row records the touch's reach and the reaches of the conversion's higher-ranked touches
+(``NO_TOUCH`` when it has none), because whether that touch is the credited one depends
+only on them: for windows (c, e, v) in days, a CLICK row counts when ``reach <= c``; an
+ENGAGEMENT row when ``reach <= e`` and ``click_reach > c``; a VIEW row when
+``reach <= v``, ``click_reach > c`` and ``engagement_reach > e`` (``winner``'s rule,
+written as a filter). So the credited conversions for any windows are one aggregate over
+stored rows.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def contributions(conversion: Mapping, touches_by_type: Mapping[str, Mapping[Act
                 days = days_of(touch.at) if report_time == TIME_OF_AD_ACTION else conversion_days
                 for zone, day in days:
                     key = (touch.ad_id, zone, day, report_time, attribution_type, kind.value, touch.reach_days,
-                           *blockers, conversion["event_name"], conversion["action_source"])
+                           *blockers, conversion["event_name"], conversion["action_source"], touch.profile_id)
                     row = rows.setdefault(key, [0, 0, 0])
                     for n, amount in enumerate(amounts):
                         row[n] += amount

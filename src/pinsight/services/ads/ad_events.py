@@ -3,7 +3,8 @@
 A batch is applied whole or rejected whole (every bad item reported by position), in one
 transaction that holds the lock of every ad account it writes to. Actions are idempotent
 by id within their ad account: one already stored is skipped. Applying new actions
-stores them, adds them to the daily delivery rollup (``ad_delivery_daily``), and
+stores them, adds them to the daily delivery rollups (``ad_delivery_daily`` per ad,
+``ad_targeting_daily`` per account and targeting slice, with their facts' profiles), and
 re-attributes the conversions they may change (``services.ads.attributing``): those of
 the same people or naming one of the actions as their click, at any time (a new action
 can reveal a person's household), and those of the actions' households' members within
@@ -16,8 +17,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from pinsight.catalog.ad_actions import ACTION_TYPES
+from pinsight.catalog.ad_targeting import ACTION_TARGETING_TYPES
 from pinsight.catalog.operations import ADS_WRITE_ROLES
 from pinsight.domain.ads.ad_events import MAX_ACTIONS, AdAction, ad_id_of, check_actions
+from pinsight.domain.ads.action_profiles import Profile, profile_of
 from pinsight.domain.ads.attribution import LONGEST_WINDOW
 from pinsight.domain.ads.reporting_days import days_of
 from pinsight.errors import MAX_PROBLEMS, ApiError, BatchRejected, Problem
@@ -32,6 +35,7 @@ from pinsight.store.tables import DELIVERY_COUNTS
 
 _COUNT_INDEX = {name: n for n, name in enumerate(ACTION_TYPES)}
 _SPEND_INDEX = len(DELIVERY_COUNTS)
+ACTION_TARGETING_NAMES = tuple(kind.name for kind in ACTION_TARGETING_TYPES)
 
 
 # The roles on an ad account that let a user send its ads' actions, over the API (the
@@ -62,6 +66,7 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         by_account[ads[action.ad_id]["ad_account_id"]].append(action)
     applied = 0
     delivery: dict[tuple, list[int]] = {}
+    targeting: dict[tuple, list[int]] = {}
     for account_id, listed in sorted(by_account.items()):
         seen = activity.existing_action_ids(conn, account_id, [action.id for action in listed])
         new = [action for action in listed if action.id not in seen]
@@ -70,8 +75,10 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         activity.add_household_members(conn, account_id,
                                        ((a.household_id, a.person_key) for a in new if a.household_id is not None))
         _sum_delivery(new, delivery)
+        activity.add_profiles(conn, _sum_targeting(account_id, new, targeting))
         _reattribute_after(conn, account_id, new)
     activity.add_delivery(conn, delivery, ads)
+    activity.add_targeting_delivery(conn, targeting)
     return applied, len(actions) - applied
 
 
@@ -95,6 +102,42 @@ def _sum_delivery(actions: list[AdAction], delivery: dict[tuple, list[int]]) -> 
                 row = delivery[(ad_id, zone, day)] = [0] * (_SPEND_INDEX + 1)
             row[_COUNT_INDEX[action_type]] += count
             row[_SPEND_INDEX] += spend
+
+
+def _sum_targeting(account_id: int, actions: list[AdAction], targeting: dict[tuple, list[int]]) -> list[Profile]:
+    """Add the account's actions to the targeting rollup's additions, keyed (account, zone,
+    targeting type, day, slice); the profiles of the actions."""
+    # Summed per (UTC hour, facts) first, then per (zone, day, facts): a batch's actions
+    # share few hours and few sets of facts, and only then is each spread over the types.
+    hourly: dict[tuple, list[int]] = {}
+    for action in actions:
+        key = (action.at.replace(minute=0, second=0, microsecond=0), action.app_type, action.dimensions)
+        sums = hourly.get(key)
+        if sums is None:
+            sums = hourly[key] = [0] * (_SPEND_INDEX + 1)
+        sums[_COUNT_INDEX[action.type]] += 1
+        sums[_SPEND_INDEX] += action.spend_micro_dollar or 0
+    daily: dict[tuple, list[int]] = {}
+    for (hour, app_type, dimensions), sums in hourly.items():
+        for zone, day in days_of(hour):
+            row = daily.get((zone, day, app_type, dimensions))
+            if row is None:
+                daily[(zone, day, app_type, dimensions)] = list(sums)
+            else:
+                for n, amount in enumerate(sums):
+                    row[n] += amount
+    profiles: dict[int, Profile] = {}
+    for (zone, day, app_type, dimensions), sums in daily.items():
+        profile = profile_of(app_type, dimensions)
+        profiles[profile.id] = profile
+        for targeting_type, value in zip(ACTION_TARGETING_NAMES, profile.slices):
+            row = targeting.get((account_id, zone, targeting_type, day, value))
+            if row is None:
+                targeting[(account_id, zone, targeting_type, day, value)] = list(sums)
+            else:
+                for n, amount in enumerate(sums):
+                    row[n] += amount
+    return list(profiles.values())
 
 
 def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 
 from pinsight.catalog.ad_actions import ATTRIBUTION_TYPES, ActionKind
+from pinsight.domain.ads.action_profiles import profile_of
 from pinsight.domain.ads.attribution import LONGEST_WINDOW, Action, Conversion, Touch, latest_touches
 from pinsight.domain.ads.conversion_rollup import contributions
 from pinsight.store.ads import activity
@@ -42,8 +43,9 @@ def compute_touches(conn, ad_account_id: int, conversions: Mapping[int, Mapping]
     by_key: dict[str, list[Action]] = {}
     by_household: dict[str, list[Action]] = {}
     by_id: dict[str, Action] = {}
-    for action_id, ad_id, action_type, at, person_key, household in rows.values():
-        action = Action(action_id, ad_id, action_type, at, frozenset((person_key,)), household)
+    for action_id, ad_id, action_type, at, person_key, household, app_type, dimensions in rows.values():
+        action = Action(action_id, ad_id, action_type, at, frozenset((person_key,)), household,
+                        profile_of(app_type, dimensions).id)
         by_key.setdefault(person_key, []).append(action)
         if household is not None:
             by_household.setdefault(household, []).append(action)
@@ -64,14 +66,16 @@ def compute_touches(conn, ad_account_id: int, conversions: Mapping[int, Mapping]
 
 
 def _rows(conversion_id: int, touches: TouchesByType) -> set[tuple]:
-    return {(conversion_id, attribution_type, kind.value, touch.action_id, touch.ad_id, touch.at, touch.reach_days)
+    return {(conversion_id, attribution_type, kind.value, touch.action_id, touch.ad_id, touch.at, touch.reach_days,
+             touch.profile_id)
             for attribution_type, by_kind in touches.items() for kind, touch in by_kind.items()}
 
 
 def _decoded(rows: Iterable[tuple]) -> TouchesByType:
     touches: TouchesByType = {}
-    for _, attribution_type, kind, action_id, ad_id, at, reach in rows:
-        touches.setdefault(attribution_type, {})[ActionKind(kind)] = Touch(action_id, ad_id, ActionKind(kind), at, reach)
+    for _, attribution_type, kind, action_id, ad_id, at, reach, profile_id in rows:
+        touches.setdefault(attribution_type, {})[ActionKind(kind)] = Touch(action_id, ad_id, ActionKind(kind), at, reach,
+                                                                           profile_id)
     return touches
 
 

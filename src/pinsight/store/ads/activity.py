@@ -10,7 +10,10 @@ from sqlalchemy import Connection, select, text
 from pinsight.domain.ads.ad_events import AdAction
 from pinsight.store.bulk import bind_value, chunks, copy_rows, datetime_binder, dialect_of, executemany, one_of
 from pinsight.store.locks import require_locked
-from pinsight.store.tables import DELIVERY_COUNTS, ad_actions, ad_delivery_daily, ad_household_members, ads
+from pinsight.domain.ads.action_profiles import SLICE_COLUMNS, Profile
+from pinsight.store.tables import (
+    DELIVERY_COUNTS, ad_action_profiles, ad_actions, ad_delivery_daily, ad_household_members, ad_targeting_daily, ads,
+)
 
 # Values per IN query: far below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
 CHUNK = 5000
@@ -89,6 +92,55 @@ def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence
     executemany(conn, statement, keys, values)
 
 
+class ProfileClash(RuntimeError):
+    """Two sets of targeting facts whose profile ids agree (60 bits of SHA-256): never
+    merged, refused loudly instead."""
+
+
+def add_profiles(conn: Connection, profiles: Iterable[Profile]) -> None:
+    """Store the profiles not stored yet (in id order, so that concurrent writers of
+    overlapping sets wait on each other in one order and never deadlock)."""
+    wanted = {profile.id: profile for profile in profiles}
+    if not wanted:
+        return
+    known: dict[int, str] = {}
+    for chunk in chunks(sorted(wanted), CHUNK):
+        query = select(ad_action_profiles.c.id, ad_action_profiles.c.digest).where(one_of(conn, ad_action_profiles.c.id, chunk))
+        known.update(conn.execute(query).all())
+    for profile_id, digest in known.items():
+        if digest != wanted[profile_id].digest:
+            raise ProfileClash(f"profile {profile_id} holds other facts than {wanted[profile_id].dimensions!r}")
+    missing = [wanted[profile_id] for profile_id in sorted(wanted) if profile_id not in known]
+    if not missing:
+        return
+    keys = ("id", "digest", "app_type", "dimensions", *SLICE_COLUMNS.values())
+    statement = dialect_of(conn).insert(ad_action_profiles).on_conflict_do_nothing()
+    executemany(conn, statement, keys, [(p.id, p.digest, p.app_type, p.dimensions, *p.slices) for p in missing])
+
+
+TARGETING_KEYS = ("ad_account_id", "zone", "targeting_type", "day", "targeting_value")
+
+
+def add_targeting_delivery(conn: Connection, sums: Mapping[tuple, Sequence[int]]) -> None:
+    """Add amounts (``DELIVERY_SUMS`` order) to the account rows keyed as ``TARGETING_KEYS``."""
+    if not sums:
+        return
+    require_locked(conn, {key[0] for key in sums})
+    statement = dialect_of(conn).insert(ad_targeting_daily)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(TARGETING_KEYS),
+        set_={name: ad_targeting_daily.c[name] + statement.excluded[name] for name in DELIVERY_SUMS},
+    )
+    days: dict = {}
+    values = []
+    for (account_id, zone, targeting_type, day, value), amounts in sums.items():
+        bound = days.get(day)
+        if bound is None:
+            bound = days[day] = bind_value(conn, ad_targeting_daily.c.day, day)
+        values.append((account_id, zone, targeting_type, bound, value, *amounts))
+    executemany(conn, statement, (*TARGETING_KEYS, *DELIVERY_SUMS), values)
+
+
 # ---- what attribution reads ---------------------------------------------------------------
 
 
@@ -127,14 +179,15 @@ def households_of(conn: Connection, ad_account_id: int, person_keys: Sequence[st
 
 
 _CANDIDATE_COLUMNS = (ad_actions.c.id, ad_actions.c.ad_id, ad_actions.c.type, ad_actions.c.occurred_at,
-                      ad_actions.c.person_key, ad_actions.c.household_id)
+                      ad_actions.c.person_key, ad_actions.c.household_id, ad_actions.c.app_type,
+                      ad_actions.c.dimensions)
 
 
 def candidate_actions(conn: Connection, ad_account_id: int, person_keys: Sequence[str], action_ids: Sequence[str],
                       households: Sequence[str], since: datetime, until: datetime) -> dict[str, tuple]:
     """The account's actions in [since, until) by one of ``person_keys``, by a member of one
     of ``households`` (those actions carrying that household), or named by id:
-    ``{id: (id, ad_id, type, occurred_at, person_key, household_id)}``."""
+    ``{id: (id, ad_id, type, occurred_at, person_key, household_id, app_type, dimensions)}``."""
     found: dict[str, tuple] = {}
     person_keys, action_ids = set(person_keys), set(action_ids)
     in_time = (ad_actions.c.ad_account_id == ad_account_id, ad_actions.c.occurred_at >= since,
@@ -176,3 +229,17 @@ def stored_delivery(conn: Connection, ad_account_id: int) -> dict[tuple, tuple]:
     return {(row["ad_id"], row["zone"], row["day"]): tuple(row[name] for name in DELIVERY_SUMS)
             for row in conn.execute(query).mappings()}
 
+
+
+def stored_targeting(conn: Connection, ad_account_id: int) -> dict[tuple, tuple]:
+    query = select(ad_targeting_daily).where(ad_targeting_daily.c.ad_account_id == ad_account_id)
+    return {tuple(row[key] for key in TARGETING_KEYS): tuple(row[name] for name in DELIVERY_SUMS)
+            for row in conn.execute(query).mappings()}
+
+
+def stored_profiles(conn: Connection, profile_ids: Iterable[int]) -> dict[int, dict]:
+    found: dict[int, dict] = {}
+    for chunk in chunks(sorted(set(profile_ids)), CHUNK):
+        query = select(ad_action_profiles).where(one_of(conn, ad_action_profiles.c.id, chunk))
+        found.update((row["id"], dict(row)) for row in conn.execute(query).mappings())
+    return found

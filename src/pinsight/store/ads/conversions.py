@@ -21,9 +21,10 @@ from pinsight.store.tables import ad_conversion_daily, ad_conversion_keys, ad_co
 CHUNK = 5000
 CONVERSION_KEYS = ("id", "ad_account_id", "event_id", "event_name", "action_source", "occurred_at", "click_id",
                    "value_micro", "currency", "num_items", "order_id", "received_at")
-TOUCH_KEYS = ("conversion_id", "attribution_type", "kind", "action_id", "ad_id", "occurred_at", "reach_days")
+TOUCH_KEYS = ("conversion_id", "attribution_type", "kind", "action_id", "ad_id", "occurred_at", "reach_days",
+              "profile_id")
 ROLLUP_KEYS = ("ad_id", "zone", "day", "report_time", "attribution_type", "kind", "reach_days", "click_reach_days",
-               "engagement_reach_days", "event_name", "action_source")
+               "engagement_reach_days", "event_name", "action_source", "profile_id")
 ROLLUP_SUMS = ("conversions", "value_micro", "quantity")
 _CONVERSION_COLUMNS = (ad_conversions.c.id, ad_conversions.c.event_name, ad_conversions.c.action_source,
                        ad_conversions.c.occurred_at, ad_conversions.c.click_id, ad_conversions.c.value_micro,
