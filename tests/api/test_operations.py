@@ -150,7 +150,7 @@ def targets(user):
     board = create_board(user.client)
     section = create_section(user.client, board["id"])
     pin = create_pin(user.client, board["id"], board_section_id=section["id"])
-    return {"board_id": board["id"], "section_id": section["id"], "pin_id": pin["id"]}
+    return {"board_id": board["id"], "section_id": section["id"], "pin_id": pin["id"], "targeting_type": "KEYWORD"}
 
 
 DELEGABLE = sorted(op.operation_id for op in OPERATIONS.values() if op.ad_account_id == QUERY)

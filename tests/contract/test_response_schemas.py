@@ -177,7 +177,8 @@ def _request(operation_id: str, world: World, today: date) -> dict:
     """A request that succeeds for the world's user, as keyword arguments for ContractClient.call."""
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
            "ad_account_id": world.ad_account_id, "media_id": world.media_id, "campaign_id": world.campaign_id,
-           "ad_group_id": world.ad_group_id, "ad_id": world.ad_id}
+           "ad_group_id": world.ad_group_id, "ad_id": world.ad_id, "targeting_type": "GEO",
+           "interest_id": "1"}
     # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
     analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
     queries = {

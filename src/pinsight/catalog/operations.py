@@ -203,6 +203,12 @@ _TABLE = (
     # Definitions from the ads column catalogue, the same for every account.
     _op("delivery_metrics/get", "GET /v5/resources/delivery_metrics", "ads:read pins:read user_accounts:read",
         client_credentials=True, rate="ads_read"),
+    # Public reference data (``catalog.targeting_dictionaries``); with ``ad_account_id`` the
+    # account's own keywords and audiences too, read as its owner.
+    _op("targeting_options/get", "GET /v5/resources/targeting/{targeting_type}", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=QUERY, roles=ADS_READ_ROLES),
+    _op("interest_targeting_options/get", "GET /v5/resources/targeting/interests/{interest_id}", "ads:read",
+        client_credentials=True, rate="ads_read"),
     _op("pins/analytics", "GET /v5/pins/{pin_id}/analytics", "boards:read pins:read", client_credentials=True,
         rate="org_analytics", **_ANALYTICS),
     _op("multi_pins/analytics", "GET /v5/pins/analytics", "boards:read pins:read", client_credentials=True,

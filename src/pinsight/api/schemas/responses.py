@@ -13,7 +13,7 @@ routes for the rest.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -847,3 +847,17 @@ class DeliveryMetrics(Shape):
     """The metrics a sync or async ads report can give (``delivery_metrics/get``)."""
 
     items: list[DeliveryMetric]
+
+
+class TargetingOptions(RootModel[list[dict[str, Any]]]):
+    """A targeting dictionary (``targeting_options/get``): a list holding one object of
+    value -> name (GEO: value -> metro or country with its regions)."""
+
+
+class InterestTargetingOption(Shape):
+    """One interest of the taxonomy (``interest_targeting_options/get``)."""
+
+    id: NumericId
+    name: str
+    level: int
+    child_interests: list[str]
