@@ -20,6 +20,8 @@ Every file is rebuilt from pinned public sources; the same pins give the same by
   they take in the GEO dictionary: their country, except the US outlying areas, which
   Pinterest groups under the pseudo-country ``UST``. Every country is present, if need be
   with no regions.
+* ``subdivisions.json`` -- ``{"BE-VOV": "Oost-Vlaanderen", ...}``: every ISO 3166-2 code at
+  any level (pycountry), the codes a GEO targeting value may name.
 * ``locales.json`` -- ``{"en-US": "English (United States)", "fr": "French", ...}``: the
   CLDR locales (from babel) named by a two-letter language alone or with a two-letter
   territory, with babel's English display name.
@@ -244,6 +246,14 @@ def build_regions(countries: dict[str, str]) -> dict[str, dict[str, Any]]:
 # --- Locales ----------------------------------------------------------------------------
 
 
+def build_subdivisions() -> dict[str, str]:
+    """Every ISO 3166-2 code, at any level, with its name: what a GEO targeting value may
+    name (the spec's own example, BE-VOV, is a province under a region)."""
+    import pycountry
+
+    return {subdivision.code: subdivision.name for subdivision in pycountry.subdivisions}
+
+
 def build_locales() -> dict[str, str]:
     from babel import Locale, localedata
 
@@ -419,6 +429,7 @@ def build() -> dict[str, bytes]:
         "dma.json": build_dmas(parse_dma_map(dma_source)),
         "countries.json": countries,
         "regions.json": build_regions(countries),
+        "subdivisions.json": build_subdivisions(),
         "locales.json": build_locales(),
         "interests.json": build_interests(iab_entries),
     }

@@ -66,7 +66,7 @@ def test_create_and_get_an_ad_group(runtime, user):
         campaign["id"], status="PAUSED", budget_type="LIFETIME", billable_event="IMPRESSION", start_time=now + 3600,
         end_time=now + 86400 * 30, lifetime_frequency_cap=12,
         targeting_spec={"LOCATION": ["US", "807"], "GENDER": ["female"], "AGE_BUCKET": ["25-34", "35-44"],
-                        "APPTYPE": ["iphone"], "LOCALE": ["en-US"], "INTEREST": ["924581335376"],
+                        "APPTYPE": ["iphone"], "LOCALE": ["en-US"], "INTEREST": ["150"],
                         "AUDIENCE_INCLUDE": ["2542620905473"], "TARGETING_STRATEGY": ["FIND_NEW_CUSTOMERS"],
                         "SHOPPING_RETARGETING": [{"lookback_window": 30, "exclusion_window": 14, "tag_types": [0]}]},
         tracking_urls={"impression": ["https://t.example/i"]}, auto_targeting_enabled=False, placement_group="BROWSE",
@@ -170,6 +170,20 @@ def test_bad_items_get_their_own_exception_and_the_good_ones_are_written(runtime
     assert sorted(group["name"] for group in listed) == ["First good", "First good", "Second good", "Second good"]
 
 
+def test_targeting_values_the_dictionaries_do_not_know_are_refused_by_name(runtime, user):
+    account = make_ad_account(runtime, user)
+    campaign = make_campaign(user.client, account)["id"]
+    specs = [{"GEO": ["BE-VOV", "XX-NOPE"]}, {"LOCATION": ["US", "999"]}, {"LOCATION": ["US"], "INTEREST": ["42424242"]},
+             {"LOCATION": ["US"], "LOCALE": ["xx-YY"]}]
+    answered = create(user.client, account, *(ad_group(campaign, targeting_spec=spec) for spec in specs),
+                      ad_group(campaign, name="Known places", targeting_spec={"GEO": ["BE-VOV", "IT-23"],
+                                                                              "INTEREST": ["150"]}))
+    for entry, named in zip(answered, ("XX-NOPE", "999", "42424242", "xx-YY")):
+        exception = _exception(entry)
+        assert exception["code"] == InvalidParameters.code and named in exception["message"], exception
+    assert answered[-1]["data"]["targeting_spec"] == {"GEO": ["BE-VOV", "IT-23"], "INTEREST": ["150"]}
+
+
 def test_campaign_budget_optimization_and_web_conversion_rules(runtime, user):
     account = make_ad_account(runtime, user)
     cbo = make_campaign(user.client, account, is_campaign_budget_optimization=True)["id"]
@@ -215,11 +229,11 @@ def test_update_changes_only_the_fields_given(runtime, user):
     group = created(user.client, account, campaign, end_time=now + 86400, tracking_urls={"click": ["https://t.example"]},
                     targeting_spec={"LOCATION": ["FR"]}, bid_multiplier=1.5, targeting_template_ids=None)
     (entry,) = update(user.client, account, {"id": group["id"], "name": "Renamed", "status": "PAUSED",
-                                             "targeting_spec": {"GEO": ["FR-75"], "GENDER": ["male"]}})
+                                             "targeting_spec": {"GEO": ["FR-75C"], "GENDER": ["male"]}})
     assert entry["exceptions"] == []
     updated = entry["data"]
     assert (updated["name"], updated["status"], updated["summary_status"]) == ("Renamed", "PAUSED", "PAUSED")
-    assert updated["targeting_spec"] == {"GEO": ["FR-75"], "GENDER": ["male"]}
+    assert updated["targeting_spec"] == {"GEO": ["FR-75C"], "GENDER": ["male"]}
     unchanged = {key: value for key, value in group.items()
                  if key not in ("name", "status", "summary_status", "targeting_spec", "updated_time")}
     assert {key: updated[key] for key in unchanged} == unchanged

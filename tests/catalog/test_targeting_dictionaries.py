@@ -16,7 +16,7 @@ from pinsight.catalog import targeting_dictionaries as td
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = resources.files("pinsight.catalog") / td.DATA_FOLDER
-DATA_FILES = ("countries.json", "dma.json", "interests.json", "locales.json", "regions.json")
+DATA_FILES = ("countries.json", "dma.json", "interests.json", "locales.json", "regions.json", "subdivisions.json")
 
 DMA_COUNT = 210  # pygeoip's 212 less the retired 620 and 646
 COUNTRY_COUNT = 249
@@ -254,3 +254,11 @@ def test_the_dma_map_is_read_as_a_literal_and_never_run(build):
     assert dmas == {"500": {"name": "Portland-Auburn", "state": "ME"},
                     "567": {"name": "Greenville-Spartanburg", "state": "SC"},
                     "692": {"name": "Beaumont-Port Arthur", "state": "TX"}}
+
+
+def test_every_iso_3166_2_code_is_known_at_any_level():
+    assert td.is_subdivision_code("BE-VOV") and td.is_subdivision_code("IT-23")
+    assert td.is_subdivision_code("FR-75C") and not td.is_subdivision_code("FR-75")
+    assert not td.is_region_code("BE-VOV")  # a province: GEO lists the first level only
+    assert not td.is_subdivision_code("US") and not td.is_subdivision_code(None)
+    assert len(json.loads((DATA / "subdivisions.json").read_text(encoding="utf-8"))) == 5046

@@ -767,7 +767,7 @@ def _every_ad_group_field(campaign_id: str) -> dict:
         "billable_event": "IMPRESSION",
         "targeting_spec": {
             "APPTYPE": ["iphone", "web"], "AUDIENCE_EXCLUDE": ["123"], "AUDIENCE_INCLUDE": ["456"],
-            "GENDER": ["female", "unknown"], "GEO": ["BE-VOV", "US-94107"], "INTEREST": ["924581335376"],
+            "GENDER": ["female", "unknown"], "GEO": ["BE-VOV", "FR-75C"], "INTEREST": ["150"],
             "LOCALE": ["en-US", "fr"], "LOCATION": ["US", "807"], "MINIMUM_AGE": "25", "MAXIMUM_AGE": "65+",
             "SHOPPING_RETARGETING": [{"lookback_window": 30, "exclusion_window": 14, "tag_types": [0, 6]}],
             "TARGETING_STRATEGY": ["CHOOSE_YOUR_OWN"],
@@ -800,7 +800,7 @@ def test_ad_groups_create_update_get_and_list(api, runtime, user, other_user):
     created = api.call("post", AD_GROUPS, token=user.token, params=where, expect=200, json=[
         _every_ad_group_field(campaign),
         {"campaign_id": f"C{campaign}", "name": "Buckets", "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1,
-         "targeting_spec": {"AGE_BUCKET": ["18-24", "65+"], "GEO": ["FR-75"]}, "optimization_goal_metadata": goal},
+         "targeting_spec": {"AGE_BUCKET": ["18-24", "65+"], "GEO": ["FR-75C"]}, "optimization_goal_metadata": goal},
         {"campaign_id": campaign, "name": "Template", "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": 1,
          "targeting_template_ids": ["643"], "optimization_goal_metadata": goal},
         {"campaign_id": UNKNOWN_ID[:18], "name": "Nowhere", "billable_event": "CLICKTHROUGH"},

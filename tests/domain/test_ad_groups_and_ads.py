@@ -56,6 +56,14 @@ def test_each_rule(fields, campaign, fragment):
     ({"GEO": ["BE-VOV"], "GENDER": ["female"]}, True),
     ({"LOCATION": ["ZZ"]}, False),
     ({"LOCATION": ["8070"]}, False),
+    ({"LOCATION": ["999"]}, False),  # three digits, but no US metro (DMA) has that code
+    ({"GEO": ["US-94107", "FR-75001"]}, True),  # postal codes
+    ({"GEO": ["US-94107", "BE-VOV"]}, False),  # postal and region codes together
+    ({"GEO": ["BE-XXX"]}, False),
+    ({"GEO": ["ZZ-12345"]}, False),
+    ({"LOCATION": ["US"], "INTEREST": ["150"], "LOCALE": ["en-US", "fr"]}, True),
+    ({"LOCATION": ["US"], "INTEREST": ["999999999999"]}, False),
+    ({"LOCATION": ["US"], "LOCALE": ["xx-YY"]}, False),
     ({"LOCATION": ["US"], "MINIMUM_AGE": "18", "MAXIMUM_AGE": "65+"}, True),
     ({"LOCATION": ["US"], "MINIMUM_AGE": "65", "MAXIMUM_AGE": "65"}, True),
     ({"LOCATION": ["US"], "MINIMUM_AGE": "17", "MAXIMUM_AGE": "30"}, False),

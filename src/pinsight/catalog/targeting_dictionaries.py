@@ -99,6 +99,12 @@ def _regions() -> Mapping[str, Region]:
 
 
 @cache
+def _subdivisions() -> Mapping[str, str]:
+    """Every ISO 3166-2 code, at any level → its name."""
+    return MappingProxyType(_read("subdivisions.json"))
+
+
+@cache
 def _interests() -> Mapping[str, Interest]:
     return MappingProxyType({
         id_: Interest(id=id_, name=entry["name"], level=entry["level"], parent_id=entry["parent_id"],
@@ -171,6 +177,11 @@ def is_country_code(code: str) -> bool:
 def is_region_code(code: str) -> bool:
     """An ISO 3166-2 code listed under a GEO country (top-level subdivisions only)."""
     return region(code) is not None
+
+
+def is_subdivision_code(code: str) -> bool:
+    """Any ISO 3166-2 code, at any level (``BE-VOV``, a province under ``BE-VLG``)."""
+    return isinstance(code, str) and code in _subdivisions()
 
 
 def is_locale(code: str) -> bool:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pinsight.catalog import targeting_dictionaries as dictionaries
 from pinsight.catalog.ads import (
     AUTOMATIC_BID,
     BID_REQUIRED_FOR,
     CBO_BUDGET_TYPE,
     CLEAR_TARGETING_TEMPLATES,
-    COUNTRIES,
     FREQUENCY_CAP_BILLABLE_EVENT,
     GOAL_REQUIRED_FOR_OBJECTIVE,
     MAX_BID_MULTIPLIER,
@@ -107,9 +107,10 @@ def _goal(ad_group: Mapping, campaign: Mapping) -> str | None:
 
 
 def targeting_problem(spec: Mapping) -> str | None:
-    """Ages as a bucket or as a range (18 to 65, "65+" as a maximum), never both; and, when
-    the spec targets anything, a place (LOCATION or GEO; LOCATION as countries or 3-digit US
-    metro codes)."""
+    """Ages as a bucket or as a range (18 to 65, "65+" as a maximum), never both; places,
+    interests and locales that the targeting dictionaries know (``catalog.targeting_dictionaries``;
+    GEO as region codes or postal codes, not both); and, when the spec targets anything, a
+    place (LOCATION or GEO)."""
     minimum, maximum = spec.get("MINIMUM_AGE"), spec.get("MAXIMUM_AGE")
     if (minimum is None) != (maximum is None):
         return "targeting_spec: MINIMUM_AGE and MAXIMUM_AGE go together."
@@ -124,9 +125,25 @@ def targeting_problem(spec: Mapping) -> str | None:
                     f'MAXIMUM_AGE the same or "{OPEN_MAXIMUM_AGE}".')
         if low > high:
             return "targeting_spec: MINIMUM_AGE must not be above MAXIMUM_AGE."
-    unknown = [code for code in spec.get("LOCATION") or () if not (code in COUNTRIES or _metro(code))]
+    unknown = [code for code in spec.get("LOCATION") or ()
+               if not (dictionaries.is_country_code(code) or dictionaries.is_dma_code(code))]
     if unknown:
-        return f"targeting_spec: unknown LOCATION {unknown[0]!r} (a country code or a 3-digit metro code)."
+        return (f"targeting_spec: unknown LOCATION {unknown[0]!r} (a country code or a US metro (DMA) code, "
+                "as GET /v5/resources/targeting/LOCATION lists them).")
+    geo = spec.get("GEO") or ()
+    unknown = [code for code in geo if not (dictionaries.is_subdivision_code(code) or _postal(code))]
+    if unknown:
+        return (f"targeting_spec: unknown GEO {unknown[0]!r} (an ISO 3166-2 region code such as \"BE-VOV\", or a "
+                "postal code such as \"US-94107\").")
+    if any(map(_postal, geo)) and not all(map(_postal, geo)):
+        return "targeting_spec: GEO holds region codes or postal codes, not both."
+    unknown = [value for value in spec.get("INTEREST") or () if not dictionaries.is_interest(value)]
+    if unknown:
+        return (f"targeting_spec: unknown INTEREST {unknown[0]!r} (an interest id, as GET "
+                "/v5/resources/targeting/INTEREST lists them).")
+    unknown = [code for code in spec.get("LOCALE") or () if not dictionaries.is_locale(code)]
+    if unknown:
+        return f"targeting_spec: unknown LOCALE {unknown[0]!r} (as GET /v5/resources/targeting/LOCALE lists them)."
     if any(spec.values()) and not (spec.get("LOCATION") or spec.get("GEO")):
         return "targeting_spec: at least one of LOCATION or GEO must be specified."
     return None
@@ -137,8 +154,11 @@ def _age(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else None
 
 
-def _metro(code: str) -> bool:
-    return len(code) == 3 and code.isascii() and code.isdigit()
+def _postal(code: str) -> bool:
+    """A postal code as GEO takes one: a country, a dash and 3 to 10 ASCII digits ("US-94107")."""
+    country, dash, digits = code.partition("-")
+    return (bool(dash) and dictionaries.is_country_code(country) and 3 <= len(digits) <= 10 and digits.isascii()
+            and digits.isdigit())
 
 
 def template_problem(sent: Mapping) -> str | None:
