@@ -123,3 +123,20 @@ def test_bodies_that_do_not_type_go_the_general_way():
         orjson.dumps({"id": "not a list"}),
     ):
         assert decode_typed(body) is None
+
+
+def test_dictionary_facts_must_be_the_dictionaries_keys():
+    """Regions, metros and interests an action carries are the targeting dictionaries' keys
+    (the slices the targeting analytics report); placements are the spec's groups."""
+    def item(n: int, **facts) -> dict:
+        return {"id": f"d-{n}", "ad_id": "687194767360", "type": "CLICK", "timestamp": "2026-11-30T10:00:00Z",
+                "user": {"em": HEX}, "dimensions": facts}
+
+    good = [item(0, region="BE-VOV", metro="501", interest="150", targeted_interest="151", placement="SEARCH")]
+    bad = [item(1, region="BE-XXX"), item(2, metro="999"), item(3, interest="42424242"),
+           item(4, targeted_interest="abc"), item(5, placement="FEED")]
+    actions, problems = check_actions(good + bad, ADS, TODAY)
+    assert list(actions) == ["d-0"]
+    assert [problem.position for problem in problems] == [1, 2, 3, 4, 5]
+    for problem, field in zip(problems, ("region", "metro", "interest", "targeted_interest", "placement")):
+        assert f"dimensions.{field} must be" in problem.reason, problem.reason

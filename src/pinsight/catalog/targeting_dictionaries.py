@@ -210,3 +210,21 @@ def country_name(code: str) -> str | None:
 def region_name(code: str) -> str | None:
     found = region(code)
     return found.name if found else None
+
+
+# --- Whole key sets, for checks in bulk (an ad action batch checks 50,000 items) --------
+
+
+@cache
+def dma_codes() -> frozenset[str]:
+    return frozenset(_dmas())
+
+
+@cache
+def subdivision_codes() -> frozenset[str]:
+    return frozenset(_subdivisions())
+
+
+@cache
+def interest_ids() -> frozenset[str]:
+    return frozenset(_interests())

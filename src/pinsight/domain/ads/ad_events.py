@@ -23,7 +23,10 @@ from typing import Annotated, NamedTuple
 
 import msgspec
 
-from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES, AGE_BUCKETS, GENDERS
+from pinsight.catalog import targeting_dictionaries as dictionaries
+from pinsight.catalog.ad_actions import (
+    ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES, AD_PLACEMENTS, AGE_BUCKETS, GENDERS,
+)
 from pinsight.catalog.ads import COUNTRIES
 from pinsight.domain.event_time import utc_moment
 from pinsight.errors import Problem
@@ -36,7 +39,17 @@ FIELDS = frozenset({"id", "ad_id", "type", "timestamp", "user", "household_id", 
 USER_FIELDS = ("external_id", "em")
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 _TYPES = ", ".join(ACTION_TYPES)
-_ENUMERATED = {"gender": frozenset(GENDERS), "age_bucket": frozenset(AGE_BUCKETS), "country": frozenset(COUNTRIES)}
+_ENUMERATED = {"gender": frozenset(GENDERS), "age_bucket": frozenset(AGE_BUCKETS), "country": frozenset(COUNTRIES),
+               "placement": frozenset(AD_PLACEMENTS)}
+# Facts whose values a targeting dictionary holds (too many to list in a message): the
+# slices the targeting analytics report are then the dictionaries' keys.
+_IN_DICTIONARY = {
+    "region": (dictionaries.subdivision_codes, "an ISO 3166-2 code"),
+    "metro": (dictionaries.dma_codes, "a US metro (DMA) code, as GET /v5/resources/targeting/LOCATION lists them"),
+    "interest": (dictionaries.interest_ids, "an interest id, as GET /v5/resources/targeting/INTEREST lists them"),
+    "targeted_interest": (dictionaries.interest_ids,
+                          "an interest id, as GET /v5/resources/targeting/INTEREST lists them"),
+}
 
 
 class AdAction(NamedTuple):
@@ -136,6 +149,9 @@ def _dimensions(value) -> str | None:
         allowed = _ENUMERATED.get(name)
         if allowed is not None and text not in allowed:
             raise _Refused(f"dimensions.{name} must be one of {', '.join(sorted(allowed))}")
+        listed = _IN_DICTIONARY.get(name)
+        if listed is not None and text not in listed[0]():
+            raise _Refused(f"dimensions.{name} must be {listed[1]}, not {text[:40]!r}")
     return json.dumps(dict(value), sort_keys=True, separators=(",", ":"))
 
 
