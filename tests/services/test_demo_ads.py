@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from pinsight.catalog import targeting_dictionaries
 from pinsight.catalog.ad_actions import ATTRIBUTION_TYPES, REPORT_TIMES
 from pinsight.catalog.ad_reporting import ROLLUP_ZONES
 from pinsight.demo.ads import DEMO
@@ -33,6 +34,15 @@ def test_the_demo_has_an_ads_history_equal_to_its_rebuild(runtime, demo):
         assert {key: dict(zip(activity.DELIVERY_SUMS, values))
                 for key, values in activity.stored_targeting(conn, account).items()} == \
             {key: {name: row.get(name, 0) for name in activity.DELIVERY_SUMS} for key, row in targeting.items()}
+        # Skewed like a real audience, and every slice a targeting dictionary's key.
+        impressions: dict[tuple, int] = {}
+        for (_, zone, kind, _, value), values in activity.stored_targeting(conn, account).items():
+            if zone == "UTC":
+                impressions[(kind, value)] = impressions.get((kind, value), 0) + values[0]
+        assert impressions[("GENDER", "female")] > impressions[("GENDER", "male")] > impressions[("GENDER", "unknown")]
+        locations = {value for kind, value in impressions if kind == "LOCATION"}
+        assert "501" in locations and locations <= set(targeting_dictionaries.location_options())
+        assert all(targeting_dictionaries.is_interest(value) for kind, value in impressions if kind == "PINNER_INTEREST")
         credited_kinds = set()
         for windows in (Windows(30, 30, 1), Windows(7, 1, 0), Windows(60, 60, 60)):
             for attribution_type in ATTRIBUTION_TYPES:

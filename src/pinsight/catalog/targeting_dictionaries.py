@@ -203,6 +203,17 @@ def dma_name(code: str) -> str | None:
     return _dmas().get(code) if isinstance(code, str) else None
 
 
+def dma_state(code: str) -> str | None:
+    """The US state (``"NY"``) a metro's DMA is listed in."""
+    entry = _dma_entries().get(code) if isinstance(code, str) else None
+    return entry["state"] if entry else None
+
+
+@cache
+def _dma_entries() -> Mapping[str, Any]:
+    return _frozen(_read("dma.json"))
+
+
 def country_name(code: str) -> str | None:
     return _countries().get(code) if isinstance(code, str) else None
 

@@ -18,9 +18,11 @@ import math
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime, timedelta
 
-from pinsight.catalog.ad_actions import AD_APP_TYPES, AGE_BUCKETS, GENDERS, ActionKind, ACTION_TYPES
+from pinsight.catalog import targeting_dictionaries as dictionaries
+from pinsight.catalog.ad_actions import AD_APP_TYPES, ActionKind, ACTION_TYPES
 from pinsight.domain.ads.ad_events import AdAction
 from pinsight.domain.ads.conversion_events import ConversionEvent
 from pinsight.services.ads.ad_events import apply_actions
@@ -69,6 +71,38 @@ _SOURCE_MIX = (("web", 70), ("app_ios", 15), ("app_android", 10), ("offline", 5)
 _COUNTRIES = ("US", "US", "US", "CA", "GB", "FR", "DE", "AU")
 
 
+# Who the demo's people are, by weight out of 1000 (Pinterest's audience leans female and
+# under 45); US people live in the biggest metros (DMA codes), more in the bigger ones.
+_GENDER_MIX = (("female", 600), ("male", 350), ("unknown", 50))
+_AGE_MIX = (("18-24", 180), ("25-34", 300), ("35-44", 230), ("45-49", 90), ("50-54", 80), ("55-64", 80), ("65+", 40))
+_US_METROS = (("501", 200), ("803", 150), ("602", 100), ("504", 80), ("623", 70), ("807", 70), ("511", 60),
+              ("618", 50), ("506", 50), ("524", 40), ("753", 35), ("819", 35), ("613", 25), ("751", 20), ("528", 15))
+
+
+def _pick(mix, draw: int) -> str:
+    """The entry of ``mix`` (value, weight out of 1000) that ``draw`` (0..999) lands on."""
+    for value, weight in mix:
+        if draw < weight:
+            return value
+        draw -= weight
+    return mix[-1][0]
+
+
+@lru_cache(maxsize=None)
+def _regions_of(country: str) -> tuple[str, ...]:
+    """Three of the country's top-level regions (the first by code), where its people live."""
+    regions = sorted(dictionaries.geo_options()[country]["regions"])
+    return tuple((regions * 3)[:3])
+
+
+@lru_cache(maxsize=1)
+def _interest_mix() -> tuple[tuple[str, int], ...]:
+    """Twelve top-level interests, the first ones most popular (weights out of 1000)."""
+    tops = sorted((i for i in dictionaries.interests().values() if i.level == 1), key=lambda i: int(i.id))[:12]
+    weights = (200, 150, 120, 100, 90, 80, 70, 60, 50, 40, 25, 15)
+    return tuple((interest.id, weight) for interest, weight in zip(tops, weights))
+
+
 def _cumulative(mix):
     names, weights = zip(*mix)
     return names, tuple(itertools.accumulate(weights))
@@ -81,9 +115,7 @@ class _People:
         self.count = count
         self.seed = seed
         self._keys: dict[int, str] = {}
-        self._facts = [json.dumps({"gender": gender, "age_bucket": age, "country": country}, sort_keys=True,
-                                  separators=(",", ":"))
-                       for gender in GENDERS for age in AGE_BUCKETS[4:] for country in sorted(set(_COUNTRIES))]
+        self._facts: dict[tuple, str] = {}
 
     def key(self, n: int) -> str:
         known = self._keys.get(n)
@@ -97,7 +129,27 @@ class _People:
         return f"household-{n // 3}" if (n * 2654435761) % 5 < 3 else None
 
     def facts(self, n: int) -> str:
-        return self._facts[(n * 40503) % len(self._facts)]
+        """Person n's targeting facts, skewed as a real audience is (more women than men,
+        most in their twenties to forties, a few big metros and interests for most people),
+        and consistent: a US person's region is the state of their metro."""
+        picks = [((n + 1) * multiplier >> 7) % 1000 for multiplier in (2654435761, 40503, 69069, 1103515245, 134775813)]
+        gender = _pick(_GENDER_MIX, picks[0])
+        age = _pick(_AGE_MIX, picks[1])
+        country = _COUNTRIES[picks[2] % len(_COUNTRIES)]
+        if country == "US":
+            metro = _pick(_US_METROS, picks[3])
+            place = (metro, f"US-{dictionaries.dma_state(metro)}")
+        else:
+            place = (None, _regions_of(country)[picks[3] % 3])
+        interest = _pick(_interest_mix(), picks[4])
+        key = (gender, age, country, place, interest)
+        known = self._facts.get(key)
+        if known is None:
+            facts = {"gender": gender, "age_bucket": age, "country": country, "region": place[1], "interest": interest}
+            if place[0] is not None:
+                facts["metro"] = place[0]
+            known = self._facts[key] = json.dumps(facts, sort_keys=True, separators=(",", ":"))
+        return known
 
     def app_type(self, n: int) -> str:
         return AD_APP_TYPES[(n * 7919) % len(AD_APP_TYPES)]
