@@ -23,7 +23,7 @@ import pytest
 from starlette.routing import Mount
 
 from pinsight.api.app import create_app
-from pinsight.catalog.operations import OPERATIONS
+from pinsight.catalog.operations import ADS_READ_ROLES, OPERATIONS
 from pinsight.catalog.scopes import ALL_SCOPES
 from pinsight.services.identity.api_keys import create_api_key
 from tests.support.api import assert_error, create_board, create_pin, create_section, register_video, video_source
@@ -705,6 +705,22 @@ def _(world, viewer, mode):
     # Definitions from the catalogue: the same for everyone, naming nothing of anyone's.
     if once(mode):
         yield Call("GET", "/v5/resources/delivery_metrics", 200, token_sees(viewer, mode), {"report_type": "SYNC"})
+
+
+@route("GET", "/v5/resources/targeting/{targeting_type}")
+def _(world, viewer, mode):
+    # Public dictionaries: the same for everyone.
+    if once(mode):
+        yield Call("GET", "/v5/resources/targeting/GEO", 200, token_sees(viewer, mode))
+    # An account's keywords: read as its owner, with the roles that read its ads (none without an account).
+    yield Call("GET", "/v5/resources/targeting/KEYWORD", 403 if refused(viewer, mode, ADS_READ_ROLES) else 200,
+               token_sees(viewer, mode), as_owner(world, mode))
+
+
+@route("GET", "/v5/resources/targeting/interests/{interest_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", "/v5/resources/targeting/interests/150", 200, token_sees(viewer, mode))
 
 
 @route("GET", "/v5/media")
