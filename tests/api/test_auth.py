@@ -64,6 +64,8 @@ OPERATION_REQUESTS = [
     ("ads/analytics", "GET", "/ad_accounts/1/ads/analytics"),
     ("ad_pins/analytics", "GET", "/ad_accounts/1/pins/analytics"),
     ("delivery_metrics/get", "GET", "/resources/delivery_metrics"),
+    ("targeting_options/get", "GET", "/resources/targeting/GEO"),
+    ("interest_targeting_options/get", "GET", "/resources/targeting/interests/150"),
 ]
 
 
