@@ -87,7 +87,3 @@ def slice_of(kind: TargetingType, facts: dict[str, str]) -> str:
             return value
     return UNKNOWN_SLICE
 
-
-# How many types one targeting report may ask for (the spec's maxItems: 15 for the ad
-# account's, 14 for the others).
-MAX_TYPES_PER_REPORT = {"AD_ACCOUNT": 15, "CAMPAIGN": 14, "AD_GROUP": 14, "AD": 14}

@@ -127,3 +127,11 @@ def dialect_of(conn: Connection):
     from sqlalchemy.dialects import postgresql, sqlite
 
     return postgresql if conn.dialect.name == "postgresql" else sqlite
+
+
+def adding_upsert(conn: Connection, table, keys: Sequence[str], sums: Sequence[str]):
+    """An INSERT into ``table`` that, where a row with the same ``keys`` (its primary key)
+    exists, adds the new values of ``sums`` to it instead: how the rollups take additions."""
+    statement = dialect_of(conn).insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in sums})

@@ -120,24 +120,24 @@ def _sum_targeting(account_id: int, actions: list[AdAction], targeting: dict[tup
     daily: dict[tuple, list[int]] = {}
     for (hour, app_type, dimensions), sums in hourly.items():
         for zone, day in days_of(hour):
-            row = daily.get((zone, day, app_type, dimensions))
-            if row is None:
-                daily[(zone, day, app_type, dimensions)] = list(sums)
-            else:
-                for n, amount in enumerate(sums):
-                    row[n] += amount
+            _add_to(daily, (zone, day, app_type, dimensions), sums)
     profiles: dict[int, Profile] = {}
     for (zone, day, app_type, dimensions), sums in daily.items():
         profile = profile_of(app_type, dimensions)
         profiles[profile.id] = profile
         for targeting_type, value in zip(ACTION_TARGETING_NAMES, profile.slices):
-            row = targeting.get((account_id, zone, targeting_type, day, value))
-            if row is None:
-                targeting[(account_id, zone, targeting_type, day, value)] = list(sums)
-            else:
-                for n, amount in enumerate(sums):
-                    row[n] += amount
+            _add_to(targeting, (account_id, zone, targeting_type, day, value), sums)
     return list(profiles.values())
+
+
+def _add_to(rows: dict[tuple, list[int]], key: tuple, amounts: list[int]) -> None:
+    """Add ``amounts`` to the row ``key`` of ``rows``, starting it from a copy if new."""
+    row = rows.get(key)
+    if row is None:
+        rows[key] = list(amounts)
+        return
+    for n, amount in enumerate(amounts):
+        row[n] += amount
 
 
 def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import Connection, select, text
 
 from pinsight.domain.ads.ad_events import AdAction
-from pinsight.store.bulk import bind_value, chunks, copy_rows, datetime_binder, dialect_of, executemany, one_of
+from pinsight.store.bulk import (
+    adding_upsert, bind_value, chunks, copy_rows, datetime_binder, dialect_of, executemany, one_of,
+)
 from pinsight.store.locks import require_locked
 from pinsight.domain.ads.action_profiles import SLICE_COLUMNS, Profile
 from pinsight.store.tables import (
@@ -75,11 +77,7 @@ def add_delivery(conn: Connection, sums: Mapping[tuple[int, str, date], Sequence
     if not sums:
         return
     require_locked(conn, {ads_by_id[ad_id]["ad_account_id"] for ad_id, _, _ in sums})
-    statement = dialect_of(conn).insert(ad_delivery_daily)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(DELIVERY_KEYS),
-        set_={name: ad_delivery_daily.c[name] + statement.excluded[name] for name in DELIVERY_SUMS},
-    )
+    statement = adding_upsert(conn, ad_delivery_daily, DELIVERY_KEYS, DELIVERY_SUMS)
     days: dict = {}
     values = []
     for (ad_id, zone, day), amounts in sums.items():
@@ -126,11 +124,7 @@ def add_targeting_delivery(conn: Connection, sums: Mapping[tuple, Sequence[int]]
     if not sums:
         return
     require_locked(conn, {key[0] for key in sums})
-    statement = dialect_of(conn).insert(ad_targeting_daily)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(TARGETING_KEYS),
-        set_={name: ad_targeting_daily.c[name] + statement.excluded[name] for name in DELIVERY_SUMS},
-    )
+    statement = adding_upsert(conn, ad_targeting_daily, TARGETING_KEYS, DELIVERY_SUMS)
     days: dict = {}
     values = []
     for (account_id, zone, targeting_type, day, value), amounts in sums.items():
@@ -236,10 +230,3 @@ def stored_targeting(conn: Connection, ad_account_id: int) -> dict[tuple, tuple]
     return {tuple(row[key] for key in TARGETING_KEYS): tuple(row[name] for name in DELIVERY_SUMS)
             for row in conn.execute(query).mappings()}
 
-
-def stored_profiles(conn: Connection, profile_ids: Iterable[int]) -> dict[int, dict]:
-    found: dict[int, dict] = {}
-    for chunk in chunks(sorted(set(profile_ids)), CHUNK):
-        query = select(ad_action_profiles).where(one_of(conn, ad_action_profiles.c.id, chunk))
-        found.update((row["id"], dict(row)) for row in conn.execute(query).mappings())
-    return found

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, tuple_
 
-from pinsight.store.bulk import bind_value, chunks, dialect_of, executemany, one_of
+from pinsight.store.bulk import adding_upsert, bind_value, chunks, executemany, one_of
 from pinsight.store.locks import require_locked
 from pinsight.store.tables import ad_conversion_daily, ad_conversion_keys, ad_conversion_touches, ad_conversions
 
@@ -137,11 +137,7 @@ def add_to_rollup(conn: Connection, deltas: Mapping[tuple, Sequence[int]], ads_b
     if not deltas:
         return
     require_locked(conn, {ads_by_id[key[0]]["ad_account_id"] for key in deltas})
-    statement = dialect_of(conn).insert(ad_conversion_daily)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEYS),
-        set_={name: ad_conversion_daily.c[name] + statement.excluded[name] for name in ROLLUP_SUMS},
-    )
+    statement = adding_upsert(conn, ad_conversion_daily, ROLLUP_KEYS, ROLLUP_SUMS)
     days: dict = {}
     values = []
     day_at = ROLLUP_KEYS.index("day")
