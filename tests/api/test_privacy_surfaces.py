@@ -634,13 +634,20 @@ def _(world, viewer, mode):
                    token_sees(viewer, mode), json={"data": [event]})
 
 
-# Sync ads analytics of the owner's ad account: the roles the operations table gives them.
+# Sync ads analytics and targeting analytics of the owner's ad account: the roles the
+# operations table gives them.
 _ADS_ANALYTICS = {
     "ad_account/analytics": ("/analytics", {}),
     "campaigns/analytics": ("/campaigns/analytics", {"campaign_ids": "1"}),
     "ad_groups/analytics": ("/ad_groups/analytics", {"ad_group_ids": "1"}),
     "ads/analytics": ("/ads/analytics", {"ad_ids": "1"}),
     "ad_pins/analytics": ("/pins/analytics", {"campaign_id": "1", "pin_ids": "1"}),
+    "ad_account_targeting_analytics/get": ("/targeting_analytics", {"targeting_types": "GEO"}),
+    "campaign_targeting_analytics/get": ("/campaigns/targeting_analytics",
+                                         {"campaign_ids": "1", "targeting_types": "CREATIVE_TYPE"}),
+    "ad_groups_targeting_analytics/get": ("/ad_groups/targeting_analytics",
+                                          {"ad_group_ids": "1", "targeting_types": "AGE_BUCKET"}),
+    "ad_targeting_analytics/get": ("/ads/targeting_analytics", {"ad_ids": "1", "targeting_types": "APPTYPE"}),
 }
 
 

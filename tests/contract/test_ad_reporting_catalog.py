@@ -13,8 +13,17 @@ from typing import Any
 
 import pytest
 
-from pinsight.catalog.ad_actions import DEFAULT_REPORT_TIME, DEFAULT_WINDOWS, REPORT_TIMES, WINDOW_DAYS, ActionKind
-from pinsight.catalog.operations import SYNC_REPORTS
+import orjson
+
+from pinsight.catalog.ad_actions import (
+    ATTRIBUTION_TYPES,
+    DEFAULT_REPORT_TIME,
+    DEFAULT_WINDOWS,
+    REPORT_TIMES,
+    WINDOW_DAYS,
+    ActionKind,
+)
+from pinsight.catalog.operations import SYNC_REPORTS, TARGETING_REPORTS
 from pinsight.catalog.ad_reporting import (
     GRANULARITIES,
     ID_PARAMETERS,
@@ -23,7 +32,7 @@ from pinsight.catalog.ad_reporting import (
     REPORTING_TIME_ZONES,
 )
 from pinsight.domain.ads.analytics_query import parse_ads_analytics_query
-from pinsight.domain.ads.analytics_rows import shape_rows
+from pinsight.domain.ads.analytics_rows import encode_targeting_rows, shape_rows
 from pinsight.domain.ads.buckets import bucket_keys, date_label
 from pinsight.domain.ads.column_values import Inputs, column_values
 from tests.contract.spec_validation import SpecValidator, find_operation
@@ -215,3 +224,61 @@ def test_hour_dates_are_where_pinsight_departs_from_the_schema(spec):
     rows = shape_rows(asked, [(31, label, {"CTR": 0.5})])
     with pytest.raises(AssertionError, match="DATE"):
         SpecValidator(spec).validate_body(path, method, 200, rows)
+
+
+# --- targeting analytics ------------------------------------------------------------------------
+
+TARGETING_OPERATIONS = tuple(TARGETING_REPORTS)
+
+
+def test_every_targeting_analytics_operation_of_the_spec_is_declared(spec):
+    declared = {op for path in spec["paths"].values() for method, op in
+                ((m, o.get("operationId")) for m, o in path.items() if isinstance(o, Mapping))
+                if op and op.endswith("targeting_analytics/get")}
+    assert declared == set(TARGETING_OPERATIONS)
+
+
+@pytest.mark.parametrize("operation_id", TARGETING_OPERATIONS)
+def test_targeting_types_are_the_levels_enum(spec, operation_id):
+    params, report = parameters(spec, operation_id), TARGETING_REPORTS[operation_id]
+    schema = schema_of(spec, params["targeting_types"])
+    assert params["targeting_types"]["required"] is True and schema["minItems"] == 1
+    assert schema["maxItems"] == report.max_targeting_types
+    assert set(resolve(spec, schema["items"])["enum"]) == set(report.targeting_types)
+
+
+@pytest.mark.parametrize("operation_id", TARGETING_OPERATIONS)
+def test_targeting_reports_take_the_specs_ids_windows_zones_and_attribution(spec, operation_id):
+    params, report = parameters(spec, operation_id), TARGETING_REPORTS[operation_id]
+    assert {name for name in params if name.endswith("_ids")} == {item.name for item in report.id_filters}
+    for item in report.id_filters:
+        schema = schema_of(spec, params[item.name])
+        assert params[item.name]["required"] is item.required and schema["maxItems"] == item.max_items
+        assert resolve(spec, schema["items"]).get("maxLength") == item.max_digits
+    attribution = schema_of(spec, params["attribution_types"])
+    assert tuple(resolve(spec, attribution["items"])["enum"]) == ATTRIBUTION_TYPES
+    assert attribution["maxItems"] == len(ATTRIBUTION_TYPES) and not params["attribution_types"].get("required")
+    assert "reporting_timezone" in params and report.reporting_timezone and not report.aggregate_report_rows
+    for name in ("start_date", "end_date", "columns", "granularity"):
+        assert params[name]["required"] is True
+    _, _, operation = find_operation(spec, operation_id)
+    stated = {("NOT_HOUR" if negated else "HOUR"): (int(lookback), int(span) if span else None)
+              for negated, lookback, span in _RULE.findall(operation["description"])}
+    assert stated["HOUR"] == (report.hour_limits.lookback_days, report.hour_limits.max_span_days)
+    assert stated["NOT_HOUR"] == (NOT_HOUR_LIMITS.lookback_days, NOT_HOUR_LIMITS.max_span_days)
+
+
+@pytest.mark.parametrize("operation_id", TARGETING_OPERATIONS)
+def test_targeting_rows_validate_against_the_spec(spec, operation_id):
+    path, method, _ = find_operation(spec, operation_id)
+    report = TARGETING_REPORTS[operation_id]
+    ids = {item.name: ["11"] for item in report.id_filters}
+    asked = parse_ads_analytics_query(operation_id, start_date="2024-06-01", end_date="2024-06-15",
+                                      columns=[COLUMNS], granularity="DAY", targeting_types=report.targeting_types[:2],
+                                      today=TODAY, **ids)
+    values = column_values(asked.columns, ROW, ENTITIES)
+    names = [column.name for column in asked.columns]
+    rows = [(kind, "unknown", (11, "2024-06-15", [values[name] for name in names])) for kind in asked.targeting_types]
+    body = orjson.loads(encode_targeting_rows(asked, rows))
+    assert [item["metrics"][report.id_key] for item in body["data"]] == ["11", "11"]
+    SpecValidator(spec).validate_body(path, method, 200, body)

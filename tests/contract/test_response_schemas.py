@@ -194,6 +194,13 @@ def _request(operation_id: str, world: World, today: date) -> dict:
            for operation_id, ids in (("ad_account/analytics", {}), ("campaigns/analytics", {"campaign_ids": world.campaign_id}),
                                      ("ad_groups/analytics", {"ad_group_ids": "1"}), ("ads/analytics", {"ad_ids": "1"}),
                                      ("ad_pins/analytics", {"campaign_id": world.campaign_id, "pin_ids": world.pin_id}))},
+        **{operation_id: {**_period(today, 6), "granularity": "DAY", **ids, "targeting_types": kinds,
+                          "columns": "SPEND_IN_MICRO_DOLLAR,PAID_IMPRESSION,CTR,TOTAL_CONVERSIONS,CAMPAIGN_NAME"}
+           for operation_id, ids, kinds in (
+               ("ad_account_targeting_analytics/get", {}, "GEO,AGE_BUCKET"),
+               ("campaign_targeting_analytics/get", {"campaign_ids": world.campaign_id}, "CREATIVE_TYPE,GENDER"),
+               ("ad_groups_targeting_analytics/get", {"ad_group_ids": world.ad_group_id}, "APPTYPE"),
+               ("ad_targeting_analytics/get", {"ad_ids": world.ad_id}, "LOCATION"))},
         "ad_groups/list": {"campaign_ids": [world.campaign_id], "translate_interests_to_names": "true"},
         "ads/list": {"ad_group_ids": [world.ad_group_id]},
     }

@@ -258,13 +258,15 @@ def _demo_target(operation_id: str, demo: dict, today: date, runtime) -> Target:
             target.query["pin_ids"] = [[own], [own], [own, demo["friend_pin_id"]]]
     elif operation_id in ACCOUNT_ANALYTICS:
         target.query_sets = _periods(today)
-    elif operation_id in ADS_ANALYTICS:
+    elif operation_id in ADS_ANALYTICS or operation_id in TARGETING_ANALYTICS:
         target.paths = [{"ad_account_id": demo["ad_account_id"]}]
         ids = _demo_ads(runtime, int(demo["ad_account_id"]))
         target.query_sets = [
-            {**period, "granularity": granularity, "columns": columns, **ids}
+            {**period, "granularity": granularity, "columns": columns, **ids,
+             **({"targeting_types": kinds} if operation_id in TARGETING_ANALYTICS else {})}
             for period in _periods(today) for granularity in ("DAY", "TOTAL", "WEEK")
             for columns in ("SPEND_IN_MICRO_DOLLAR,PAID_IMPRESSION,CTR", "TOTAL_CONVERSIONS,TOTAL_CLICK_CHECKOUT,ROAS")
+            for kinds in ("GEO", "AGE_BUCKET,GENDER")
         ]
     return target
 
@@ -272,6 +274,8 @@ def _demo_target(operation_id: str, demo: dict, today: date, runtime) -> Target:
 # The demo's ads history answers these; the fuzzer gets its real ids and valid columns.
 ADS_ANALYTICS = ("ad_account/analytics", "campaigns/analytics", "ad_groups/analytics", "ads/analytics",
                  "ad_pins/analytics")
+TARGETING_ANALYTICS = ("ad_account_targeting_analytics/get", "campaign_targeting_analytics/get",
+                       "ad_groups_targeting_analytics/get", "ad_targeting_analytics/get")
 
 
 def _demo_ads(runtime, account_id: int) -> dict:

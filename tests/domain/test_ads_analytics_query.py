@@ -334,3 +334,54 @@ def test_the_first_broken_rule_is_reported():
 
 def test_a_range_too_far_back_and_too_long_reports_the_lookback():
     assert "days back" in message(start_date=back(200), end_date=back(0))
+
+
+# --- targeting reports ---------------------------------------------------------------------------
+
+def targeting(operation_id: str = "ad_account_targeting_analytics/get", **params) -> AdsAnalyticsQuery:
+    given_params = {"start_date": back(7), "end_date": back(0), "columns": ["SPEND_IN_DOLLAR"], "granularity": "DAY",
+                    "targeting_types": ["GEO"], **params}
+    return parse_ads_analytics_query(operation_id, **given_params, today=TODAY)
+
+
+def test_targeting_types_keep_their_order_and_collapse_repeats():
+    assert targeting(targeting_types=["AGE_BUCKET,GEO", "AGE_BUCKET"]).targeting_types == ("AGE_BUCKET", "GEO")
+
+
+@pytest.mark.parametrize("asked,problem", [
+    ([], "targeting_types is required"), ([" , "], "targeting_types is required"),
+    (["CREATIVE_TYPE"], "'CREATIVE_TYPE' is not one of"), (["geo"], "'geo' is not one of"),
+    ([",".join(["GEO"] * 16)], "give 1 to 15 types, not 16"),
+])
+def test_bad_targeting_types_are_named(asked, problem):
+    with pytest.raises(InvalidParameters, match=problem):
+        targeting(targeting_types=asked)
+
+
+def test_each_level_takes_its_own_types():
+    assert targeting("campaign_targeting_analytics/get", campaign_ids=["1"],
+                     targeting_types=["CREATIVE_TYPE"]).targeting_types == ("CREATIVE_TYPE",)
+    with pytest.raises(InvalidParameters, match="QUIZ_RESULT"):
+        targeting("ad_groups_targeting_analytics/get", ad_group_ids=["1"], targeting_types=["QUIZ_RESULT"])
+    with pytest.raises(InvalidParameters, match="ad_ids is required"):
+        targeting("ad_targeting_analytics/get")
+
+
+@pytest.mark.parametrize("asked,credited", [(None, "HOUSEHOLD"), (["INDIVIDUAL"], "INDIVIDUAL"),
+                                            (["HOUSEHOLD"], "HOUSEHOLD"), (["INDIVIDUAL,HOUSEHOLD"], "HOUSEHOLD")])
+def test_attribution_types_choose_whose_actions_take_the_credit(asked, credited):
+    assert targeting(attribution_types=asked).attribution_type == credited
+
+
+def test_bad_attribution_types_are_named():
+    with pytest.raises(InvalidParameters, match="'SOMEONE' is not one of INDIVIDUAL, HOUSEHOLD"):
+        targeting(attribution_types=["SOMEONE"])
+    with pytest.raises(InvalidParameters, match="at most 2"):
+        targeting(attribution_types=["INDIVIDUAL,HOUSEHOLD,INDIVIDUAL"])
+
+
+def test_untargeted_reports_take_no_targeting_parameters():
+    with pytest.raises(ValueError, match="takes no targeting_types"):
+        query(targeting_types=["GEO"])
+    with pytest.raises(ValueError, match="takes no attribution_types"):
+        query(attribution_types=["INDIVIDUAL"])

@@ -70,8 +70,9 @@ def expected_delivery(actions: list[Action], spend: dict[str, int], zones) -> di
     return found
 
 
-def expected_conversions(actions: list[Action], stored: dict[int, dict], windows: Windows, attribution_type: str,
-                         report_time: str, zone: str) -> dict[tuple, tuple[int, int, int]]:
+def credited_actions(actions: list[Action], stored: dict[int, dict], windows: Windows, attribution_type: str
+                     ) -> list[tuple[Action, dict]]:
+    """Each stored conversion that some action takes the credit for, with that action."""
     by_key, by_household, by_id = defaultdict(list), defaultdict(list), {}
     for action in actions:
         for key in action.person_keys:
@@ -79,7 +80,7 @@ def expected_conversions(actions: list[Action], stored: dict[int, dict], windows
         if action.household:
             by_household[action.household].append(action)
         by_id[action.id] = action
-    found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    found = []
     for conversion in stored.values():
         mine = [a for key in conversion["person_keys"] for a in by_key.get(key, ())]
         if conversion["click_id"] in by_id:
@@ -90,8 +91,15 @@ def expected_conversions(actions: list[Action], stored: dict[int, dict], windows
             candidates.update((a.id, a) for a in by_household[household])
         seen = Conversion(conversion["occurred_at"], conversion["person_keys"], conversion["click_id"], households)
         credited = credit(seen, candidates.values(), windows, attribution_type)
-        if credited is None:
-            continue
+        if credited is not None:
+            found.append((credited, conversion))
+    return found
+
+
+def expected_conversions(actions: list[Action], stored: dict[int, dict], windows: Windows, attribution_type: str,
+                         report_time: str, zone: str) -> dict[tuple, tuple[int, int, int]]:
+    found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for credited, conversion in credited_actions(actions, stored, windows, attribution_type):
         day = day_in(credited.at if report_time == TIME_OF_AD_ACTION else conversion["occurred_at"], zone)
         row = found[(credited.ad_id, day, credited.kind.value, conversion["event_name"], conversion["action_source"])]
         row[0] += 1

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pinsight.catalog.ad_actions import HOUSEHOLD
 from pinsight.catalog.ad_columns import CATALOGUE, AdColumn
+from pinsight.catalog.ad_targeting import types_for_level
 
 # The spec's Granularity enum, in its order. TOTAL is one bucket for the whole range; the
 # others split it, and only they give rows a DATE.
@@ -93,6 +94,11 @@ class SyncReport:
     reporting_timezone: bool = True
     aggregate_report_rows: bool = False
     hour_limits: DateLimits = HOUR_LIMITS
+    # A targeting report (``targeting_analytics``): the targeting types it takes (its
+    # ``targeting_types`` enum, ``catalog.ad_targeting``) and how many one request may ask
+    # for; it also takes ``attribution_types``. Empty for the untargeted reports.
+    targeting_types: tuple[str, ...] = ()
+    max_targeting_types: int = 0
     # The operation answering this report: set where the operations table names its report
     # (``catalog.operations.SYNC_REPORTS``), the one place operation ids are declared.
     operation_id: str = ""
@@ -106,6 +112,10 @@ class SyncReport:
 
     def id_filter(self, name: str) -> IdFilter | None:
         return next((item for item in self.id_filters if item.name == name), None)
+
+    @property
+    def targeting(self) -> bool:
+        return bool(self.targeting_types)
 
 
 # Each sync report by what its rows are about; ``catalog.operations`` names the operation
@@ -123,6 +133,23 @@ REPORTS_BY_LEVEL: dict[str, SyncReport] = {
                    one_group_of=(("ad_ids",), ("campaign_ids", "pin_ids"))),
         SyncReport("PIN", "PIN_ID", (IdFilter("campaign_id", True, None, 18), IdFilter("pin_ids", True, 100)),
                    reporting_timezone=False),
+    )
+}
+
+# The targeting reports (``targeting_analytics``), by what their rows are about: each row is
+# one entity's figures in one bucket for one slice of a targeting type. Every level names
+# its entities (the spec's required ids) but the ad account's; all state HOUR's 3-day span.
+TARGETING_REPORTS_BY_LEVEL: dict[str, SyncReport] = {
+    report.rows_per: report
+    for report in (
+        SyncReport("AD_ACCOUNT", "AD_ACCOUNT_ID", (), targeting_types=types_for_level("AD_ACCOUNT"),
+                   max_targeting_types=15),
+        SyncReport("CAMPAIGN", "CAMPAIGN_ID", (IdFilter("campaign_ids", True, 250, 18),),
+                   targeting_types=types_for_level("CAMPAIGN"), max_targeting_types=14),
+        SyncReport("AD_GROUP", "AD_GROUP_ID", (IdFilter("ad_group_ids", True, 250, 18),),
+                   targeting_types=types_for_level("AD_GROUP"), max_targeting_types=14),
+        SyncReport("AD", "AD_ID", (IdFilter("ad_ids", True, 250),), targeting_types=types_for_level("AD"),
+                   max_targeting_types=14),
     )
 }
 

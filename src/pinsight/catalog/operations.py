@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pinsight.catalog.ad_reporting import REPORTS_BY_LEVEL, SyncReport
+from pinsight.catalog.ad_reporting import REPORTS_BY_LEVEL, TARGETING_REPORTS_BY_LEVEL, SyncReport
 
 from pinsight.catalog.roles import ROLES
 
@@ -70,6 +70,8 @@ class Operation:
     bookmark_keys: tuple[str, ...] | None = None
     # A sync ads analytics operation: what its rows are about (``catalog.ad_reporting``).
     sync_report: str | None = None
+    # A targeting analytics operation: what its rows are about (``catalog.ad_reporting``).
+    targeting_report: str | None = None
     # Whether an ad account's conversion token (the spec's conversion_token scheme) may call
     # it besides an OAuth token, for that ad account (``services.identity.conversion_tokens``).
     conversion_token: bool = False
@@ -170,6 +172,19 @@ _TABLE = (
         rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="AD"),
     _op("ad_pins/analytics", "GET /v5/ad_accounts/{ad_account_id}/pins/analytics", "ads:read",
         client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES, sync_report="PIN"),
+    # Targeting analytics: the same figures per slice of targeting types (``catalog.ad_targeting``).
+    _op("ad_account_targeting_analytics/get", "GET /v5/ad_accounts/{ad_account_id}/targeting_analytics", "ads:read",
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        targeting_report="AD_ACCOUNT"),
+    _op("campaign_targeting_analytics/get", "GET /v5/ad_accounts/{ad_account_id}/campaigns/targeting_analytics",
+        "ads:read", client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        targeting_report="CAMPAIGN"),
+    _op("ad_groups_targeting_analytics/get", "GET /v5/ad_accounts/{ad_account_id}/ad_groups/targeting_analytics",
+        "ads:read", client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        targeting_report="AD_GROUP"),
+    _op("ad_targeting_analytics/get", "GET /v5/ad_accounts/{ad_account_id}/ads/targeting_analytics", "ads:read",
+        client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES,
+        targeting_report="AD"),
     # Conversions sent for the ad account of the path; its description names Audience and
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,
@@ -250,6 +265,15 @@ SYNC_REPORTS: dict[str, SyncReport] = {
 }
 if {report.rows_per for report in SYNC_REPORTS.values()} != set(REPORTS_BY_LEVEL):
     raise ValueError("every sync report is answered by exactly one operation")
+# The targeting analytics operations' reports, by operation.
+TARGETING_REPORTS: dict[str, SyncReport] = {
+    op.operation_id: replace(TARGETING_REPORTS_BY_LEVEL[op.targeting_report], operation_id=op.operation_id)
+    for op in _TABLE if op.targeting_report is not None
+}
+if sorted(report.rows_per for report in TARGETING_REPORTS.values()) != sorted(TARGETING_REPORTS_BY_LEVEL):
+    raise ValueError("every targeting report is answered by exactly one operation")
+# Every report an ads analytics request may ask for, by operation.
+ANALYTICS_REPORTS: dict[str, SyncReport] = {**SYNC_REPORTS, **TARGETING_REPORTS}
 
 
 def operation(operation_id: str) -> Operation:

@@ -813,6 +813,19 @@ class AdsAnalyticsRows(RootModel[list[dict[str, str | int | float | bool | None]
     time-based granularity, then the requested columns (``domain.ads.analytics_rows``)."""
 
 
+class TargetingAnalyticsRow(Shape):
+    targeting_type: str
+    targeting_value: str
+    metrics: dict[str, str | int | float | bool | None]
+
+
+class TargetingAnalyticsAnswer(Shape):
+    """A targeting analytics answer (the spec's MetricsResponse): per row, the targeting
+    type, the slice and the row an untargeted report would give (``domain.ads.analytics_rows``)."""
+
+    data: list[TargetingAnalyticsRow]
+
+
 class ConversionEventAnswer(Shape):
     status: Literal["failed", "processed"]
     error_message: str | None

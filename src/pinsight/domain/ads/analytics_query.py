@@ -1,9 +1,19 @@
 """A sync ads analytics request as an immutable value, and the pure parser that builds it.
 
 Shared by ``ad_account/analytics``, ``campaigns/analytics``, ``ad_groups/analytics``,
-``ads/analytics`` and ``ad_pins/analytics``; what differs between them (the rows' entity,
-the id filters, whether ``reporting_timezone`` and ``aggregate_report_rows`` are taken,
-the HOUR date limits) is ``catalog.operations.SYNC_REPORTS``.
+``ads/analytics`` and ``ad_pins/analytics``, and by the four targeting analytics
+operations; what differs between them (the rows' entity, the id filters, whether
+``reporting_timezone`` and ``aggregate_report_rows`` are taken, the HOUR date limits, the
+targeting types) is ``catalog.operations.ANALYTICS_REPORTS``.
+
+A targeting report also takes ``targeting_types`` (required: 1 to the report's maximum of
+its enum, repeated or comma-separated; repeats collapse) and ``attribution_types``
+(INDIVIDUAL, HOUSEHOLD or both). Whose actions a conversion is credited to is one choice
+per answer, since a row carries no attribution type: HOUSEHOLD credits the actions of
+anyone in the converter's household, which include the converter's own, so asking for
+both is asking for HOUSEHOLD; without the parameter the answer credits the household, as
+the untargeted reports do (``catalog.ad_reporting.SYNC_ATTRIBUTION_TYPE``), so that the
+slices of a type add up to their totals.
 
 Pure: ``today`` (the current UTC date) is passed in. Pinterest's date rules, from the
 operations' descriptions and the date parameters':
@@ -17,7 +27,7 @@ operations' descriptions and the date parameters':
   8 days back (and today) bound the range.
 
 The checks run in a fixed order (dates, granularity, the date rules, columns, windows,
-report time, time zone, aggregation, ids), so a request breaking several rules is told
+report time, time zone, aggregation, targeting types, attribution types, ids), so a request breaking several rules is told
 about the first. Each raises ``InvalidParameters`` (400, ``{"code", "message"}``) naming
 the parameter, the rule and the bound. A parameter the operation does not take is a
 caller's mistake (the route does not declare it) and raises ValueError.
@@ -30,7 +40,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from pinsight.catalog.ad_actions import DEFAULT_REPORT_TIME, DEFAULT_WINDOWS, REPORT_TIMES, WINDOW_DAYS, ActionKind
+from pinsight.catalog.ad_actions import (
+    ATTRIBUTION_TYPES,
+    DEFAULT_REPORT_TIME,
+    DEFAULT_WINDOWS,
+    HOUSEHOLD,
+    REPORT_TIMES,
+    WINDOW_DAYS,
+    ActionKind,
+)
 from pinsight.catalog.ad_columns import AdColumn, parse_columns
 from pinsight.catalog.ad_reporting import (
     DEFAULT_REPORTING_TIME_ZONE,
@@ -39,11 +57,12 @@ from pinsight.catalog.ad_reporting import (
     ID_PARAMETERS,
     NOT_HOUR_LIMITS,
     REPORTING_TIME_ZONES,
+    SYNC_ATTRIBUTION_TYPE,
     DateLimits,
     IdFilter,
     SyncReport,
 )
-from pinsight.catalog.operations import SYNC_REPORTS
+from pinsight.catalog.operations import ANALYTICS_REPORTS
 from pinsight.domain.ads.attribution import Windows
 from pinsight.domain.organic.analytics_period import parse_day
 from pinsight.errors import InvalidParameters
@@ -86,10 +105,18 @@ class AdsAnalyticsQuery:
     ad_ids: tuple[int, ...] | None = None
     pin_ids: tuple[int, ...] | None = None
     aggregate_report_rows: bool = False
+    # A targeting report's: the types asked for, in order, and whose actions conversions credit.
+    targeting_types: tuple[str, ...] = ()
+    attribution_type: str = SYNC_ATTRIBUTION_TYPE
 
     def __post_init__(self) -> None:
-        if self.operation_id not in SYNC_REPORTS:
+        if self.operation_id not in ANALYTICS_REPORTS:
             raise ValueError(f"{self.operation_id!r} is not a sync ads analytics operation")
+        if not set(self.targeting_types) <= set(self.report.targeting_types) or (
+                bool(self.targeting_types) != self.report.targeting):
+            raise ValueError(f"{self.operation_id} does not take targeting types {self.targeting_types}")
+        if self.attribution_type not in ATTRIBUTION_TYPES:
+            raise ValueError(f"attribution_type {self.attribution_type!r} is not one of {ATTRIBUTION_TYPES}")
         if self.granularity not in GRANULARITIES:
             raise ValueError(f"granularity {self.granularity!r} is not one of {GRANULARITIES}")
         if self.reporting_timezone not in REPORTING_TIME_ZONES:
@@ -104,7 +131,7 @@ class AdsAnalyticsQuery:
 
     @property
     def report(self) -> SyncReport:
-        return SYNC_REPORTS[self.operation_id]
+        return ANALYTICS_REPORTS[self.operation_id]
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -226,6 +253,47 @@ def parse_aggregate(value: bool | None) -> bool:
     return value
 
 
+def _listed(values: list[str] | str | None) -> list[str]:
+    """A list parameter's items, repeated or comma-separated, blanks dropped."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def parse_targeting_types(values: list[str] | str | None, report: SyncReport) -> tuple[str, ...]:
+    """``targeting_types``: 1 to ``report.max_targeting_types`` of the report's types, in
+    the order asked, repeats collapsed."""
+    asked = _listed(values)
+    allowed = report.targeting_types
+    if not asked:
+        raise InvalidParameters(f"targeting_types is required: 1 to {report.max_targeting_types} of "
+                                f"{_listing(allowed)}.")
+    if len(asked) > report.max_targeting_types:
+        raise InvalidParameters(f"Invalid targeting_types: give 1 to {report.max_targeting_types} types, "
+                                f"not {len(asked)}.")
+    for value in asked:
+        if value not in allowed:
+            raise InvalidParameters(f"Invalid targeting_types: {_shown(value)} is not one of {_listing(allowed)}.")
+    return tuple(dict.fromkeys(asked))
+
+
+def parse_attribution_types(values: list[str] | str | None) -> str:
+    """``attribution_types``: the one attribution the answer credits (module docstring)."""
+    asked = _listed(values)
+    if len(asked) > len(ATTRIBUTION_TYPES):
+        raise InvalidParameters(f"Invalid attribution_types: give at most {len(ATTRIBUTION_TYPES)} types, "
+                                f"not {len(asked)}.")
+    for value in asked:
+        if value not in ATTRIBUTION_TYPES:
+            raise InvalidParameters(f"Invalid attribution_types: {_shown(value)} is not one of "
+                                    f"{_listing(ATTRIBUTION_TYPES)}.")
+    if not asked:
+        return SYNC_ATTRIBUTION_TYPE
+    return HOUSEHOLD if HOUSEHOLD in asked else asked[0]
+
+
 def parse_ads_analytics_query(
     operation_id: str,
     *,
@@ -244,16 +312,18 @@ def parse_ads_analytics_query(
     ad_group_ids: list[str] | str | None = None,
     ad_ids: list[str] | str | None = None,
     pin_ids: list[str] | str | None = None,
+    targeting_types: list[str] | str | None = None,
+    attribution_types: list[str] | str | None = None,
     today: date,
     lookback_days: int | None = NOT_HOUR_LIMITS.lookback_days,
 ) -> AdsAnalyticsQuery:
-    """One of the five sync ads analytics operations' parameters, checked (module docstring).
+    """One of the sync ads analytics operations' parameters, checked (module docstring).
 
     ``today`` is the current UTC date. ``lookback_days`` is how far back ``start_date``
     may go for any granularity but HOUR: Pinterest's 90 unless the server keeps an
     archive (``PINSIGHT_ANALYTICS_LOOKBACK_DAYS``, None: no limit); the range limits stay.
     """
-    report = SYNC_REPORTS.get(operation_id)
+    report = ANALYTICS_REPORTS.get(operation_id)
     if report is None:
         raise ValueError(f"{operation_id!r} is not a sync ads analytics operation")
     given_ids = {"campaign_ids": campaign_ids, "campaign_id": campaign_id, "ad_group_ids": ad_group_ids,
@@ -263,6 +333,9 @@ def parse_ads_analytics_query(
         foreign.append("reporting_timezone")
     if aggregate_report_rows is not None and not report.aggregate_report_rows:
         foreign.append("aggregate_report_rows")
+    foreign.extend(name for name, value in (("targeting_types", targeting_types),
+                                            ("attribution_types", attribution_types))
+                   if value is not None and not report.targeting)
     if foreign:
         raise ValueError(f"{operation_id} takes no {', '.join(foreign)}")
 
@@ -277,6 +350,11 @@ def parse_ads_analytics_query(
     report_time = _one_of(conversion_report_time, "conversion_report_time", REPORT_TIMES, DEFAULT_REPORT_TIME)
     zone = _one_of(reporting_timezone, "reporting_timezone", REPORTING_TIME_ZONES, DEFAULT_REPORTING_TIME_ZONE)
     aggregate = parse_aggregate(aggregate_report_rows)
+    if report.targeting:
+        kinds = parse_targeting_types(targeting_types, report)
+        attribution = parse_attribution_types(attribution_types)
+    else:
+        kinds, attribution = (), SYNC_ATTRIBUTION_TYPE
 
     ids: dict[str, tuple[int, ...] | None] = {}
     for spec in report.id_filters:
@@ -305,4 +383,6 @@ def parse_ads_analytics_query(
         ad_ids=ids.get("ad_ids"),
         pin_ids=ids.get("pin_ids"),
         aggregate_report_rows=aggregate,
+        targeting_types=kinds,
+        attribution_type=attribution,
     )

@@ -17,6 +17,9 @@ Two of the spec's rules change a row:
   column is present, null where it has no value (a ratio over nothing, an entity
   attribute the row does not have).
 
+A targeting report wraps each such row with its targeting type and slice
+(``encode_targeting_rows``).
+
 Rows keep the order they are given in; the store decides it. Values are given in the
 order the query asked for its columns.
 """
@@ -69,9 +72,9 @@ def _row_type(fields: tuple[str, ...]) -> type[msgspec.Struct]:
 _ENCODER = msgspec.json.Encoder()
 
 
-def encode_rows(query: AdsAnalyticsQuery, rows: Iterable[RowInput]) -> bytes:
-    """The answer's rows as a JSON array, in the order given. A row's DATE must be given
-    exactly when the granularity is time-based, and its id exactly when rows are not
+def _shaped(query: AdsAnalyticsQuery, rows: Iterable[RowInput]) -> list[msgspec.Struct]:
+    """The rows as structs of the answer's keys, in the order given. A row's DATE must be
+    given exactly when the granularity is time-based, and its id exactly when rows are not
     aggregated."""
     id_key = query.report.id_key
     dated = query.granularity in TIME_BASED_GRANULARITIES
@@ -91,7 +94,38 @@ def encode_rows(query: AdsAnalyticsQuery, rows: Iterable[RowInput]) -> bytes:
             raise ValueError(f"a row has {len(values)} values for {len(query.columns)} columns")
         head = ((label,) if dated else ()) + (() if aggregated else (_id(entity_id),))
         shaped.append(row_type(*head, *(values if every else [values[n] for n in keep])))
-    return _ENCODER.encode(shaped)
+    return shaped
+
+
+def encode_rows(query: AdsAnalyticsQuery, rows: Iterable[RowInput]) -> bytes:
+    """The answer's rows as a JSON array, in the order given (``_shaped``)."""
+    return _ENCODER.encode(_shaped(query, rows))
+
+
+# One row of a targeting answer: the targeting type, the slice and the row it reports.
+TargetingRowInput = tuple[str, str, RowInput]
+
+
+class _TargetingRow(msgspec.Struct):
+    targeting_type: str
+    targeting_value: str
+    metrics: msgspec.Struct
+
+
+class _TargetingAnswer(msgspec.Struct):
+    data: list[_TargetingRow]
+
+
+def encode_targeting_rows(query: AdsAnalyticsQuery, rows: Sequence[TargetingRowInput]) -> bytes:
+    """A targeting report's answer (the spec's MetricsResponse): ``{"data": [...]}``, an
+    item per row in the order given, ``{"targeting_type", "targeting_value", "metrics"}``
+    where ``metrics`` is the row an untargeted report would give (the entity's id, DATE
+    and the columns). Slice values are strings, as in seed 002's example."""
+    if not query.report.targeting:
+        raise ValueError(f"{query.operation_id} is not a targeting report")
+    metrics = _shaped(query, (row for _, _, row in rows))
+    data = [_TargetingRow(kind, str(value), shaped) for (kind, value, _), shaped in zip(rows, metrics, strict=True)]
+    return _ENCODER.encode(_TargetingAnswer(data))
 
 
 def shape_rows(query: AdsAnalyticsQuery, rows: Iterable[tuple[int | str | None, str | None, Mapping[str, Value]]]

@@ -57,7 +57,7 @@ def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fragment
         else:
             rows = _daily(conn, query, account_id, level, filters)
         if any(column.kind == "ENTITY" for column in query.columns):
-            rows = _with_entities(conn, query, account_id, rows)
+            rows = with_entities(conn, query, account_id, rows)
     return orjson.Fragment(encode_rows(query, rows))
 
 
@@ -93,7 +93,7 @@ def _hourly(conn, query: AdsAnalyticsQuery, account_id: int, level: str | None, 
             for (entity, key), figures in sorted(sums.items(), key=lambda item: (item[0][0] or 0, item[0][1]))]
 
 
-def _with_entities(conn, query: AdsAnalyticsQuery, account_id: int, rows: list[RowInput]) -> list[RowInput]:
+def with_entities(conn, query: AdsAnalyticsQuery, account_id: int, rows: list[RowInput]) -> list[RowInput]:
     """The rows with their ENTITY columns' answers: the attributes of the row's entity and
     its parents (None where the row has no one entity: aggregated rows, Pins)."""
     entities = _entities(conn, query, account_id, {entity for entity, _, _ in rows if entity is not None})

@@ -25,14 +25,14 @@ LEVEL_COLUMNS = {"AD_ACCOUNT": "ad_account_id", "CAMPAIGN": "campaign_id", "AD_G
 DELIVERY_SUMS = (*DELIVERY_COUNTS, "spend_micro_dollar")
 
 
-def _filters(table, ad_account_id: int, zone: str, start: date, end: date, filters: dict[str, Sequence[int]]):
+def account_conditions(table, ad_account_id: int, zone: str, start: date, end: date, filters: dict[str, Sequence[int]]):
     conditions = [table.c.ad_account_id == ad_account_id, table.c.zone == zone, table.c.day >= start, table.c.day <= end]
     for column, ids in filters.items():
         conditions.append(table.c[column].in_(sorted(set(ids))))
     return conditions
 
 
-def _by_ads_filters(conn: Connection, table, zone: str, start: date, end: date, owned: Sequence[int]):
+def by_ads_conditions(conn: Connection, table, zone: str, start: date, end: date, owned: Sequence[int]):
     """The rollup rows of ``owned`` (ads of the account, all the query's filters met) in
     the zone and days, found by the rollup's primary key (ad, zone, day): each ad's days
     are one run of it. The account condition is left out, so no planner (SQLite's has no
@@ -40,7 +40,7 @@ def _by_ads_filters(conn: Connection, table, zone: str, start: date, end: date, 
     return [one_of(conn, table.c.ad_id, owned), table.c.zone == zone, table.c.day >= start, table.c.day <= end]
 
 
-def _owned_ads(conn: Connection, ad_account_id: int, filters: dict[str, Sequence[int]]) -> list[int]:
+def owned_ads(conn: Connection, ad_account_id: int, filters: dict[str, Sequence[int]]) -> list[int]:
     """The account's ads meeting ``filters`` (by ad, campaign or ad group id), in id order;
     [0] (no ad) where none does."""
     if "ad_id" in filters:
@@ -62,7 +62,7 @@ _MEASURE_COLUMNS = {"COUNT": "conversions", "VALUE": "value_micro", "QUANTITY": 
 @dataclass(frozen=True)
 class Credit:
     """Which conversions of the rollup count: the query's report time, attribution type
-    and windows (``domain.ads.conversion_rollup``'s rule, as SQL in ``_credited``)."""
+    and windows (``domain.ads.conversion_rollup``'s rule, as SQL in ``credited``)."""
 
     report_time: str
     attribution_type: str
@@ -71,7 +71,7 @@ class Credit:
     view_days: int
 
 
-def _credited(table, credit: Credit):
+def credited(table, credit: Credit):
     return and_(
         table.c.report_time == credit.report_time, table.c.attribution_type == credit.attribution_type,
         or_(
@@ -84,11 +84,14 @@ def _credited(table, credit: Credit):
     )
 
 
-def _figure(table, figure: Figure):
-    """One figure's value in one rollup row of ``table`` (None where the table has none of it)."""
+def figure_value(table, figure: Figure):
+    """One figure's value in one rollup row of ``table`` (None where the table has none of
+    it): a delivery rollup's or a conversion rollup's (per ad, or per account and
+    targeting slice)."""
+    conversions = "conversions" in table.c  # a conversion rollup (per ad, or per account and slice)
     if figure.delivery is not None:
-        return table.c[figure.delivery.lower()] if table is ad_delivery_daily else None
-    if table is not ad_conversion_daily:
+        return None if conversions else table.c[figure.delivery.lower()]
+    if not conversions:
         return None
     conditions = [table.c.kind.in_(figure.kinds), table.c.action_source.in_(figure.sources)]
     if figure.events is not None:
@@ -96,7 +99,7 @@ def _figure(table, figure: Figure):
     return case((and_(*conditions), table.c[_MEASURE_COLUMNS[figure.measure]]), else_=literal_column("0"))
 
 
-def _bucket(table, bucket_starts: Sequence[date] | None):
+def bucket_label(table, bucket_starts: Sequence[date] | None):
     """The DATE text of the bucket a rollup row's day counts in: the day itself, or the
     latest of ``bucket_starts`` (ascending, the first being the range's start) on or before it."""
     if bucket_starts is None:
@@ -143,20 +146,20 @@ def computed_rows(conn: Connection, ad_account_id: int, zone: str, start: date, 
     # account's index (ad account, zone, day), SQLite looked up each of a campaign report's
     # 450,000 rows in the table apart, 3 times slower than reading each ad's 90 days as one
     # run of the primary key (2-million-action benchmark account, 50 campaigns, 90 days).
-    owned = _owned_ads(conn, ad_account_id, filters)  # looked up once, for both rollups
+    owned = owned_ads(conn, ad_account_id, filters)  # looked up once, for both rollups
     arms = []
     for table in (ad_delivery_daily, ad_conversion_daily):
-        conditions = _by_ads_filters(conn, table, zone, start, end, owned)
+        conditions = by_ads_conditions(conn, table, zone, start, end, owned)
         if table is ad_conversion_daily:
-            conditions.append(_credited(table, credit))
+            conditions.append(credited(table, credit))
         if level is None:
             entity = literal_column("0")
         elif level == "PIN":
             entity = ads.c.pin_id
         else:
             entity = table.c[LEVEL_COLUMNS[level]]
-        bucket = _bucket(table, bucket_starts)
-        values = [_figure(table, figure) for figure in plan.figures]
+        bucket = bucket_label(table, bucket_starts)
+        values = [figure_value(table, figure) for figure in plan.figures]
         # Rows that fold into fewer groups (coarser levels or buckets than an ad's day) are
         # summed within each rollup first: the union then holds a row per group, and
         # PostgreSQL hashes a few thousand groups in memory where sorting every row of a
@@ -195,7 +198,7 @@ def conversion_sums(conn: Connection, ad_account_id: int, zone: str, start: date
     query = (
         select(entity, table.c.day, table.c.kind, table.c.event_name, table.c.action_source,
                func.sum(table.c.conversions), func.sum(table.c.value_micro), func.sum(table.c.quantity))
-        .where(*_filters(table, ad_account_id, zone, start, end, filters), _credited(table, credit))
+        .where(*account_conditions(table, ad_account_id, zone, start, end, filters), credited(table, credit))
         .group_by(entity, table.c.day, table.c.kind, table.c.event_name, table.c.action_source)
     )
     found: dict[tuple[int, date], dict] = {}
@@ -218,7 +221,8 @@ def hourly_actions(conn: Connection, ad_account_id: int, since, until, filters: 
                ad_actions.c.occurred_at < until)
     )
     for column, ids in filters.items():
-        query = query.where(ads.c[column].in_(sorted(set(ids))))
+        # The filters name the rollups' columns; an ad's own id is ``id`` in the ads table.
+        query = query.where(ads.c["id" if column == "ad_id" else column].in_(sorted(set(ids))))
     return conn.execute(query).all()
 
 
