@@ -107,37 +107,34 @@ def _sum_delivery(actions: list[AdAction], delivery: dict[tuple, list[int]]) -> 
 def _sum_targeting(account_id: int, actions: list[AdAction], targeting: dict[tuple, list[int]]) -> list[Profile]:
     """Add the account's actions to the targeting rollup's additions, keyed (account, zone,
     targeting type, day, slice); the profiles of the actions."""
-    # Summed per (UTC hour, facts) first, then per (zone, day, facts): a batch's actions
-    # share few hours and few sets of facts, and only then is each spread over the types.
-    hourly: dict[tuple, list[int]] = {}
-    for action in actions:
-        key = (action.at.replace(minute=0, second=0, microsecond=0), action.app_type, action.dimensions)
-        sums = hourly.get(key)
-        if sums is None:
-            sums = hourly[key] = [0] * (_SPEND_INDEX + 1)
-        sums[_COUNT_INDEX[action.type]] += 1
-        sums[_SPEND_INDEX] += action.spend_micro_dollar or 0
-    daily: dict[tuple, list[int]] = {}
-    for (hour, app_type, dimensions), sums in hourly.items():
-        for zone, day in days_of(hour):
-            _add_to(daily, (zone, day, app_type, dimensions), sums)
+    # An action adds one to its type's count and its spend to one row per targeting type.
+    # The rows of each (zone, day, facts) are looked up once: a batch's actions share few
+    # days, and a person's facts recur, so each action then costs two additions per row.
+    rows_of: dict[tuple, list[list[int]]] = {}
     profiles: dict[int, Profile] = {}
-    for (zone, day, app_type, dimensions), sums in daily.items():
-        profile = profile_of(app_type, dimensions)
-        profiles[profile.id] = profile
-        for targeting_type, value in zip(ACTION_TARGETING_NAMES, profile.slices):
-            _add_to(targeting, (account_id, zone, targeting_type, day, value), sums)
+    for action in actions:
+        count_at = _COUNT_INDEX[action.type]
+        spend = action.spend_micro_dollar or 0
+        for zone, day in days_of(action.at):
+            key = (zone, day, action.app_type, action.dimensions)
+            rows = rows_of.get(key)
+            if rows is None:
+                profile = profile_of(action.app_type, action.dimensions)
+                profiles[profile.id] = profile
+                rows = rows_of[key] = [_row(targeting, (account_id, zone, targeting_type, day, value))
+                                       for targeting_type, value in zip(ACTION_TARGETING_NAMES, profile.slices)]
+            for row in rows:
+                row[count_at] += 1
+                row[_SPEND_INDEX] += spend
     return list(profiles.values())
 
 
-def _add_to(rows: dict[tuple, list[int]], key: tuple, amounts: list[int]) -> None:
-    """Add ``amounts`` to the row ``key`` of ``rows``, starting it from a copy if new."""
+def _row(rows: dict[tuple, list[int]], key: tuple) -> list[int]:
+    """The additions' row ``key``, started at zero if new."""
     row = rows.get(key)
     if row is None:
-        rows[key] = list(amounts)
-        return
-    for n, amount in enumerate(amounts):
-        row[n] += amount
+        row = rows[key] = [0] * (_SPEND_INDEX + 1)
+    return row
 
 
 def _reattribute_after(conn, account_id: int, new: list[AdAction]) -> None:
