@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES
 from pinsight.catalog.ad_columns import SUPPORTED_COLUMNS
 from pinsight.catalog.ad_reporting import ADS_CATEGORY
+from pinsight.catalog.audiences import AUDIENCE_DEFINITIONS, AUDIENCE_INSIGHT_TYPES
 from pinsight.catalog.ads import (
     AD_SUMMARY_STATUSES,
     AGE_BUCKETS,
@@ -861,3 +862,67 @@ class InterestTargetingOption(Shape):
     name: str
     level: int
     child_interests: list[str]
+
+
+# Audience insights (``services.ads.audience_insights``).
+
+AudienceInsightType = Literal[AUDIENCE_INSIGHT_TYPES]  # type: ignore[valid-type]
+
+
+class AudienceDemographicValue(Shape):
+    """One slice of a demographic: its share of the audience."""
+
+    key: str
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1)]
+
+
+class AudienceSubcategory(Shape):
+    id: NumericId
+    key: NumericId
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1, description="Share of the whole audience.")]
+    index: Annotated[float, Field(ge=0, description="The ratio over the same ratio in PINTEREST_TOTAL_AUDIENCE.")]
+
+
+class AudienceCategory(Shape):
+    """A top-level interest of the taxonomy, with its second-level interests."""
+
+    id: NumericId
+    key: NumericId
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1)]
+    index: Annotated[float, Field(ge=0)]
+    subcategories: list[AudienceSubcategory]
+
+
+class AudienceDemographics(Shape):
+    ages: list[AudienceDemographicValue]
+    genders: list[AudienceDemographicValue]
+    devices: list[AudienceDemographicValue]
+    metros: list[AudienceDemographicValue]
+    countries: list[AudienceDemographicValue]
+
+
+class AudienceInsights(Shape):
+    """An audience's interests and demographics (``audience_insights/get``); no slice of
+    fewer people than the minimum audience size, and a smaller size as an upper bound."""
+
+    type: AudienceInsightType
+    date: Day | None
+    size: Annotated[int, Field(ge=0)]
+    size_is_upper_bound: bool
+    categories: list[AudienceCategory]
+    demographics: AudienceDemographics
+
+
+class AudienceDefinition(Shape):
+    scope: Literal[tuple(sorted({scope for _, scope, _ in AUDIENCE_DEFINITIONS}))]  # type: ignore[misc]
+    type: Literal[tuple(sorted({kind for _, _, kind in AUDIENCE_DEFINITIONS}))]  # type: ignore[misc]
+    date: Day | None
+
+
+class AudienceDefinitions(Shape):
+    """The audiences with insights to give (``audience_insights_scope_and_type/get``)."""
+
+    items: list[AudienceDefinition]
