@@ -668,6 +668,16 @@ class DailyMetricsRow(Shape):
     metrics: Annotated[dict[BaseMetricName, Annotated[int, Field(ge=0, le=ingest.MAX_VALUE)]], Field(min_length=1)]
 
 
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
+
+
+class AdEventUser(Shape):
+    """Exactly one of the two: the SHA-256 hex digest the Conversions API sends for the person."""
+
+    external_id: Sha256Hex = omittable()
+    em: Sha256Hex = omittable(description="SHA-256 of the lower-cased e-mail address.")
+
+
 class Event(Shape):
     """One engagement; ``value`` (milliseconds) only for the event types that carry one."""
 
@@ -678,6 +688,10 @@ class Event(Shape):
     app_type: AppType
     traffic: Traffic = "ORGANIC"
     value: Annotated[int, Field(ge=0, le=max(event.max_value for event in EVENT_TYPES.values()))] = omittable()
+    user: AdEventUser = omittable(description="The viewer, named as ad actions name people: counted in audience "
+                                              "insights.")
+    dimensions: dict[Literal[AD_ACTION_DIMENSIONS], str] = omittable(  # type: ignore[valid-type]
+        description="The viewer's facts, as ad actions carry them (only with user).")
 
 
 class DailyMetricsIngested(Shape):
@@ -689,16 +703,6 @@ class EventsIngested(Shape):
     received: int
     applied: int
     already_applied: int
-
-
-Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
-
-
-class AdEventUser(Shape):
-    """Exactly one of the two: the SHA-256 hex digest the Conversions API sends for the person."""
-
-    external_id: Sha256Hex = omittable()
-    em: Sha256Hex = omittable(description="SHA-256 of the lower-cased e-mail address.")
 
 
 class AdEvent(Shape):
