@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Request bodies above this many bytes are refused (413) while being read. The largest
     # batch allowed (50,000 daily rows with every metric, indented) weighs about 34 MiB.
     max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    # Audience insights report no group of fewer people than this (domain.ads.audience_privacy).
+    audience_min_size: int = Field(default=100, ge=1)
 
     # Rate limits (catalog.rate_limits has the defaults): on unless benchmarking; per
     # category overrides in requests per minute, as JSON ('{"org_read": 500}').

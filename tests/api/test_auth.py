@@ -70,6 +70,8 @@ OPERATION_REQUESTS = [
     ("delivery_metrics/get", "GET", "/resources/delivery_metrics"),
     ("targeting_options/get", "GET", "/resources/targeting/GEO"),
     ("interest_targeting_options/get", "GET", "/resources/targeting/interests/150"),
+    ("audience_insights/get", "GET", "/ad_accounts/1/audience_insights?audience_insight_type=YOUR_TOTAL_AUDIENCE"),
+    ("audience_insights_scope_and_type/get", "GET", "/ad_accounts/1/insights/audiences"),
 ]
 
 

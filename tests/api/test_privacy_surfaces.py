@@ -668,6 +668,24 @@ for _operation_id, (_suffix, _) in _ADS_ANALYTICS.items():
     route("GET", f"/v5/ad_accounts/{{ad_account_id}}{_suffix}")(_ads_analytics_plan(_operation_id))
 
 
+# Audience insights of the owner's ad account: the roles that read its ads and the Audience
+# Manager (the spec states none); answers of counts under the minimum audience size only.
+@route("GET", "/v5/ad_accounts/{ad_account_id}/audience_insights")
+def _(world, viewer, mode):
+    if once(mode):
+        for insight_type in ("YOUR_TOTAL_AUDIENCE", "YOUR_ENGAGED_AUDIENCE", "PINTEREST_TOTAL_AUDIENCE"):
+            yield Call("GET", f"/v5/ad_accounts/{world.account}/audience_insights",
+                       _ads_status(viewer, "audience_insights/get"), token_sees(viewer, mode),
+                       {"audience_insight_type": insight_type})
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/insights/audiences")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/insights/audiences",
+                   _ads_status(viewer, "audience_insights_scope_and_type/get"), token_sees(viewer, mode))
+
+
 # Ad actions name an ad of the owner's account: a viewer without a writing role on it is
 # told the ad is not found among theirs (400, by position), like any item one may not write.
 @route("POST", "/api/v1/ad_events")

@@ -189,6 +189,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "user_account/analytics/top_video_pins": {**_period(today, 6), "sort_by": "VIDEO_START"},
         "metrics_ready_state/get": {"date": today.isoformat()},
         "delivery_metrics/get": {"report_type": "ASYNC"},
+        "audience_insights/get": {"audience_insight_type": "YOUR_TOTAL_AUDIENCE"},
         **{operation_id: {**_period(today, 6), "granularity": "DAY", **ids,
                           "columns": "SPEND_IN_MICRO_DOLLAR,PAID_IMPRESSION,CTR,TOTAL_CONVERSIONS"}
            for operation_id, ids in (("ad_account/analytics", {}), ("campaigns/analytics", {"campaign_ids": world.campaign_id}),

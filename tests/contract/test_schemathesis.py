@@ -248,6 +248,9 @@ def _demo_target(operation_id: str, demo: dict, today: date, runtime) -> Target:
         "pins/get": pins,
         "pins/analytics": [pins[0], pins[0], pins[1]],
         "ad_accounts/get": [{"ad_account_id": demo["ad_account_id"]}],
+        # The demo account's audiences (an answer whatever the type; a fuzzed id is not found).
+        "audience_insights/get": [{"ad_account_id": demo["ad_account_id"]}],
+        "audience_insights_scope_and_type/get": [{"ad_account_id": demo["ad_account_id"]}],
     }.get(operation_id, [])
     target = Target(f"Bearer {demo['access_token']}", paths=paths, ad_accounts=[demo["ad_account_id"]])
     if operation_id in ANALYTICS:

@@ -52,3 +52,19 @@ def send_ads_batches(base_url: str, token: str, method: str, path: str, batches:
             is_json = response.headers.get("content-type", "").startswith("application/json")
             answers.append((response.status_code, response.json() if is_json else response.text))
         return answers
+
+
+def send_audience_work(base_url: str, work: list[tuple[str, str, object]]) -> list[int]:
+    """Each (kind, token, payload): "actions" to POST /api/v1/ad_events, "events" to
+    POST /api/v1/events, "account" (a name) to POST /v5/ad_accounts; each with its own token."""
+    paths = {"actions": "/api/v1/ad_events", "events": "/api/v1/events"}
+    statuses = []
+    with httpx.Client(base_url=base_url, timeout=120) as client:
+        for kind, token, payload in work:
+            headers = {"Authorization": f"Bearer {token}"}
+            if kind == "account":
+                body = {"name": payload, "country": "US", "currency": "USD"}
+                statuses.append(client.post("/v5/ad_accounts", json=body, headers=headers).status_code)
+            else:
+                statuses.append(client.post(paths[kind], json=payload, headers=headers).status_code)
+    return statuses

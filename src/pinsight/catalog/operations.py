@@ -42,6 +42,10 @@ ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST"})
 ADS_READ_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "CAMPAIGN_MANAGER"})
 ADS_WRITE_ROLES = frozenset({"OWNER", "ADMIN", "CAMPAIGN_MANAGER"})
 SECRET_ANALYTICS_ROLES = frozenset({"OWNER", "ADMIN"})
+# Audience insights: the spec's descriptions state no roles. They describe the people the
+# account's ads and pins reached, so the roles that read its ads read them, and the
+# Audience Manager, whose work is the account's audiences.
+AUDIENCE_INSIGHTS_ROLES = ADS_READ_ROLES | {"AUDIENCE_MANAGER"}
 CONVERSION_ROLES = frozenset({"OWNER", "ADMIN", "ANALYST", "AUDIENCE_MANAGER", "CAMPAIGN_MANAGER"})
 # Any role on an ad account lets its holder see the account itself.
 ANY_ROLE = frozenset(ROLES)
@@ -207,6 +211,11 @@ _TABLE = (
         rate="ads_write", ad_account_id=PATH, roles=ADS_WRITE_ROLES),
     _op("ads/get", "GET /v5/ad_accounts/{ad_account_id}/ads/{ad_id}", "ads:read", client_credentials=True,
         rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    # Who the account's ads and its owner's pins reached (``services.ads.audience_insights``).
+    _op("audience_insights/get", "GET /v5/ad_accounts/{ad_account_id}/audience_insights", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=AUDIENCE_INSIGHTS_ROLES),
+    _op("audience_insights_scope_and_type/get", "GET /v5/ad_accounts/{ad_account_id}/insights/audiences", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=AUDIENCE_INSIGHTS_ROLES),
     # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
     _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, Connection, String, bindparam, func, select
+from sqlalchemy import Column, Connection, String, bindparam, func, select, text
 from sqlalchemy.sql import Executable
 
 
@@ -135,3 +135,43 @@ def adding_upsert(conn: Connection, table, keys: Sequence[str], sums: Sequence[s
     statement = dialect_of(conn).insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in sums})
+
+
+# PostgreSQL's name for each column type the rollups key on, for unnest()'s arrays.
+_PG_ARRAY_TYPES = {"BIGINT": "bigint", "VARCHAR": "varchar", "TEXT": "text", "BOOLEAN": "boolean", "DATE": "date",
+                   "INTEGER": "integer"}
+# SQLite's limit on one statement's parameters (32,766), with room to spare.
+_SQLITE_PARAMETERS = 30_000
+
+
+def insert_new(conn: Connection, table, keys: Sequence[str], rows: Sequence[Sequence[Any]],
+               returning: Sequence[str]) -> list[tuple]:
+    """Insert ``rows`` (values of ``keys``, in the driver's form) whose primary key is not
+    stored yet, and give back the ``returning`` columns of exactly those inserted.
+
+    One statement per chunk, INSERT ... ON CONFLICT DO NOTHING RETURNING: a row that a
+    concurrent transaction inserts first is not returned (PostgreSQL waits for that
+    transaction, then skips the row), so a count kept from what this returns counts every
+    row once, however many writers race. Rows in key order keep concurrent writers'
+    row locks in one order.
+    """
+    if not rows:
+        return []
+    columns = ", ".join(keys)
+    returned = ", ".join(returning)
+    found: list[tuple] = []
+    if conn.dialect.name == "postgresql":
+        arrays = ", ".join(f"CAST(:k{n} AS {_PG_ARRAY_TYPES[str(table.c[key].type.compile(conn.dialect)).split('(')[0]]}[])"
+                           for n, key in enumerate(keys))
+        statement = text(f"INSERT INTO {table.name} ({columns}) SELECT * FROM unnest({arrays}) "
+                         f"ON CONFLICT DO NOTHING RETURNING {returned}")
+        for chunk in chunks(list(rows), 10_000):
+            found.extend(tuple(row) for row in conn.execute(
+                statement, {f"k{n}": [row[n] for row in chunk] for n in range(len(keys))}))
+        return found
+    marks = "(" + ", ".join("?" * len(keys)) + ")"
+    for chunk in chunks(list(rows), _SQLITE_PARAMETERS // len(keys)):
+        statement = (f"INSERT INTO {table.name} ({columns}) VALUES {', '.join([marks] * len(chunk))} "
+                     f"ON CONFLICT DO NOTHING RETURNING {returned}")
+        found.extend(tuple(row) for row in conn.exec_driver_sql(statement, tuple(v for row in chunk for v in row)))
+    return found

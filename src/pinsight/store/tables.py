@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from pinsight.catalog.ad_actions import ACTION_TYPES
+from pinsight.catalog.audiences import FACETS as AUDIENCE_FACETS
 from pinsight.domain.ads.action_profiles import SLICE_COLUMNS
 
 metadata = MetaData(
@@ -425,6 +426,56 @@ ad_targeting_daily = Table(
     sqlite_with_rowid=False,
 )
 
+# ---- audience insights -------------------------------------------------------------------
+# The people ad actions and organic events have named (catalog.audiences), kept on the
+# write paths so that audience insights read a few hundred counts however many actions are
+# stored; all equal to a rebuild from the actions and events (tests/support/audience_oracle.py).
+
+# Everyone pinsight has seen, with the facet values of the first action or event that
+# named them (domain.ads.audience_facts; "" for a fact not given). One row per person:
+# the person's facts are the same in every audience, so every account's audience nests in
+# the whole population (domain.ads.audience_privacy relies on it).
+audience_people = Table(
+    "audience_people",
+    metadata,
+    Column("person_key", String(80), primary_key=True),
+    *(Column(facet, String(64), nullable=False) for facet in AUDIENCE_FACETS),
+    sqlite_with_rowid=False,
+)
+
+# Who is in which audience: an ad account's (its ads' viewers and its owner's pins'
+# organic viewers) or a pin owner's (its pins' organic viewers, copied into an ad account
+# the owner creates later); ``engaged`` once any of their actions or events engaged.
+audience_members = Table(
+    "audience_members",
+    metadata,
+    Column("scope_id", BigInteger, primary_key=True),
+    Column("person_key", String(80), primary_key=True),
+    Column("engaged", Boolean, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# People per audience (an ad account's, or everyone's: scope 0), facet and value, and how
+# many of them engaged: what audience insights read.
+audience_slices = Table(
+    "audience_slices",
+    metadata,
+    Column("scope_id", BigInteger, primary_key=True),
+    Column("facet", String(16), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("people", BigInteger, nullable=False),
+    Column("engaged", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# The UTC day of the newest action or event counted in each audience: the answers' date.
+audience_scopes = Table(
+    "audience_scopes",
+    metadata,
+    Column("scope_id", BigInteger, primary_key=True),
+    Column("last_day", Date, nullable=False),
+)
+
 # ---- organic analytics ----------------------------------------------------------------
 # One row per pin, day, app type and traffic kind, holding every stored (additive) metric
 # of the catalogue. Rows exist only where something happened: a long-tail pin's quiet
@@ -465,6 +516,11 @@ ingested_events = Table(
     Column("occurred_at", DateTime(timezone=False)),
     Column("metric", String(40)),
     Column("amount", BigInteger),
+    # The viewer, when the event names one (``user``, hashed as ad actions' person keys are)
+    # and their facts (``dimensions``, JSON as ad actions keep them): audience insights
+    # count them (migration 0021).
+    Column("person_key", String(80)),
+    Column("dimensions", Text),
     # SQLite: the primary key is the table's only b-tree (no rowid), halving insert work.
     sqlite_with_rowid=False,
 )

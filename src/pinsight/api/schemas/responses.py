@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 from pinsight.catalog.ad_actions import ACTION_TYPES, AD_ACTION_DIMENSIONS, AD_APP_TYPES
 from pinsight.catalog.ad_columns import SUPPORTED_COLUMNS
 from pinsight.catalog.ad_reporting import ADS_CATEGORY
+from pinsight.catalog.audiences import AUDIENCE_DEFINITIONS, AUDIENCE_INSIGHT_TYPES
 from pinsight.catalog.ads import (
     AD_SUMMARY_STATUSES,
     AGE_BUCKETS,
@@ -667,6 +668,16 @@ class DailyMetricsRow(Shape):
     metrics: Annotated[dict[BaseMetricName, Annotated[int, Field(ge=0, le=ingest.MAX_VALUE)]], Field(min_length=1)]
 
 
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
+
+
+class AdEventUser(Shape):
+    """Exactly one of the two: the SHA-256 hex digest the Conversions API sends for the person."""
+
+    external_id: Sha256Hex = omittable()
+    em: Sha256Hex = omittable(description="SHA-256 of the lower-cased e-mail address.")
+
+
 class Event(Shape):
     """One engagement; ``value`` (milliseconds) only for the event types that carry one."""
 
@@ -677,6 +688,10 @@ class Event(Shape):
     app_type: AppType
     traffic: Traffic = "ORGANIC"
     value: Annotated[int, Field(ge=0, le=max(event.max_value for event in EVENT_TYPES.values()))] = omittable()
+    user: AdEventUser = omittable(description="The viewer, named as ad actions name people: counted in audience "
+                                              "insights.")
+    dimensions: dict[Literal[AD_ACTION_DIMENSIONS], str] = omittable(  # type: ignore[valid-type]
+        description="The viewer's facts, as ad actions carry them (only with user).")
 
 
 class DailyMetricsIngested(Shape):
@@ -688,16 +703,6 @@ class EventsIngested(Shape):
     received: int
     applied: int
     already_applied: int
-
-
-Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
-
-
-class AdEventUser(Shape):
-    """Exactly one of the two: the SHA-256 hex digest the Conversions API sends for the person."""
-
-    external_id: Sha256Hex = omittable()
-    em: Sha256Hex = omittable(description="SHA-256 of the lower-cased e-mail address.")
 
 
 class AdEvent(Shape):
@@ -874,3 +879,67 @@ class InterestTargetingOption(Shape):
     name: str
     level: int
     child_interests: list[str]
+
+
+# Audience insights (``services.ads.audience_insights``).
+
+AudienceInsightType = Literal[AUDIENCE_INSIGHT_TYPES]  # type: ignore[valid-type]
+
+
+class AudienceDemographicValue(Shape):
+    """One slice of a demographic: its share of the audience."""
+
+    key: str
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1)]
+
+
+class AudienceSubcategory(Shape):
+    id: NumericId
+    key: NumericId
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1, description="Share of the whole audience.")]
+    index: Annotated[float, Field(ge=0, description="The ratio over the same ratio in PINTEREST_TOTAL_AUDIENCE.")]
+
+
+class AudienceCategory(Shape):
+    """A top-level interest of the taxonomy, with its second-level interests."""
+
+    id: NumericId
+    key: NumericId
+    name: str
+    ratio: Annotated[float, Field(ge=0, le=1)]
+    index: Annotated[float, Field(ge=0)]
+    subcategories: list[AudienceSubcategory]
+
+
+class AudienceDemographics(Shape):
+    ages: list[AudienceDemographicValue]
+    genders: list[AudienceDemographicValue]
+    devices: list[AudienceDemographicValue]
+    metros: list[AudienceDemographicValue]
+    countries: list[AudienceDemographicValue]
+
+
+class AudienceInsights(Shape):
+    """An audience's interests and demographics (``audience_insights/get``); no slice of
+    fewer people than the minimum audience size, and a smaller size as an upper bound."""
+
+    type: AudienceInsightType
+    date: Day | None
+    size: Annotated[int, Field(ge=0)]
+    size_is_upper_bound: bool
+    categories: list[AudienceCategory]
+    demographics: AudienceDemographics
+
+
+class AudienceDefinition(Shape):
+    scope: Literal[tuple(sorted({scope for _, scope, _ in AUDIENCE_DEFINITIONS}))]  # type: ignore[misc]
+    type: Literal[tuple(sorted({kind for _, _, kind in AUDIENCE_DEFINITIONS}))]  # type: ignore[misc]
+    date: Day | None
+
+
+class AudienceDefinitions(Shape):
+    """The audiences with insights to give (``audience_insights_scope_and_type/get``)."""
+
+    items: list[AudienceDefinition]

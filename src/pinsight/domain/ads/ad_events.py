@@ -155,6 +155,18 @@ def _dimensions(value) -> str | None:
     return json.dumps(dict(value), sort_keys=True, separators=(",", ":"))
 
 
+def viewer_key(user) -> str:
+    """The person key a ``user`` object names (``"em:<sha256>"``), as ad actions store it;
+    ValueError with the reason otherwise. Organic events name their viewer the same way."""
+    return _person(user)
+
+
+def viewer_dimensions(value) -> str | None:
+    """Viewer facts checked as ad actions' ``dimensions`` are, as the JSON text stored; None
+    for none; ValueError with the reason otherwise."""
+    return _dimensions(value)
+
+
 def ad_id_of(item) -> int | None:
     """The ad an item names, if it names one well (the service looks these up before checking)."""
     if isinstance(item, TypedItem):

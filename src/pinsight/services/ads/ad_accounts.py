@@ -5,12 +5,14 @@ from __future__ import annotations
 from pinsight.catalog.ads import MAX_AD_ACCOUNTS_PER_USER
 from pinsight.domain.ids import new_short_id
 from pinsight.errors import AdAccountNotFound, Forbidden, InvalidParameters
+from pinsight.services.ads import audiences
 from pinsight.services.ads.requests import AdAccountCreate
 from pinsight.services.content import render
 from pinsight.services.identity.access import Actor
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ads as store
+from pinsight.store.locks import lock_owners
 
 
 def _permissions(row, user_id: int, roles: set[str]) -> set[str]:
@@ -61,6 +63,10 @@ def create_ad_account(rt: Runtime, actor: Actor, body: AdAccountCreate) -> dict:
         if store.count_owned(conn, user_id) >= MAX_AD_ACCOUNTS_PER_USER:
             raise InvalidParameters(f"A user can own at most {MAX_AD_ACCOUNTS_PER_USER} ad accounts.")
         account_id, now = new_short_id(), rt.clock.now()
+        # The owner's lock (the one organic events take) keeps an event from counting its
+        # viewers between this account's creation and its adopting the owner's audience.
+        lock_owners(conn, [user_id, account_id])
         store.insert_ad_account(conn, id=account_id, owner_id=user_id, name=name, country=body.country,
                                 currency=body.currency, created_at=now, updated_at=now)
+        audiences.adopt_owner_audience(conn, account_id, user_id)
         return render.ad_account(store.get_ad_account(conn, account_id), {"OWNER"})

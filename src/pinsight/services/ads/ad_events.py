@@ -4,11 +4,12 @@ A batch is applied whole or rejected whole (every bad item reported by position)
 transaction that holds the lock of every ad account it writes to. Actions are idempotent
 by id within their ad account: one already stored is skipped. Applying new actions
 stores them, adds them to the daily delivery rollups (``ad_delivery_daily`` per ad,
-``ad_targeting_daily`` per account and targeting slice, with their facts' profiles), and
-re-attributes the conversions they may change (``services.ads.attributing``): those of
-the same people or naming one of the actions as their click, at any time (a new action
-can reveal a person's household), and those of the actions' households' members within
-the longest window after the actions.
+``ad_targeting_daily`` per account and targeting slice, with their facts' profiles), counts
+their people into the account's audience and the whole population's
+(``services.ads.audiences``), and re-attributes the conversions they may change
+(``services.ads.attributing``): those of the same people or naming one of the actions as
+their click, at any time (a new action can reveal a person's household), and those of the
+actions' households' members within the longest window after the actions.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from collections.abc import Mapping
 
 from pinsight.catalog.ad_actions import ACTION_TYPES
 from pinsight.catalog.ad_targeting import ACTION_TARGETING_TYPES
+from pinsight.catalog.audiences import ENGAGED_ACTION_TYPES
 from pinsight.catalog.operations import ADS_WRITE_ROLES
 from pinsight.domain.ads.ad_events import MAX_ACTIONS, AdAction, ad_id_of, check_actions
 from pinsight.domain.ads.action_profiles import Profile, profile_of
 from pinsight.domain.ads.attribution import LONGEST_WINDOW
+from pinsight.domain.ads.audience_facts import person_facts
 from pinsight.domain.ads.reporting_days import days_of
 from pinsight.errors import MAX_PROBLEMS, ApiError, BatchRejected, Problem
+from pinsight.services.ads import audiences
 from pinsight.services.ads.attributing import reattribute
 from pinsight.services.identity.access import Actor
 from pinsight.services.runtime import Runtime
@@ -67,6 +71,8 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
     applied = 0
     delivery: dict[tuple, list[int]] = {}
     targeting: dict[tuple, list[int]] = {}
+    viewers: dict[int, dict] = {}
+    days = {}
     for account_id, listed in sorted(by_account.items()):
         seen = activity.existing_action_ids(conn, account_id, [action.id for action in listed])
         new = [action for action in listed if action.id not in seen]
@@ -77,8 +83,15 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         _sum_delivery(new, delivery)
         activity.add_profiles(conn, _sum_targeting(account_id, new, targeting))
         _reattribute_after(conn, account_id, new)
+        if new:
+            viewers[account_id] = audiences.sightings(
+                (a.person_key, (a.at, a.id), person_facts(a.app_type, a.dimensions), a.type in ENGAGED_ACTION_TYPES)
+                for a in new)
+            days[account_id] = max(action.at for action in new).date()
     activity.add_delivery(conn, delivery, ads)
     activity.add_targeting_delivery(conn, targeting)
+    # Last: the whole population's counts are shared by every writer (``services.ads.audiences``).
+    audiences.record(conn, viewers, days, counted=viewers.keys())
     return applied, len(actions) - applied
 
 

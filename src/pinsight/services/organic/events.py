@@ -17,6 +17,12 @@ A good batch is applied in one transaction: its new event ids are recorded, and 
 events, summed in Python per daily row (and per derived-table row), are added to the
 stored rows, one upsert per table.
 
+An event may name its viewer: ``user`` as ad actions name people (``{"em": "<sha256>"}``)
+and ``dimensions``, the viewer's facts, with ad actions' vocabulary and checks
+(``domain.ads.ad_events``). Such events count their viewers into the audiences of the pins'
+owner and of the owner's ad accounts (``services.ads.audiences``), so that an account with
+organic activity alone has audience insights too.
+
 Over the API, events of a pin on a secret board need ``pins:write_secret``
 (``ingest.check_secret_pins``).
 """
@@ -25,7 +31,12 @@ from __future__ import annotations
 
 from datetime import UTC, date
 
+from pinsight.catalog.audiences import ENGAGED_EVENT_TYPES
 from pinsight.catalog.events import EVENT_TYPES
+from pinsight.domain.ads.ad_events import viewer_dimensions, viewer_key
+from pinsight.domain.ads.audience_facts import person_facts
+from pinsight.services.ads import audiences
+from pinsight.store.ads import audiences as audience_store
 from pinsight.domain.event_time import utc_moment
 from pinsight.catalog.metrics import STORED_COLUMNS
 from pinsight.errors import ApiError
@@ -43,7 +54,9 @@ from pinsight.store.organic import classes
 MAX_EVENTS = 50_000
 MAX_ID_LENGTH = 128
 EVENT_FIELDS = ("id", "pin_id", "type", "timestamp", "app_type", "traffic", "value")
-_ALLOWED_FIELDS = frozenset(EVENT_FIELDS)
+# The viewer and their facts: objects, so JSON and NDJSON only (not CSV columns).
+VIEWER_FIELDS = ("user", "dimensions")
+_ALLOWED_FIELDS = frozenset(EVENT_FIELDS + VIEWER_FIELDS)
 _APP_TYPES = frozenset(APP_TYPES)
 _TRAFFIC_KINDS = frozenset(TRAFFIC_KINDS)
 _EVENT_NAMES = ", ".join(EVENT_TYPES)
@@ -55,8 +68,9 @@ def check_events(
 ) -> tuple[dict[str, tuple], list[Problem]]:
     """Each distinct event id with its normalised event, and the problems (by position).
 
-    A normalised event is ``(pin_id, day, app_type, traffic, column, amount, content)``
-    where ``content`` is what makes two events with one id the same event.
+    A normalised event is ``(pin_id, day, app_type, traffic, column, amount, content,
+    person_key, dimensions)`` where ``content`` is what makes two events with one id the
+    same event, and the last two name the viewer (None when the event names none).
     """
     events: dict[str, tuple] = {}
     first_position: dict[str, int] = {}
@@ -124,16 +138,30 @@ def check_events(
                 problems.append(Problem(position, f"{event_type.name} events carry no value"))
                 continue
             amount = 1
+        viewer = _viewer(item)
+        if isinstance(viewer, str):
+            problems.append(Problem(position, viewer))
+            continue
         # The instant, not its spelling: the same moment with another offset is the same event.
-        content = (pin_id, event_type.name, moment[1], app_type, traffic, amount)
+        content = (pin_id, event_type.name, moment[1], app_type, traffic, amount, *viewer)
         previous = events.get(event_id)
         if previous is not None:
             if previous[6] != content:
                 problems.append(Problem(position, f"id {event_id[:40]} was already used by event #{first_position[event_id]} with different content"))
             continue
-        events[event_id] = (pin_id, day, app_type, traffic, event_type.column, amount, content)
+        events[event_id] = (pin_id, day, app_type, traffic, event_type.column, amount, content, *viewer)
         first_position[event_id] = position
     return events, problems
+
+
+def _viewer(item: dict) -> tuple[str | None, str | None] | str:
+    """(person key, dimensions) of the event's viewer, (None, None) for none, or the problem."""
+    if "user" not in item:
+        return "dimensions describe a viewer: send them with user" if "dimensions" in item else (None, None)
+    try:
+        return viewer_key(item["user"]), viewer_dimensions(item.get("dimensions"))
+    except ValueError as refused:
+        return str(refused)
 
 
 def _check_pin(raw_pin, pins: dict, user_id: int) -> int | str:
@@ -180,14 +208,32 @@ def _apply(conn, rt: Runtime, user_id: int, events: dict, pins: dict) -> tuple[i
     # answered 409 and rolled back whole) before anything is counted twice.
     events_store.insert_event_ids(
         conn, user_id,
-        [(event_id, event[0], event[6][2].replace(tzinfo=None), event[4], event[5]) for event_id, event in new],
+        [(event_id, event[0], event[6][2].replace(tzinfo=None), event[4], event[5], event[7], event[8])
+         for event_id, event in new],
         rt.clock.now(),
     )
     increments = rollups.Increments(pins)
-    for _, (pin_id, day, app_type, traffic, column, amount, _content) in new:
+    for _, (pin_id, day, app_type, traffic, column, amount, *_rest) in new:
         increments.add(pin_id, day, app_type, traffic, COLUMN_INDEX[column], amount)
     metrics_store.add_increments(conn, increments, now=rt.clock.now())
+    _count_viewers(conn, user_id, new)
     return len(new), len(events) - len(new)
+
+
+def _count_viewers(conn, owner_id: int, new: list[tuple[str, tuple]]) -> None:
+    """Count the viewers the new events name into the owner's audience (kept for ad
+    accounts the owner creates later) and the audience of each of the owner's ad accounts."""
+    seen = [(event_id, event) for event_id, event in new if event[7] is not None]
+    if not seen:
+        return
+    viewers = audiences.sightings(
+        (event[7], (event[6][2], event_id), person_facts(None, event[8]), event[6][1] in ENGAGED_EVENT_TYPES)
+        for event_id, event in seen)
+    accounts = audience_store.owned_ad_accounts(conn, owner_id)
+    lock_owners(conn, accounts)
+    newest = max(event[1] for _, event in seen)
+    scopes = [owner_id, *accounts]
+    audiences.record(conn, dict.fromkeys(scopes, viewers), dict.fromkeys(scopes, newest), counted=accounts)
 
 
 def ingest_event_chunk(rt: Runtime, user_id: int, items: list, first_position: int) -> tuple[int, int, list[Problem]]:
@@ -213,8 +259,8 @@ def record_repin(conn, rt: Runtime, source_pin_id: int, new_pin_id: int) -> None
     events = {}
     for name in ("SAVE", "REPIN"):
         event_type = EVENT_TYPES[name]
-        content = (source_pin_id, name, moment, "WEB", "ORGANIC", 1)
+        content = (source_pin_id, name, moment, "WEB", "ORGANIC", 1, None, None)
         events[f"pinsight-save-{new_pin_id}-{name}"] = (
-            source_pin_id, moment.date(), "WEB", "ORGANIC", event_type.column, 1, content
+            source_pin_id, moment.date(), "WEB", "ORGANIC", event_type.column, 1, content, None, None
         )
     _apply(conn, rt, owner_id, events, pins)

@@ -26,16 +26,16 @@ def existing_event_ids(conn: Connection, owner_id: int, event_ids: Sequence[str]
 
 def insert_event_ids(conn: Connection, owner_id: int, rows: Sequence[tuple], received_at: datetime) -> None:
     """Record events as applied, in one executemany: (event id, pin id, occurred at (naive
-    UTC), metric column, amount) each."""
+    UTC), metric column, amount, viewer's person key, viewer's dimensions) each."""
     if not rows:
         return
     when = bind_value(conn, events.c.received_at, received_at)
     moments: dict = {}
     values = []
-    for event_id, pin_id, occurred_at, metric, amount in rows:
+    for event_id, pin_id, occurred_at, metric, amount, person_key, dimensions in rows:
         bound = moments.get(occurred_at)
         if bound is None:
             bound = moments[occurred_at] = bind_value(conn, events.c.occurred_at, occurred_at)
-        values.append((owner_id, event_id, pin_id, when, bound, metric, amount))
-    keys = ("owner_id", "id", "pin_id", "received_at", "occurred_at", "metric", "amount")
+        values.append((owner_id, event_id, pin_id, when, bound, metric, amount, person_key, dimensions))
+    keys = ("owner_id", "id", "pin_id", "received_at", "occurred_at", "metric", "amount", "person_key", "dimensions")
     executemany(conn, insert(events), keys, values)
