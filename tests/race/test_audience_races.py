@@ -119,5 +119,5 @@ def test_audiences_counted_from_many_processes_equal_a_rebuild(served):
         assert audience_oracle.differences(conn) == []
         rebuilt = audience_oracle.rebuild(conn)
     # The same people in every audience: the whole population is the 40, each account saw most.
-    assert len(rebuilt["candidates"]) == len(people)
+    assert len(rebuilt["people"]) == len(people)
     assert sum(1 for scope, _ in rebuilt["members"] if scope == int(owners[1][1])) > 30
