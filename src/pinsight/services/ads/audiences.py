@@ -58,13 +58,21 @@ row and, in later statements, their memberships as the previous one committed th
   are additions (``col = col + delta``), which commute with that account's own writer's.
 
 No deadlock: every transaction takes its audiences' locks (advisory) before any person's
-row, and never after; people rows are taken in one order (the keys' byte order, Python's
-string order: inserts first, then ``FOR UPDATE``, and a row a transaction waits for in
-step 2 is never one another transaction is still inserting, since its own step 1 would
-have waited for that insert to end); slice rows are taken after all of a transaction's
-people rows, in one statement in key order with everyone's last, and the audiences' days
-after them in the same order. (One transaction calls ``record`` once; the demo seeder,
-which calls it once per chunk, runs alone.)
+row, and never after; people rows are taken in one order, the keys' byte order (Python's
+string order), inserts first, then ``FOR UPDATE``. A row a transaction waits for in step
+2 is never one another transaction is still inserting (its own step 1 would have waited
+for that insert to end), so step-2 waits follow the key order; a step-1 insert waits
+either for another's insert of the same key (key order again) or for a transaction that
+updated that row in step 2, which is past its people rows and waits, if at all, only for
+slice and day rows. Those are taken after all of a transaction's people rows, slices in
+one statement in key order with everyone's last, then days in the same order, so no
+transaction holding one waits for a person's row. (One transaction calls ``record`` once;
+the demo seeder, which calls it once per chunk, runs alone.)
+
+The cost: a batch's people already stored are read with their sighting (and, on
+PostgreSQL, locked) as their facts were read before; a move costs a read of the moved
+people's memberships and one addition per slice it changes, and happens only when a
+batch holds someone's earliest sighting so far.
 """
 
 from __future__ import annotations
