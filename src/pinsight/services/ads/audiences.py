@@ -130,10 +130,11 @@ def record(conn, audiences: Mapping[int, Mapping[str, Sighting]], days: Mapping[
             if known is None or sighting.first < known.first:
                 earliest[key] = sighting
     additions: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    new_people = store.add_people(conn, {key: (sighting.first, sighting.facts) for key, sighting in earliest.items()})
+    new_people, stored = store.take_people(conn, {key: (sighting.first, sighting.facts)
+                                                  for key, sighting in earliest.items()})
     facts = {key: earliest[key].facts for key in new_people}
     _count(additions, EVERYONE, facts.values(), PEOPLE)
-    known, moved = _settle_known(conn, earliest, set(earliest) - new_people, additions)
+    known, moved = _settle_known(conn, earliest, stored, additions)
     facts.update(known)
     for scope in sorted(audiences):
         seen = audiences[scope]
@@ -148,13 +149,12 @@ def record(conn, audiences: Mapping[int, Mapping[str, Sighting]], days: Mapping[
     store.note_days(conn, {**days, EVERYONE: max(days.values())})
 
 
-def _settle_known(conn, earliest: Mapping[str, Sighting], known: Collection[str], additions: dict
-                  ) -> tuple[dict[str, PersonFacts], set[int]]:
-    """Lock the rows of the people stored before (``known``) and give each the earliest
-    of the stored and the batch's sightings; where that changes their facts, move their
-    counts (into ``additions``). Their facts as they now are, and the ad accounts whose
-    counts moved."""
-    stored = store.lock_people(conn, known)
+def _settle_known(conn, earliest: Mapping[str, Sighting], stored: Mapping[str, tuple[First, PersonFacts]],
+                  additions: dict) -> tuple[dict[str, PersonFacts], set[int]]:
+    """Give each person stored before (``stored``: their sighting and facts, their rows
+    locked) the earlier of the stored and the batch's sightings; where that changes their
+    facts, move their counts (into ``additions``). Their facts as they now are, and the ad
+    accounts whose counts moved."""
     facts: dict[str, PersonFacts] = {}
     earlier: dict[str, tuple[First, PersonFacts]] = {}
     moved: dict[str, tuple[PersonFacts, PersonFacts]] = {}

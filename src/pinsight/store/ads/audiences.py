@@ -30,17 +30,22 @@ FIRST = ("first_at", "first_id", "first_source")
 First = tuple[datetime, str, int]
 
 
-def add_people(conn: Connection, people: Mapping[str, tuple[First, PersonFacts]]) -> set[str]:
-    """Store the people not stored yet (key -> (earliest sighting, its facts)); the keys
-    this call stored. Rows go in key order, the order of every lock on people
-    (``lock_people``); one a concurrent writer is inserting is waited for, then skipped."""
+def take_people(conn: Connection, people: Mapping[str, tuple[First, PersonFacts]]
+                ) -> tuple[set[str], dict[str, tuple[First, PersonFacts]]]:
+    """Store the people not stored yet (key -> (earliest sighting, its facts)) and lock
+    the rows of the others until the transaction ends: (the keys this call stored, the
+    others' stored sighting and facts). The rows are inserted in key order (``INSERT ...
+    ON CONFLICT DO NOTHING RETURNING``: one a concurrent writer is inserting is waited
+    for, then skipped), then the others locked in the same order (``lock_people``)."""
+    keys = sorted(people)
     moment = datetime_binder(conn, audience_people.c.first_at)
     rows = []
-    for key in sorted(people):
+    for key in keys:
         (at, action_id, source), facts = people[key]
         rows.append((key, *facts, moment(at), action_id, source))
     inserted = insert_new(conn, audience_people, ("person_key", *FACETS, *FIRST), rows, ("person_key",))
-    return {key for (key,) in inserted}
+    new = {key for (key,) in inserted}
+    return new, lock_people(conn, [key for key in keys if key not in new])
 
 
 def lock_people(conn: Connection, person_keys: Iterable[str]) -> dict[str, tuple[First, PersonFacts]]:
@@ -65,11 +70,13 @@ def set_earliest(conn: Connection, people: Mapping[str, tuple[First, PersonFacts
     if not people:
         return
     table = audience_people
+    names = (*FIRST, *FACETS)
     statement = (update(table).where(table.c.person_key == bindparam("b_key"))
-                 .values({name: bindparam(f"b_{name}", type_=table.c[name].type) for name in (*FIRST, *FACETS)}))
-    conn.execute(statement, [{"b_key": key, **{f"b_{name}": value for name, value in
-                                               zip((*FIRST, *FACETS), (*first, *facts))}}
-                             for key, (first, facts) in sorted(people.items())])
+                 .values({name: bindparam(f"b_{name}") for name in names}))
+    moment = datetime_binder(conn, table.c.first_at)
+    rows = [(key, moment(at), action_id, source, *facts)
+            for key, ((at, action_id, source), facts) in sorted(people.items())]
+    executemany(conn, statement, ("b_key", *(f"b_{name}" for name in names)), rows)
 
 
 def memberships(conn: Connection, person_keys: Iterable[str]) -> list[tuple[int, str, bool]]:
