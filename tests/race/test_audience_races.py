@@ -5,7 +5,7 @@ naming the same people with facts that differ from action to action, batches sen
 by different clients, and the owner creating ad accounts meanwhile.
 
 The people's sightings come in every time order at once: each account's and the pin's
-"waves" (each person once per wave, with the wave's facts, waves days apart) are sent
+"waves" (each person once per wave, with facts drawn for each, waves days apart) are sent
 newest first by one client and oldest first by another, while other clients send actions
 and events at random moments, and the same instants in several accounts (told apart by
 id, or by account when the ids are the same too). So people's earliest sightings keep
@@ -138,7 +138,7 @@ def test_audiences_counted_from_many_processes_equal_a_rebuild(served):
                           type=rng.choice(["IMPRESSION", "IMPRESSION", "CLICK", "SAVE"]), **_facts(rng))
                    for _ in range(300)]
         shuffled += [("actions", token, actions[n : n + 25]) for n in range(0, len(actions), 25)]
-        # Waves: everyone once per wave, 2 days apart, with the wave's facts.
+        # Waves: everyone once per wave, 2 days apart, each with facts drawn anew.
         waves = [("actions", token, [
             action(rng.choice(ads[account]), now - timedelta(days=2 * wave, seconds=rng.randrange(86400)), em=email,
                    type=rng.choice(["IMPRESSION", "CLICK"]), **_facts(rng)) for email in people]) for wave in range(5)]
