@@ -16,13 +16,14 @@ import pytest
 from pinsight.catalog import targeting_dictionaries as dictionaries
 from pinsight.services.runtime import Runtime
 from pinsight.settings import Settings
+from pinsight.store.ads.audiences import stored_rollup
 from pinsight.store.db import make_engine, migrate
 from tests.conftest import _database_url
 from tests.contract.spec_validation import SpecValidator
 from tests.support import audience_oracle
 from tests.support.ads import action, send_actions, sha
 from tests.support.api import create_board, create_pin
-from tests.support.factories import make_ad_account, make_ads, make_user
+from tests.support.factories import backdate_pin, make_ad_account, make_ads, make_user
 from tests.support.server import LiveServer
 
 MINIMUM = 5
@@ -245,6 +246,99 @@ def test_organic_viewer_facts_are_checked_as_ad_actions_are(world, person, chang
     assert answer.status_code == 400, answer.text
     (problem,) = answer.json()["errors"]
     assert problem["position"] == 1 and reason in problem["reason"], problem
+
+
+def _account_slices(runtime, account: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(facet, value) -> (people, engaged) of the account's audience, as stored (no empty rows)."""
+    with runtime.engine.connect() as conn:
+        stored = stored_rollup(conn)["slices"]
+    return {(facet, value): counts for (scope, facet, value), counts in stored.items() if scope == int(account)}
+
+
+def test_a_persons_facts_are_those_of_their_earliest_sighting_whatever_order_they_came_in(world, person):
+    """Newer data first, then a backfill: in another ad account, then organic events older
+    still, then newer actions again. Each time every audience the people are in counts them
+    under the facts of their earliest action or event, as a rebuild does."""
+    runtime, _ = world
+    first, second = make_ad_account(runtime, person), make_ad_account(runtime, person)
+    (ad_first,) = make_ads(runtime, first, 1)
+    (ad_second,) = make_ads(runtime, second, 1)
+    pin = create_pin(person.client, create_board(person.client)["id"])
+    backdate_pin(runtime, pin["id"], 5)
+    people = [f"backfill{n}@example.com" for n in range(10)]
+    late = {"app_type": "web", "dimensions": {"gender": "male", "age_bucket": "35-44", "country": "FR"}}
+    early = {"app_type": "iphone", "dimensions": {"gender": "female", "age_bucket": "25-34", "country": "US",
+                                                  "metro": "501"}}
+    earliest = {"gender": "unknown", "age_bucket": "45-49", "country": "DE"}
+
+    # Newest first: 6 of the 10 engage in the first account.
+    sent = [action(ad_first, _moment(2), type="SAVE" if n < 6 else "IMPRESSION", em=email, **late)
+            for n, email in enumerate(people)]
+    assert send_actions(person.client, sent).status_code == 200
+    assert _ratios(_insights(person.client, first, "YOUR_TOTAL_AUDIENCE").json()["demographics"]["genders"]) == \
+        {"male": 1.0}
+    assert _account_slices(runtime, first)[("geo", "FR")] == (10, 6)
+
+    # Older actions, in the second account: the people's facts, in the first account too, are these now.
+    sent = [action(ad_second, _moment(20), type="IMPRESSION", em=email, **early) for email in people]
+    assert send_actions(person.client, sent).status_code == 200
+    for account in (first, second):
+        body = _insights(person.client, account, "YOUR_TOTAL_AUDIENCE").json()
+        assert body["size"] == 10
+        assert _ratios(body["demographics"]["genders"]) == {"female": 1.0}
+        assert _ratios(body["demographics"]["devices"]) == {"iphone": 1.0}
+        assert body["demographics"]["metros"] == [{"key": "501", "name": "New York", "ratio": 1.0}]
+    assert _account_slices(runtime, first)[("geo", "US:501")] == (10, 6)
+    assert _account_slices(runtime, first).get(("geo", "FR")) is None
+    assert _account_slices(runtime, second)[("geo", "US:501")] == (10, 0)
+
+    # Organic events older still: the owner's pins' viewers, in both accounts' audiences.
+    events = [{"id": f"early-{n}", "pin_id": pin["id"], "type": "IMPRESSION", "app_type": "WEB",
+               "timestamp": _moment(40).replace(tzinfo=UTC).isoformat(), "user": {"em": sha(email)},
+               "dimensions": earliest} for n, email in enumerate(people)]
+    answer = person.client.post("/../api/v1/events", json=events)
+    assert answer.status_code == 200 and answer.json()["applied"] == 10, answer.text
+    for account in (first, second):
+        body = _insights(person.client, account, "YOUR_TOTAL_AUDIENCE").json()
+        assert _ratios(body["demographics"]["countries"]) == {"de": 1.0}
+        assert _ratios(body["demographics"]["ages"]) == {"45-49": 1.0}
+        assert _ratios(body["demographics"]["genders"]) == {"unknown": 1.0}
+        assert body["demographics"]["devices"] == []  # organic events tell no device
+    assert _account_slices(runtime, first)[("geo", "DE")] == (10, 6)
+    assert _account_slices(runtime, first)[("device", "")] == (10, 6)
+
+    # Newer actions again change nothing.
+    sent = [action(ad_first, _moment(1), type="CLICK", em=email, **early) for email in people]
+    assert send_actions(person.client, sent).status_code == 200
+    assert _account_slices(runtime, first)[("geo", "DE")] == (10, 10)
+    with runtime.engine.connect() as conn:
+        assert audience_oracle.differences(conn) == []
+
+
+def test_sightings_at_one_instant_are_ordered_by_id_then_by_account(world, person):
+    """Two accounts' actions at the same instant: the smaller id wins (by its characters'
+    codes, not a locale's order), and with the same id, the smaller ad account's id."""
+    runtime, _ = world
+    accounts = sorted((make_ad_account(runtime, person), make_ad_account(runtime, person)), key=int)
+    ads = [make_ads(runtime, account, 1)[0] for account in accounts]
+    moment = _moment(6)
+    people = [f"tie{n}@example.com" for n in range(6)]
+    one = {"app_type": "web", "dimensions": {"country": "FR"}}
+    other = {"app_type": "iphone", "dimensions": {"country": "DE"}}
+    # "B-..." comes before "a-..." by character code (a locale's order would put "a" first).
+    by_id = ([action(ads[1], moment, type="IMPRESSION", em=email, id=f"a-{email}", **one) for email in people[:3]],
+             [action(ads[0], moment, type="IMPRESSION", em=email, id=f"B-{email}", **other) for email in people[:3]])
+    # The same id in both accounts: the smaller account's wins, sent last.
+    by_account = ([action(ads[1], moment, type="IMPRESSION", em=email, id=f"same-{email}", **one)
+                   for email in people[3:]],
+                  [action(ads[0], moment, type="IMPRESSION", em=email, id=f"same-{email}", **other)
+                   for email in people[3:]])
+    for batch in (*by_id, *by_account):
+        assert send_actions(person.client, batch).status_code == 200
+    for account in accounts:
+        assert _account_slices(runtime, account)[("geo", "DE")] == (6, 0)
+    with runtime.engine.connect() as conn:
+        assert audience_oracle.differences(conn) == []
 
 
 def test_the_rollup_equals_a_rebuild_from_the_stored_rows(world):

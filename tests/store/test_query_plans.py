@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, event
 
-from pinsight.store.ads import activity
+from pinsight.store.ads import activity, audiences
 from pinsight.store.db import migrate
 
 
@@ -51,6 +51,15 @@ def test_household_members_are_looked_up_by_household(sqlite_conn):
     plans = _plans(sqlite_conn, lambda: activity.persons_in_households(sqlite_conn, 1, ["h-1", "h-2"]))
     (lines,) = plans.values()
     assert any("(ad_account_id=? AND household_id=?)" in line for line in lines), lines
+
+
+def test_a_persons_audiences_are_looked_up_by_person(sqlite_conn):
+    """Where a person's counts move when an earlier sighting changes their facts: found by
+    person, never by reading every audience's members."""
+    plans = _plans(sqlite_conn, lambda: audiences.memberships(sqlite_conn, ["em:a", "em:b"]))
+    (lines,) = plans.values()
+    members = [line for line in lines if "audience_members" in line]
+    assert members and all("ix_audience_members_person (person_key=?)" in line for line in members), lines
 
 
 # ---- PostgreSQL: an ad account younger than the table's statistics ----------------------

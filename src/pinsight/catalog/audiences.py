@@ -5,7 +5,9 @@ An audience is a set of people (``person_key``s, as ad actions and organic event
 them). ``YOUR_TOTAL_AUDIENCE`` holds everyone who saw an ad account's ads or its owner's
 pins; ``YOUR_ENGAGED_AUDIENCE`` those of them who engaged; ``PINTEREST_TOTAL_AUDIENCE``
 everyone pinsight has seen. Each person is counted under one value of every facet: the
-facts of the first action or event that named them (``domain.ads.audience_facts``).
+facts of their earliest action or event (by instant, then id, then the ad account's or pin
+owner's id), whatever order they were sent in (``domain.ads.audience_facts``,
+``services.ads.audiences``).
 """
 
 from __future__ import annotations

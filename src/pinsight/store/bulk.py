@@ -139,7 +139,7 @@ def adding_upsert(conn: Connection, table, keys: Sequence[str], sums: Sequence[s
 
 # PostgreSQL's name for each column type the rollups key on, for unnest()'s arrays.
 _PG_ARRAY_TYPES = {"BIGINT": "bigint", "VARCHAR": "varchar", "TEXT": "text", "BOOLEAN": "boolean", "DATE": "date",
-                   "INTEGER": "integer"}
+                   "INTEGER": "integer", "TIMESTAMP WITHOUT TIME ZONE": "timestamp"}
 # SQLite's limit on one statement's parameters (32,766), with room to spare.
 _SQLITE_PARAMETERS = 30_000
 

@@ -431,15 +431,21 @@ ad_targeting_daily = Table(
 # write paths so that audience insights read a few hundred counts however many actions are
 # stored; all equal to a rebuild from the actions and events (tests/support/audience_oracle.py).
 
-# Everyone pinsight has seen, with the facet values of the first action or event that
-# named them (domain.ads.audience_facts; "" for a fact not given). One row per person:
-# the person's facts are the same in every audience, so every account's audience nests in
-# the whole population (domain.ads.audience_privacy relies on it).
+# Everyone pinsight has seen, with the facet values of their earliest sighting
+# (domain.ads.audience_facts; "" for a fact not given): of all the ad actions and organic
+# events that name them, the first by instant, then id, then the ad account's or pin
+# owner's id (``first_*``, that sighting's). So a person's facts do not depend on the order
+# the actions and events came in (services.ads.audiences). One row per person: the
+# person's facts are the same in every audience, so every account's audience nests in the
+# whole population (domain.ads.audience_privacy relies on it).
 audience_people = Table(
     "audience_people",
     metadata,
     Column("person_key", String(80), primary_key=True),
     *(Column(facet, String(64), nullable=False) for facet in AUDIENCE_FACETS),
+    Column("first_at", DateTime(timezone=False), nullable=False),
+    Column("first_id", String(128), nullable=False),
+    Column("first_source", BigInteger, nullable=False),
     sqlite_with_rowid=False,
 )
 
@@ -454,6 +460,8 @@ audience_members = Table(
     Column("engaged", Boolean, nullable=False),
     sqlite_with_rowid=False,
 )
+# A person's audiences: where their counts move when an earlier sighting changes their facts.
+Index("ix_audience_members_person", audience_members.c.person_key)
 
 # People per audience (an ad account's, or everyone's: scope 0), facet and value, and how
 # many of them engaged: what audience insights read.

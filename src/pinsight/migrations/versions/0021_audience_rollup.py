@@ -5,17 +5,18 @@ Revises: 0019
 Create Date: 2026-12-07 09:00:00
 
 * audience_people: everyone ad actions (and, from now on, organic events) named, with the
-  facts of the first action that named them.
+  facts of their earliest sighting and its key (first_at, first_id, first_source: the
+  instant, id and ad account of their earliest action).
 * audience_members: who is in each ad account's (or pin owner's) audience, and whether
-  they engaged.
+  they engaged; indexed by person too (where a person's counts move).
 * audience_slices: people and engaged people per audience, facet and value; scope 0 is
   the whole population.
 * audience_scopes: the newest day counted in each audience.
 * ingested_events gains the viewer (person_key) and their facts (dimensions).
 
 Existing ad actions are carried over by the rules as of this revision (frozen below): a
-person's facts are those of their earliest action (by instant, then id), so an existing
-database answers as one that had ingested its actions in time order.
+person's facts are those of their earliest action (by instant, then id in byte order,
+then ad account), as the write paths keep them whatever order actions come in.
 """
 import json
 from datetime import date, datetime
@@ -46,6 +47,15 @@ def _facts(app_type, dimensions):
     return (app_type or '', facts.get('gender') or '', facts.get('age_bucket') or '', geo, facts.get('interest') or '')
 
 
+def moment(value):
+    # SQLite hands a text query's timestamps back as text, in SQLAlchemy's format.
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def day(value):
+    return moment(value).date()
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     with op.batch_alter_table('ingested_events', schema=None) as batch_op:
@@ -55,6 +65,9 @@ def upgrade() -> None:
         'audience_people',
         sa.Column('person_key', sa.String(length=80), nullable=False),
         *(sa.Column(facet, sa.String(length=64), nullable=False) for facet in FACETS),
+        sa.Column('first_at', sa.DateTime(), nullable=False),
+        sa.Column('first_id', sa.String(length=128), nullable=False),
+        sa.Column('first_source', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('person_key', name=op.f('pk_audience_people')),
         sqlite_with_rowid=False,
     )
@@ -83,14 +96,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('scope_id', name=op.f('pk_audience_scopes')),
     )
 
-    # Each person's earliest action gives their facts.
+    # Each person's earliest action gives their facts: ids compared by their bytes (as
+    # Python compares strings), not by the database's collation.
+    by_bytes = ' COLLATE "C"' if bind.dialect.name == 'postgresql' else ''
     earliest = bind.execute(sa.text(
-        'SELECT person_key, app_type, dimensions FROM (SELECT person_key, app_type, dimensions, ROW_NUMBER() OVER '
-        '(PARTITION BY person_key ORDER BY occurred_at, id) AS n FROM ad_actions) AS ranked WHERE n = 1'),
+        'SELECT person_key, app_type, dimensions, occurred_at, id, ad_account_id FROM (SELECT person_key, app_type, '
+        'dimensions, occurred_at, id, ad_account_id, ROW_NUMBER() OVER (PARTITION BY person_key ORDER BY '
+        f'occurred_at, id{by_bytes}, ad_account_id) AS n FROM ad_actions) AS ranked WHERE n = 1'),
         execution_options=STREAMED)
     rows = []
-    for person_key, app_type, dimensions in earliest:
-        rows.append(dict(zip(('person_key', *FACETS), (person_key, *_facts(app_type, dimensions)))))
+    for person_key, app_type, dimensions, at, action_id, account in earliest:
+        rows.append(dict(zip(('person_key', *FACETS, 'first_at', 'first_id', 'first_source'),
+                             (person_key, *_facts(app_type, dimensions), moment(at), action_id, account))))
         if len(rows) >= FLUSH:
             bind.execute(people.insert(), rows)
             rows = []
@@ -103,6 +120,7 @@ def upgrade() -> None:
     bind.execute(sa.text(
         f'INSERT INTO audience_members (scope_id, person_key, engaged) SELECT ad_account_id, person_key, '
         f'{any_engaged} FROM ad_actions GROUP BY ad_account_id, person_key'))
+    op.create_index('ix_audience_members_person', 'audience_members', ['person_key'], unique=False)
     engaged_one = 'CASE WHEN m.engaged THEN 1 ELSE 0 END'
     for facet in FACETS:
         bind.execute(sa.text(
@@ -113,12 +131,8 @@ def upgrade() -> None:
             f"INSERT INTO audience_slices (scope_id, facet, value, people, engaged) SELECT 0, '{facet}', {facet}, "
             f'COUNT(*), 0 FROM audience_people GROUP BY {facet}'))
 
-    def day(value):
-        # SQLite hands a text query's timestamps back as text, in SQLAlchemy's format.
-        return (datetime.fromisoformat(value) if isinstance(value, str) else value).date()
-
     scopes = sa.table('audience_scopes', sa.column('scope_id', sa.BigInteger()), sa.column('last_day', sa.Date()))
-    newest = [{'scope_id': account, 'last_day': day(moment)} for account, moment in bind.execute(sa.text(
+    newest = [{'scope_id': account, 'last_day': day(latest)} for account, latest in bind.execute(sa.text(
         'SELECT ad_account_id, MAX(occurred_at) FROM ad_actions GROUP BY ad_account_id'))]
     if newest:
         overall: date = max(row['last_day'] for row in newest)
@@ -126,6 +140,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_audience_members_person', table_name='audience_members')
     op.drop_table('audience_scopes')
     op.drop_table('audience_slices')
     op.drop_table('audience_members')

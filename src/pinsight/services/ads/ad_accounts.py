@@ -57,15 +57,19 @@ def create_ad_account(rt: Runtime, actor: Actor, body: AdAccountCreate) -> dict:
     if body.owner_user_id is not None and int(body.owner_user_id) != user_id:
         raise Forbidden("An ad account can only be created for the token's own user (owner_user_id).")
     with rt.write() as conn:
+        # The owner's lock (the one organic events take) first: it keeps an event from
+        # counting its viewers between this account's creation and its adopting the owner's
+        # audience, and an organic writer, which holds it, inserts rows whose foreign key
+        # reads the user's row, so that row is locked only after it (the other way round,
+        # the two deadlocked).
+        lock_owners(conn, [user_id])
         account_type = store.lock_owner(conn, user_id)
         if account_type != "BUSINESS":
             raise Forbidden("Only a business account can create ad accounts.")
         if store.count_owned(conn, user_id) >= MAX_AD_ACCOUNTS_PER_USER:
             raise InvalidParameters(f"A user can own at most {MAX_AD_ACCOUNTS_PER_USER} ad accounts.")
         account_id, now = new_short_id(), rt.clock.now()
-        # The owner's lock (the one organic events take) keeps an event from counting its
-        # viewers between this account's creation and its adopting the owner's audience.
-        lock_owners(conn, [user_id, account_id])
+        lock_owners(conn, [account_id])
         store.insert_ad_account(conn, id=account_id, owner_id=user_id, name=name, country=body.country,
                                 currency=body.currency, created_at=now, updated_at=now)
         audiences.adopt_owner_audience(conn, account_id, user_id)

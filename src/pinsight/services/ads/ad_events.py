@@ -85,8 +85,8 @@ def apply_actions(conn, now, actions: Mapping[str, AdAction], ads: Mapping[int, 
         _reattribute_after(conn, account_id, new)
         if new:
             viewers[account_id] = audiences.sightings(
-                (a.person_key, (a.at, a.id), person_facts(a.app_type, a.dimensions), a.type in ENGAGED_ACTION_TYPES)
-                for a in new)
+                (a.person_key, (a.at, a.id, account_id), person_facts(a.app_type, a.dimensions),
+                 a.type in ENGAGED_ACTION_TYPES) for a in new)
             days[account_id] = max(action.at for action in new).date()
     activity.add_delivery(conn, delivery, ads)
     activity.add_targeting_delivery(conn, targeting)

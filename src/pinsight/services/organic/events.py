@@ -227,7 +227,8 @@ def _count_viewers(conn, owner_id: int, new: list[tuple[str, tuple]]) -> None:
     if not seen:
         return
     viewers = audiences.sightings(
-        (event[7], (event[6][2], event_id), person_facts(None, event[8]), event[6][1] in ENGAGED_EVENT_TYPES)
+        (event[7], (event[6][2].replace(tzinfo=None), event_id, owner_id), person_facts(None, event[8]),
+         event[6][1] in ENGAGED_EVENT_TYPES)
         for event_id, event in seen)
     accounts = audience_store.owned_ad_accounts(conn, owner_id)
     lock_owners(conn, accounts)

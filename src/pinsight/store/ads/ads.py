@@ -12,12 +12,13 @@ def insert_ad_account(conn: Connection, **values) -> None:
 
 
 def lock_owner(conn: Connection, user_id: int) -> str | None:
-    """Hold the user's row until the transaction ends (``FOR UPDATE``; SQLite's write
+    """Hold the user's row until the transaction ends (``FOR NO KEY UPDATE``, which lets
+    other writers' foreign keys to the user be checked meanwhile; SQLite's write
     transaction already holds the database), so two creations of ad accounts for one owner
     count each other. The user's account type; None when there is no such user."""
     query = select(users.c.account_type).where(users.c.id == user_id)
     if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     return conn.execute(query).scalar_one_or_none()
 
 
