@@ -10,6 +10,10 @@ spec's TargetingOptionResponse, a list holding the one dictionary.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import orjson
+
 from pinsight.catalog import targeting_dictionaries as dictionaries
 from pinsight.catalog.ad_targeting import UNKNOWN_SLICE
 from pinsight.catalog.ads import AGE_BUCKETS, GENDERS, TARGETING_APP_TYPES
@@ -38,20 +42,29 @@ def _plain(value):
     return value
 
 
-def targeting_options(rt: Runtime, actor: Actor, targeting_type: str) -> list[dict]:
+_PUBLIC = {
+    "APPTYPE": lambda: {value: APP_TYPE_NAMES[value] for value in TARGETING_APP_TYPES},
+    "GENDER": lambda: {value: GENDER_NAMES[value] for value in GENDERS},
+    "AGE_BUCKET": lambda: {value: value for value in AGE_BUCKETS},
+    "LOCALE": dictionaries.locale_options,
+    "LOCATION": dictionaries.location_options,
+    "GEO": dictionaries.geo_options,
+    "INTEREST": dictionaries.interest_options,
+}
+
+
+@lru_cache(maxsize=len(_PUBLIC))
+def _public_answer(targeting_type: str) -> orjson.Fragment:
+    # The public dictionaries never change while the server runs: each is encoded once
+    # (GEO's is 180 KB of JSON, whose copying and encoding cost most of a request).
+    return orjson.Fragment(orjson.dumps([_plain(_PUBLIC[targeting_type]())]))
+
+
+def targeting_options(rt: Runtime, actor: Actor, targeting_type: str) -> list[dict] | orjson.Fragment:
     if targeting_type not in TARGETING_TYPES:
         raise ApiError(f"targeting_type must be one of {', '.join(TARGETING_TYPES)}.")
-    public = {
-        "APPTYPE": lambda: {value: APP_TYPE_NAMES[value] for value in TARGETING_APP_TYPES},
-        "GENDER": lambda: {value: GENDER_NAMES[value] for value in GENDERS},
-        "AGE_BUCKET": lambda: {value: value for value in AGE_BUCKETS},
-        "LOCALE": dictionaries.locale_options,
-        "LOCATION": dictionaries.location_options,
-        "GEO": dictionaries.geo_options,
-        "INTEREST": dictionaries.interest_options,
-    }
-    if targeting_type in public:
-        return [_plain(public[targeting_type]())]
+    if targeting_type in _PUBLIC:
+        return _public_answer(targeting_type)
     if actor.ad_account_id is None:
         return [{}]
     with rt.engine.connect() as conn:

@@ -34,6 +34,7 @@ from pinsight.domain.ads.column_plan import ColumnPlan
 from pinsight.store.ads.ad_analytics import (
     LEVEL_COLUMNS,
     Credit,
+    account_conditions,
     bucket_label,
     by_ads_conditions,
     credited,
@@ -84,15 +85,14 @@ def account_slices(conn: Connection, ad_account_id: int, zone: str, start: date,
         delivery, entity, bucket_label(delivery, bucket_starts), delivery.c.targeting_value, plan,
         [delivery.c.ad_account_id == ad_account_id, delivery.c.zone == zone,
          delivery.c.targeting_type == targeting_type, delivery.c.day >= start, delivery.c.day <= end])
-    # The account's conversion rows are read ad by ad through the rollup's primary key, as
-    # the untargeted reports read them: through the account's index SQLite looked each row
-    # up in the table apart (``ad_analytics.computed_rows``).
+    # The account's conversion rows of the zone, report time and attribution type are one
+    # run of the covering account index (migration 0022); read ad by ad through the primary
+    # key, every report time's and attribution type's rows were read too.
     conversions = ad_conversion_daily
     conversion_arm = _arm(
         conversions, entity, bucket_label(conversions, bucket_starts),
         ad_action_profiles.c[SLICE_COLUMNS[targeting_type]], plan,
-        [*by_ads_conditions(conn, conversions, zone, start, end, account_ads(conn, ad_account_id)),
-         credited(conversions, credit)],
+        [*account_conditions(conversions, ad_account_id, zone, start, end, {}), credited(conversions, credit)],
         joins=[(ad_action_profiles, ad_action_profiles.c.id == conversions.c.profile_id)])
     return _summed(conn, [delivery_arm, conversion_arm], plan)
 
