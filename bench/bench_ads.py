@@ -313,26 +313,66 @@ def median_ms(values) -> float:
     return statistics.median(values) * 1000
 
 
+def account_parser(description: str, http_requests: int = 30) -> argparse.ArgumentParser:
+    """The options every benchmark of this account takes (this script, bench_targeting.py,
+    bench_audiences.py): backends, the account's size, repeats, today and --keep."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--backends", default="sqlite")
+    parser.add_argument("--actions", type=int, default=20_000_000)
+    parser.add_argument("--conversions", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=2_000_000)
+    parser.add_argument("--campaigns", type=int, default=50)
+    parser.add_argument("--ad-groups", type=int, default=10, help="per campaign")
+    parser.add_argument("--ads", type=int, default=10, help="per ad group")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--http-requests", type=int, default=http_requests)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--today", default="2026-12-01")
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the databases in --workdir (shared by the account's benchmarks); measure kept ones again")
+    return parser
+
+
+def parse_account_args(parser: argparse.ArgumentParser, prefix: str) -> tuple[argparse.Namespace, Path]:
+    """The parsed options and the work directory (made if new)."""
+    args = parser.parse_args()
+    if args.keep and not args.workdir:
+        parser.error("--keep needs --workdir")
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix=prefix))
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"{prefix.rstrip('_')}: {os.cpu_count()} CPUs; work in {workdir}", file=sys.stderr)
+    return args, workdir
+
+
+def kept_or_built(backend: str, db_url: str, today: date, args, workdir: Path) -> tuple[dict, dict, bool]:
+    """The account kept in ``workdir`` by an earlier run (migrated to this checkout), or a
+    new one built here (and kept with --keep): (built, its sizes, whether it was kept)."""
+    record = workdir / f"bench_ads_{backend}.json"
+    if args.keep and record.exists():
+        kept = json.loads(record.read_text())
+        print(f"[{backend}] measuring the account kept in {workdir} ({kept['actions']:,} ad actions, "
+              f"{kept['conversions']:,} conversions); migrating it to this checkout ...", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        built = reopen(db_url, today, kept)
+        print(f"[{backend}] migrated in {time.perf_counter() - t0:.0f} s", flush=True)
+        return built, kept, True
+    print(f"[{backend}] building: {args.actions:,} ad actions, {args.conversions:,} conversions ...",
+          file=sys.stderr, flush=True)
+    built = build(db_url, today, args)
+    sizes = {"actions": args.actions, "conversions": args.conversions}
+    if args.keep:
+        record.write_text(json.dumps({**{key: built[key] for key in KEPT}, **sizes}))
+    return built, sizes, False
+
+
 def run_backend(backend: str, args, workdir: Path) -> None:
     today = date.fromisoformat(args.today)
     start, end = today - timedelta(days=DAYS - 1), today
     with bench_analytics.bench_database(backend, workdir, "bench_ads", keep=args.keep, pg_options=PG_OPTIONS) as db_url:
         if db_url is None:
             return
-        record = workdir / f"bench_ads_{backend}.json"
-        if args.keep and record.exists():
-            kept = json.loads(record.read_text())
-            print(f"[{backend}] measuring the account kept in {workdir} ({kept['actions']:,} ad actions, "
-                  f"{kept['conversions']:,} conversions, built by an earlier run)", file=sys.stderr, flush=True)
-            built = reopen(db_url, today, kept)
-        else:
-            print(f"[{backend}] building: {args.actions:,} ad actions, {args.conversions:,} conversions ...",
-                  file=sys.stderr, flush=True)
-            built = build(db_url, today, args)
-            if args.keep:
-                record.write_text(json.dumps({**{key: built[key] for key in KEPT}, "actions": args.actions,
-                                              "conversions": args.conversions}))
-        kept_sizes = json.loads(record.read_text()) if args.keep else {"actions": args.actions, "conversions": args.conversions}
+        built, kept_sizes, _ = kept_or_built(backend, db_url, today, args, workdir)
         print(f"\n[{backend}] account of {kept_sizes['actions']:,} ad actions and {kept_sizes['conversions']:,} "
               f"conversions built in {built['load_s']:.0f} s: ad actions {built['actions_s']:.0f} s "
               f"({kept_sizes['actions'] / max(built['actions_s'], 1e-9):,.0f} actions/s, generated and applied through "
@@ -366,27 +406,9 @@ def run_backend(backend: str, args, workdir: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite")
-    parser.add_argument("--actions", type=int, default=20_000_000)
-    parser.add_argument("--conversions", type=int, default=1_000_000)
-    parser.add_argument("--people", type=int, default=2_000_000)
-    parser.add_argument("--campaigns", type=int, default=50)
-    parser.add_argument("--ad-groups", type=int, default=10, help="per campaign")
-    parser.add_argument("--ads", type=int, default=10, help="per ad group")
-    parser.add_argument("--days", type=int, default=365)
+    parser = account_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--ingest-batches", type=int, default=20, help="half sent by one client, half by two")
-    parser.add_argument("--http-requests", type=int, default=30)
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--today", default="2026-12-01")
-    parser.add_argument("--workdir", default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the databases in --workdir; measure kept ones again")
-    args = parser.parse_args()
-    if args.keep and not args.workdir:
-        parser.error("--keep needs --workdir")
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_ads_"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    print(f"bench_ads: {os.cpu_count()} CPUs; work in {workdir}", file=sys.stderr)
+    args, workdir = parse_account_args(parser, "bench_ads_")
     for backend in args.backends.split(","):
         run_backend(backend.strip(), args, workdir)
     return 0

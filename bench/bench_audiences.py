@@ -23,13 +23,9 @@ A benchmark, not a test: it prints figures and asserts nothing about time.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -129,24 +125,9 @@ def run_backend(backend: str, args, workdir: Path) -> None:
                                         pg_options=bench_ads.PG_OPTIONS) as db_url:
         if db_url is None:
             return
-        record = workdir / f"bench_ads_{backend}.json"
-        if args.keep and record.exists():
-            kept = json.loads(record.read_text())
-            print(f"[{backend}] the account kept in {workdir} ({kept['actions']:,} ad actions); migrating it ...",
-                  file=sys.stderr, flush=True)
-            t0 = time.perf_counter()
-            built = bench_ads.reopen(db_url, today, kept)
-            print(f"[{backend}] migrated in {time.perf_counter() - t0:.0f} s (0021 fills the audience rollup "
-                  f"the first time)", flush=True)
-            actions = kept["actions"]
-        else:
-            print(f"[{backend}] building: {args.actions:,} ad actions of {args.people:,} people ...",
-                  file=sys.stderr, flush=True)
-            built = bench_ads.build(db_url, today, args)
-            if args.keep:
-                record.write_text(json.dumps({**{key: built[key] for key in bench_ads.KEPT}, "actions": args.actions,
-                                              "conversions": args.conversions}))
-            actions = args.actions
+        built, sizes, kept = bench_ads.kept_or_built(backend, db_url, today, args, workdir)
+        actions = sizes["actions"]
+        if not kept:
             print(f"[{backend}] account of {actions:,} ad actions built in {built['load_s']:.0f} s", flush=True)
         http = measure_http(db_url, today, built, args.http_requests, workdir, backend)
         floors = duckdb_floors(built, args.repeats, workdir)
@@ -166,27 +147,8 @@ def run_backend(backend: str, args, workdir: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite")
-    parser.add_argument("--actions", type=int, default=20_000_000)
-    parser.add_argument("--conversions", type=int, default=1_000_000)
-    parser.add_argument("--people", type=int, default=2_000_000)
-    parser.add_argument("--campaigns", type=int, default=50)
-    parser.add_argument("--ad-groups", type=int, default=10, help="per campaign")
-    parser.add_argument("--ads", type=int, default=10, help="per ad group")
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--http-requests", type=int, default=50)
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--today", default="2026-12-01")
-    parser.add_argument("--workdir", default=None)
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the databases in --workdir (shared with bench_ads.py); measure kept ones again")
-    args = parser.parse_args()
-    if args.keep and not args.workdir:
-        parser.error("--keep needs --workdir")
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_audiences_"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    print(f"bench_audiences: {os.cpu_count()} CPUs; work in {workdir}", file=sys.stderr)
+    args, workdir = bench_ads.parse_account_args(
+        bench_ads.account_parser(__doc__.split("\n\n")[0], http_requests=50), "bench_audiences_")
     for backend in args.backends.split(","):
         run_backend(backend.strip(), args, workdir)
     return 0

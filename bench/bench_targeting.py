@@ -24,13 +24,9 @@ A benchmark, not a test: it prints figures and asserts nothing about time.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -161,23 +157,10 @@ def run_backend(backend: str, args, workdir: Path) -> None:
                                         pg_options=bench_ads.PG_OPTIONS) as db_url:
         if db_url is None:
             return
-        record = workdir / f"bench_ads_{backend}.json"
-        if args.keep and record.exists():
-            kept = json.loads(record.read_text())
-            print(f"[{backend}] measuring the account kept in {workdir} ({kept['actions']:,} ad actions, "
-                  f"{kept['conversions']:,} conversions); migrating it to this checkout ...", file=sys.stderr, flush=True)
-            t0 = time.perf_counter()
-            built = bench_ads.reopen(db_url, today, kept)
-            print(f"[{backend}] migrated in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-        else:
-            print(f"[{backend}] building: {args.actions:,} ad actions, {args.conversions:,} conversions ...",
-                  file=sys.stderr, flush=True)
-            built = bench_ads.build(db_url, today, args)
+        built, _, kept = bench_ads.kept_or_built(backend, db_url, today, args, workdir)
+        if not kept:
             print(f"[{backend}] built in {built['load_s']:.0f} s (actions {built['actions_s']:.0f} s, conversions "
                   f"{built['conversions_s']:.0f} s)", flush=True)
-            if args.keep:
-                record.write_text(json.dumps({**{key: built[key] for key in bench_ads.KEPT}, "actions": args.actions,
-                                              "conversions": args.conversions}))
         built["campaigns"] = campaigns_of(built)
         http = run_http(db_url, today, built, paths(built, start, end), args.http_requests, workdir, backend)
         floor = duckdb_floor(built, start, end, args.repeats, workdir)
@@ -200,26 +183,8 @@ def run_backend(backend: str, args, workdir: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite")
-    parser.add_argument("--actions", type=int, default=20_000_000)
-    parser.add_argument("--conversions", type=int, default=1_000_000)
-    parser.add_argument("--people", type=int, default=2_000_000)
-    parser.add_argument("--campaigns", type=int, default=50)
-    parser.add_argument("--ad-groups", type=int, default=10, help="per campaign")
-    parser.add_argument("--ads", type=int, default=10, help="per ad group")
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--http-requests", type=int, default=30)
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--today", default="2026-12-01")
-    parser.add_argument("--workdir", default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the databases in --workdir; measure kept ones again")
-    args = parser.parse_args()
-    if args.keep and not args.workdir:
-        parser.error("--keep needs --workdir")
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_targeting_"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    print(f"bench_targeting: {os.cpu_count()} CPUs; work in {workdir}", file=sys.stderr)
+    args, workdir = bench_ads.parse_account_args(bench_ads.account_parser(__doc__.split("\n\n")[0]),
+                                                 "bench_targeting_")
     for backend in args.backends.split(","):
         run_backend(backend.strip(), args, workdir)
     return 0
