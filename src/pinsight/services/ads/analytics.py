@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from pinsight.catalog.ad_reporting import DAY, HOUR, REPORTING_TIME_ZONES, SYNC_ATTRIBUTION_TYPE, TOTAL
+from pinsight.catalog.ad_reporting import DAY, HOUR, REPORTING_TIME_ZONES, TOTAL
 from pinsight.domain.ads import buckets
 from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery, parse_ads_analytics_query
 from pinsight.domain.ads.analytics_rows import RowInput, encode_rows
@@ -45,8 +45,7 @@ def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fragment
                                       lookback_days=rt.analytics_rules.lookback_days)
     account_id = actor.ad_account_id
     with rt.engine.connect() as conn:
-        filters = {column: query_ids for name, column in _FILTER_COLUMNS.items()
-                   if (query_ids := getattr(query, name)) is not None}
+        filters = id_filters(query)
         if query.pin_ids is not None:
             pin_of = store.ads_of_pins(conn, account_id, query.pin_ids)
             narrowed = set(pin_of) & set(filters.get("ad_id", pin_of))
@@ -65,11 +64,22 @@ def _zone(query: AdsAnalyticsQuery) -> str:
     return REPORTING_TIME_ZONES[query.reporting_timezone]
 
 
+def id_filters(query: AdsAnalyticsQuery) -> dict[str, tuple[int, ...]]:
+    """The query's id parameters as filters on the rollups' columns."""
+    return {column: ids for name, column in _FILTER_COLUMNS.items() if (ids := getattr(query, name)) is not None}
+
+
+def credit_of(query: AdsAnalyticsQuery) -> store.Credit:
+    """Which stored conversions count for the query: its report time, attribution type
+    (the sync reports': ``SYNC_ATTRIBUTION_TYPE``) and windows."""
+    windows = query.windows
+    return store.Credit(query.conversion_report_time, query.attribution_type, windows.click_days,
+                        windows.engagement_days, windows.view_days)
+
+
 def _daily(conn, query: AdsAnalyticsQuery, account_id: int, level: str | None, filters) -> list[RowInput]:
     """Rows summed, bucketed and computed by the database (``domain.ads.column_plan``)."""
-    windows = query.windows
-    credit = store.Credit(query.conversion_report_time, SYNC_ATTRIBUTION_TYPE, windows.click_days,
-                          windows.engagement_days, windows.view_days)
+    credit = credit_of(query)
     bucket_starts = None if query.granularity == DAY else buckets.bucket_keys(query.start, query.end,
                                                                               query.granularity, query.time_zone)
     found = store.computed_rows(conn, account_id, _zone(query), query.start, query.end, level, filters, credit,

@@ -32,13 +32,12 @@ from pinsight.domain.ads.action_profiles import profile_of
 from pinsight.domain.ads.analytics_query import AdsAnalyticsQuery, parse_ads_analytics_query
 from pinsight.domain.ads.analytics_rows import RowInput, TargetingRowInput, encode_targeting_rows
 from pinsight.domain.ads.column_plan import ColumnPlan, evaluate, plan_columns
-from pinsight.services.ads.analytics import with_entities
+from pinsight.services.ads.analytics import credit_of, id_filters, with_entities
 from pinsight.services.identity.access import Actor
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ad_analytics
 from pinsight.store.ads import targeting_analytics as store
 
-_FILTER_COLUMNS = {"campaign_ids": "campaign_id", "ad_group_ids": "ad_group_id", "ad_ids": "ad_id"}
 _SPEND = "spend_micro_dollar"
 # Where a raw action's figures go in a delivery vector: a count per action type, then spend.
 _DELIVERY_INDEX = {**{name: n for n, name in enumerate(ACTION_TYPES)}, _SPEND: len(ACTION_TYPES)}
@@ -60,9 +59,7 @@ def targeting_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fr
         if level == "AD_ACCOUNT":
             owned = store.account_ads(conn, account_id) if query.granularity == HOUR else []
         else:
-            filters = {column: ids for name, column in _FILTER_COLUMNS.items()
-                       if (ids := getattr(query, name)) is not None}
-            owned = ad_analytics.owned_ads(conn, account_id, filters)
+            owned = ad_analytics.owned_ads(conn, account_id, id_filters(query))
         delivery = ad_rows = None  # the ads' actions summed per (ad, bucket, facts): read once, on demand
         for kind in query.targeting_types:
             if query.granularity == HOUR or (level != "AD_ACCOUNT" and BY_NAME[kind].from_actions):
@@ -83,12 +80,6 @@ def targeting_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fr
     return orjson.Fragment(encode_targeting_rows(query, rows))
 
 
-def _credit(query: AdsAnalyticsQuery) -> ad_analytics.Credit:
-    windows = query.windows
-    return ad_analytics.Credit(query.conversion_report_time, query.attribution_type, windows.click_days,
-                               windows.engagement_days, windows.view_days)
-
-
 def _bucket_starts(query: AdsAnalyticsQuery) -> tuple[date, ...] | None:
     if query.granularity == DAY:
         return None
@@ -102,10 +93,10 @@ def _stored_sums(conn, query: AdsAnalyticsQuery, account_id: int, level: str, ow
     zone = REPORTING_TIME_ZONES[query.reporting_timezone]
     args = (zone, query.start, query.end)
     if level == "AD_ACCOUNT":
-        return store.account_slices(conn, account_id, *args, kind, _credit(query), _bucket_starts(query), plan)
+        return store.account_slices(conn, account_id, *args, kind, credit_of(query), _bucket_starts(query), plan)
     if not BY_NAME[kind].from_actions:
-        return store.ad_attribute_slices(conn, owned, level, *args, _credit(query), _bucket_starts(query), plan)
-    return store.entity_conversion_slices(conn, owned, level, *args, kind, _credit(query), _bucket_starts(query),
+        return store.ad_attribute_slices(conn, owned, level, *args, credit_of(query), _bucket_starts(query), plan)
+    return store.entity_conversion_slices(conn, owned, level, *args, kind, credit_of(query), _bucket_starts(query),
                                           plan)
 
 
