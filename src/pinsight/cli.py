@@ -191,6 +191,38 @@ def serve(
 
 
 @app.command()
+def worker(
+    db: DbOption = None,
+    threads: Annotated[int, typer.Option(min=1, max=64, help="Jobs this process runs at once.")] = 1,
+) -> None:
+    """Run background jobs (async reports, bulk downloads, exports) until stopped.
+
+    Run any number of these, on any machines that share the database (PostgreSQL), and
+    set PINSIGHT_EMBEDDED_WORKERS=0 on the servers. A job is run by one worker at a time;
+    when a worker dies, another takes its jobs over once their lease lapses."""
+    import signal
+    import threading
+
+    from pinsight.services.jobs.worker import Worker
+
+    settings, engine, runtime = _open(db)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    workers = [Worker(runtime) for _ in range(threads)]
+    err.print(f"worker {workers[0].name}: {threads} thread(s) on {settings.resolved_database_url()}; "
+              f"files in {settings.resolved_files_url()}")
+    running = [threading.Thread(target=one.run_forever, args=(stop,), daemon=True) for one in workers]
+    for thread in running:
+        thread.start()
+    while not stop.wait(0.5):
+        pass
+    for thread in running:
+        thread.join(timeout=60)
+
+
+@app.command()
 def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 42,

@@ -42,6 +42,29 @@ class Settings(BaseSettings):
     # Audience insights report no group of fewer people than this (domain.ads.audience_privacy).
     audience_min_size: int = Field(default=100, ge=1)
 
+    # Background jobs (async reports, bulk downloads, exports; services.jobs). Their files go
+    # to a directory or any fsspec URL (s3://bucket/prefix), with the filesystem's options
+    # as JSON ('{"endpoint_url": "http://127.0.0.1:9000"}'); default: <data_dir>/files.
+    files_url: str = ""
+    files_options: str = ""
+    # How long a download link holds, and how long a finished job's file is kept.
+    link_ttl_seconds: int = Field(default=3600, gt=0)
+    file_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # Jobs of one ad account (or one user's exports) running at once; more wait their turn.
+    jobs_per_scope: int = Field(default=2, ge=1)
+    # A worker holds a job this long without renewing before another may take it over, and
+    # a job is tried this many times before it fails.
+    job_lease_seconds: float = Field(default=30.0, gt=0)
+    job_attempts: int = Field(default=3, ge=1)
+    # How often an idle worker looks for work.
+    worker_poll_seconds: float = Field(default=1.0, gt=0)
+    # Worker threads the server runs beside itself (0: none, when `pinsight worker`
+    # processes do the work, as in production on PostgreSQL).
+    embedded_workers: int = Field(default=1, ge=0)
+    # A pause after each chunk of a job's output, to leave the database to the server on
+    # a small machine (0: none).
+    job_pause_seconds: float = Field(default=0.0, ge=0)
+
     # Rate limits (catalog.rate_limits has the defaults): on unless benchmarking; per
     # category overrides in requests per minute, as JSON ('{"org_read": 500}').
     rate_limits_enabled: bool = True
@@ -56,6 +79,9 @@ class Settings(BaseSettings):
         return make_engine(
             self.resolved_database_url(), statement_timeout=self.statement_timeout_seconds, lock_wait=self.lock_wait_seconds
         )
+
+    def resolved_files_url(self) -> str:
+        return self.files_url or str((self.data_dir / "files").resolve())
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -31,7 +31,8 @@ TABLE = SOURCE / "catalog" / "operations.py"
 
 # What the app serves besides the operations: its documentation, the health check and the
 # consent page (a browser form standing in for pinterest.com/oauth/, not an API operation)
-# and the media upload sink (standing in for the storage a media upload_url points at).
+# the media upload sink (standing in for the storage a media upload_url points at) and the
+# download of job files (standing in for the storage a report's url points at).
 NOT_OPERATIONS = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
@@ -40,6 +41,7 @@ NOT_OPERATIONS = {
     ("GET", "/oauth/"),
     ("POST", "/oauth/"),
     ("POST", "/api/v1/media_uploads"),
+    ("GET", "/api/v1/files/{key:path}"),
 }
 
 

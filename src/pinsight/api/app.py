@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from pinsight import __version__
-from pinsight.api import consent, openapi, uploads
+from pinsight.api import consent, files, openapi, uploads
 from pinsight.api.body import BodyLimit
 from pinsight.api.docs import install_docs
 from pinsight.api.errors import install_error_handlers
@@ -28,12 +30,25 @@ from pinsight.api.v5.content import pins
 from pinsight.api.v5.content import sections
 from pinsight.api.v5.content import user_account
 from pinsight.services.identity.rate_limits import RateLimiter
+from pinsight.services.jobs.worker import start_embedded
 from pinsight.services.runtime import Runtime
 
 
 def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.time) -> FastAPI:
     """The app over ``runtime``; ``rate_limit_clock`` (seconds since the epoch) places requests in rate limit windows."""
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # Job workers beside the server (PINSIGHT_EMBEDDED_WORKERS; 0 where `pinsight worker`
+        # processes do the work): threads, so job work never runs on the event loop.
+        stop = start_embedded(runtime, runtime.settings.embedded_workers) if runtime.settings.embedded_workers else None
+        try:
+            yield
+        finally:
+            if stop is not None:
+                await run_in_threadpool(stop)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="pinsight",
         version=__version__,
         description="A self-hosted server that speaks Pinterest's REST API v5.",
@@ -51,7 +66,7 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
     # ads analytics before campaigns, ad groups and ads: .../ads/analytics must not be read as an ad id.
     for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, ads_analytics, campaigns,
                    ad_groups, ads, conversions, resources, audience_insights, oauth, media,
-                   ingest_routes, overview_routes, uploads):
+                   ingest_routes, overview_routes, uploads, files):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
     install_docs(app)

@@ -20,6 +20,7 @@ from pinsight.settings import Settings
 from pinsight.services.overview.cache import OverviewCache
 from pinsight.store.identity import auth as auth_store
 from pinsight.store import db
+from pinsight.store.files import FileStore
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -40,6 +41,9 @@ class Runtime:
     token_cache: dict = field(default_factory=dict)
     analytics_rules: AnalyticsRules = field(default_factory=AnalyticsRules)
     overview_cache: OverviewCache = field(default_factory=OverviewCache)
+    # Where job files are kept, and the secret download links are signed with.
+    files: FileStore | None = None
+    link_secret: bytes = b""
     _heavy_limiter: CapacityLimiter | None = None
 
     def write(self) -> AbstractContextManager[Connection]:
@@ -88,9 +92,11 @@ class Runtime:
     def build(cls, engine: Engine, settings: Settings, clock: Clock | None = None) -> Runtime:
         with db.writing(engine) as conn:
             secret = auth_store.server_secret(conn, "bookmarks")
+            link_secret = auth_store.server_secret(conn, "file_links")
         clock = clock or Clock(today=parse_today(settings.today))
         # Built once, so a bad PINSIGHT_ANALYTICS_LOOKBACK_DAYS stops the server at start.
         rules = AnalyticsRules.from_setting(settings.analytics_lookback_days)
         return cls(
-            engine=engine, settings=settings, clock=clock, bookmarks=BookmarkCodec(secret.encode()), analytics_rules=rules
+            engine=engine, settings=settings, clock=clock, bookmarks=BookmarkCodec(secret.encode()), analytics_rules=rules,
+            files=FileStore(settings.resolved_files_url(), settings.files_options), link_secret=link_secret.encode(),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Date,
+    Float,
     Boolean,
     Column,
     DateTime,
@@ -665,3 +666,56 @@ media_uploads = Table(
     Column("created_at", DateTime(timezone=False), nullable=False),
 )
 Index("ix_media_uploads_owner_id_id", media_uploads.c.owner_id, media_uploads.c.id)
+
+# ---- background jobs -----------------------------------------------------------------
+# Async reports, bulk downloads and exports (``store.jobs``; states: ``domain.jobs``). A
+# job is claimed by one worker at a time, which holds it until ``lease_expires_at`` (epoch
+# seconds) and renews that while it works; a lapsed lease lets another worker claim it.
+# ``scope_id`` (the ad account, or the user for exports) bounds how many run at once.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    # The public handle: an async report's token, a bulk request's id, an export's id.
+    Column("token", String(64), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE")),
+    Column("scope_id", BigInteger, nullable=False),
+    Column("params", Text, nullable=False),  # the checked request, as JSON
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", Float),
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("started_at", DateTime(timezone=False)),
+    Column("finished_at", DateTime(timezone=False)),
+    Column("progress_rows", BigInteger, nullable=False, default=0),
+    # The finished file: where it is kept, its name for the download, its bytes and rows.
+    Column("file_key", String(255)),
+    Column("file_name", String(128)),
+    Column("file_size", BigInteger),
+    Column("row_count", BigInteger),
+    Column("expires_at", Float),  # when a finished job's file is deleted (epoch seconds)
+    Column("message", Text),
+)
+Index("ix_jobs_state_id", jobs.c.state, jobs.c.id)
+Index("ix_jobs_scope_id_state", jobs.c.scope_id, jobs.c.state)
+Index("ix_jobs_ad_account_id", jobs.c.ad_account_id)
+Index("ix_jobs_user_id", jobs.c.user_id)
+
+# Saved async report requests of an ad account (``templates/list``,
+# ``analytics/create_template_report``): the request's fields, dates relative to the day
+# a report is made from it.
+report_templates = Table(
+    "report_templates",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ad_account_id", BigInteger, ForeignKey("ad_accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("definition", Text, nullable=False),  # JSON (``domain.ads.report_templates``)
+    Column("created_at", DateTime(timezone=False), nullable=False),
+    Column("updated_at", DateTime(timezone=False), nullable=False),
+)
+Index("ix_report_templates_ad_account_id_id", report_templates.c.ad_account_id, report_templates.c.id)
