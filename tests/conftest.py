@@ -76,7 +76,9 @@ def runtime(backend, request, tmp_path_factory) -> Runtime:
     migrate(engine)
     # Rate limits off: the whole suite shares a few users and one client address
     # (tests/api/test_rate_limits.py runs its own servers with limits on).
-    settings = Settings(database_url=url, log_requests=False, token_cache_seconds=0, rate_limits_enabled=False)
+    # Job files in a directory of the test run's; idle job workers look for work often.
+    settings = Settings(database_url=url, log_requests=False, token_cache_seconds=0, rate_limits_enabled=False,
+                        files_url=str(tmp_path_factory.mktemp(f"files_{backend}")), worker_poll_seconds=0.1)
     rt = Runtime.build(engine, settings)
     yield rt
     engine.dispose()
