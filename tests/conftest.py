@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,12 @@ SPEC_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "reference" 
 # Set (to 1) where the contract suite must run, as in CI (.ci/run): a missing spec then fails it.
 REQUIRE_CONTRACT = "PINSIGHT_REQUIRE_CONTRACT"
 SPEC_MISSING = f"the official spec is not at {SPEC_PATH} (it lives in ../shared/reference/ beside the checkout)"
+
+
+# Every runtime and server process of the run keeps job files in one directory of the
+# run's own, as production's servers and workers share one store: whichever worker wrote
+# a file, any server linking to it can serve it.
+os.environ.setdefault("PINSIGHT_FILES_URL", tempfile.mkdtemp(prefix="pinsight-test-files-"))
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +83,9 @@ def runtime(backend, request, tmp_path_factory) -> Runtime:
     migrate(engine)
     # Rate limits off: the whole suite shares a few users and one client address
     # (tests/api/test_rate_limits.py runs its own servers with limits on).
-    # Job files in a directory of the test run's; idle job workers look for work often.
+    # Idle job workers look for work often (job files: PINSIGHT_FILES_URL, above).
     settings = Settings(database_url=url, log_requests=False, token_cache_seconds=0, rate_limits_enabled=False,
-                        files_url=str(tmp_path_factory.mktemp(f"files_{backend}")), worker_poll_seconds=0.1)
+                        worker_poll_seconds=0.1)
     rt = Runtime.build(engine, settings)
     yield rt
     engine.dispose()

@@ -251,3 +251,19 @@ def test_a_tampered_link_is_refused(account):
         assert_error(httpx.get(bad), 403)
     other_key = f"{parts.scheme}://{parts.netloc}{parts.path.replace('report.json', 'other.json')}?{parts.query}"
     assert_error(httpx.get(other_key), 403)
+
+
+def test_a_report_written_in_many_chunks_equals_one_answer(account, monkeypatch):
+    """One entity per chunk (the server runs in this process): the chunks' rows, in order,
+    are the sync answer's, with no entity split or repeated."""
+    from pinsight.services.ads import reports
+
+    owner, account_id, ads, today = account
+    monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
+    _, content = _report(owner.client, account_id, level="PIN_PROMOTION", granularity="DAY", columns=COLUMNS,
+                         **_period(today))
+    report = httpx.Response(200, content=content).json()
+    sync = _sync(owner.client, f"/ad_accounts/{account_id}/ads/analytics", ad_ids=",".join(ads),
+                 columns=",".join(COLUMNS), granularity="DAY", **_period(today))
+    assert list(report) == sorted(report, key=int) and len(report) == len(ads)
+    assert [row for ad in report for row in report[ad]] == sync

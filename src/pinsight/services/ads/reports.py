@@ -6,8 +6,9 @@ the sync report's query (``AdsAnalyticsQuery``) for each chunk of the level's en
 and runs the same row functions the sync operations run (``analytics.report_rows``,
 ``targeting_analytics.targeting_rows``) and the same encoders; only the wrapping differs.
 So a report's cells equal a sync answer's for the same request, and a report of millions
-of rows never sits whole in memory: a chunk (up to ``CHUNK_ENTITIES`` entities, or a week
-of days when sorted by date) is computed, written and dropped.
+of rows never sits whole in memory: a chunk (up to ``CHUNK_ENTITIES`` entities and about
+``CHUNK_ROWS`` rows, or a week of days when sorted by date) is computed, written and
+dropped.
 
 The file, as Pinterest delivers it:
 
@@ -34,7 +35,7 @@ from typing import BinaryIO
 import orjson
 
 from pinsight.catalog.ad_columns import SYNC_COLUMNS
-from pinsight.catalog.ad_reporting import DAY, TOTAL
+from pinsight.catalog.ad_reporting import DAY, HOUR, MONTH, TOTAL, WEEK
 from pinsight.catalog.operations import SYNC_REPORTS, TARGETING_REPORTS
 from pinsight.domain.ads import campaigns as campaign_rules
 from pinsight.domain.ads import ads as ad_rules
@@ -50,8 +51,11 @@ from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ad_analytics as store
 
 REPORT_KIND = "ads_report"
-# Entities per chunk: the sync operations' own limit of ids per request.
+# Entities per chunk: the sync operations' own limit of ids per request, fewer where each
+# has many buckets, so that a chunk holds about ``CHUNK_ROWS`` rows at most.
 CHUNK_ENTITIES = 250
+CHUNK_ROWS = 20_000
+_BUCKET_DAYS = {DAY: 1, WEEK: 7, MONTH: 28}  # a month: at least 28 days
 # Days per chunk of a DAY report sorted by date.
 CHUNK_DAYS = 7
 TARGETING_TYPE = "TARGETING_TYPE"
@@ -138,8 +142,21 @@ def _chunks(request: ReportRequest, base: AdsAnalyticsQuery, account_id: int, se
         if entities:
             yield from _date_chunks(request, replace(base, **{field: tuple(entities)}))
         return
-    for start in range(0, len(entities), CHUNK_ENTITIES):
-        yield replace(base, **{field: tuple(entities[start:start + CHUNK_ENTITIES])})
+    size = _entities_per_chunk(request)
+    for start in range(0, len(entities), size):
+        yield replace(base, **{field: tuple(entities[start:start + size])})
+
+
+def _entities_per_chunk(request: ReportRequest) -> int:
+    days = (request.end - request.start).days + 1
+    if request.granularity == TOTAL:
+        buckets = 1
+    elif request.granularity == HOUR:
+        buckets = 24 * days
+    else:
+        buckets = -(-days // _BUCKET_DAYS[request.granularity]) + 1
+    per_type = max(1, len(request.targeting_types))
+    return max(1, min(CHUNK_ENTITIES, CHUNK_ROWS // (buckets * per_type)))
 
 
 def _date_chunks(request: ReportRequest, query: AdsAnalyticsQuery) -> Iterator[AdsAnalyticsQuery]:
