@@ -28,7 +28,6 @@ from pinsight.store import jobs as store
 from pinsight.store.content import content
 from pinsight.store.db import make_engine, migrate, writing
 from pinsight.store.tables import jobs as jobs_table
-from tests.support.server import free_port
 
 NOW = datetime(2026, 6, 1, 12, 0, 0)
 
@@ -41,10 +40,17 @@ def database_url(backend: str, request, tmp_path_factory, name: str) -> str:
 
 
 def job_runtime(url: str, files_url: str, **settings) -> Runtime:
-    """A migrated database at ``url`` and its runtime, job files under ``files_url``."""
+    """Migrate the database at ``url``; its runtime, job files under ``files_url``."""
     engine = make_engine(url)
     migrate(engine)
-    return Runtime.build(engine, Settings(database_url=url, files_url=files_url, log_requests=False, **settings))
+    engine.dispose()  # no session left behind (``deadlocks`` waits for the others to end)
+    return open_runtime(url, files_url, **settings)
+
+
+def open_runtime(url: str, files_url: str, **settings) -> Runtime:
+    """The runtime of an already migrated database (what a worker process opens)."""
+    return Runtime.build(make_engine(url), Settings(database_url=url, files_url=files_url, log_requests=False,
+                                                    **settings))
 
 
 def make_owner(rt: Runtime) -> int:
@@ -208,33 +214,34 @@ def failing_kind(name: str) -> JobKind:
 # -- Worker processes ------------------------------------------------------------------------
 
 
-def claim_loop(database_url: str, files_url: str, kind: str, worker_name: str, settings: dict) -> list[int]:
-    """A worker process's life in the race test: run jobs of ``kind`` until none is pending.
-    Returns the ids of the jobs it finished."""
+def claim_loop(database_url: str, files_url: str, kind: str, worker_name: str, settings: dict) -> int:
+    """A worker process's life in the race test: claim and run jobs of ``kind`` until none
+    is pending. Returns how many it ran."""
     os.environ["PINSIGHT_TEST_WORKER"] = worker_name
-    rt = job_runtime(database_url, files_url, **settings)
     from pinsight.services.jobs.worker import Worker
 
+    rt = open_runtime(database_url, files_url, **settings)
     worker = Worker(rt, name=worker_name, kinds={kind: recording_kind(kind)})
-    finished = []
+    ran = 0
     try:
         while True:
-            job = worker.claim()
-            if job is None:
-                with rt.engine.connect() as conn:
-                    pending = conn.execute(select(jobs_table.c.id).where(
-                        jobs_table.c.kind == kind, jobs_table.c.state.in_(["queued", "running"])).limit(1)).first()
-                if pending is None:
-                    return finished
-                time.sleep(0.01)
+            if worker.run_once():
+                ran += 1
                 continue
-            worker.run(job)
             with rt.engine.connect() as conn:
-                if store.job_by_id(conn, job.id).lease_owner is None and \
-                        store.job_by_id(conn, job.id).state == "finished":
-                    finished.append(job.id)
+                pending = conn.execute(select(jobs_table.c.id).where(
+                    jobs_table.c.kind == kind, jobs_table.c.state.in_(["queued", "running"])).limit(1)).first()
+            if pending is None:
+                return ran
+            time.sleep(0.05)
     finally:
         rt.engine.dispose()
+
+
+def writers_of(log_dir: Path, job_id: int) -> list[str]:
+    """The writers that started on a job (recording_write's log), in order."""
+    path = Path(log_dir) / f"job-{job_id}.log"
+    return path.read_text().split("\n")[:-1] if path.exists() else []
 
 
 WORKER_SCRIPT = """
@@ -252,7 +259,7 @@ def run_slow_worker(database_url: str, files_url: str, kind: str, worker_name: s
     from pinsight.services.jobs.worker import Worker
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    rt = job_runtime(database_url, files_url, **settings)
+    rt = open_runtime(database_url, files_url, **settings)
     Worker(rt, name=worker_name, kinds={kind: slow_kind(kind)}).run_forever(threading.Event())
 
 
@@ -273,6 +280,8 @@ class MotoS3:
     """moto's S3 server in a subprocess on a free port (a real HTTP endpoint)."""
 
     def __init__(self):
+        from tests.support.server import free_port
+
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen | None = None
