@@ -332,5 +332,33 @@ class MotoS3:
                 self._process.wait()
 
 
+def sigv4_query_valid(url: str, secret: str, now: datetime) -> bool:
+    """Whether a presigned S3 GET link carries a valid Signature Version 4 for its path,
+    its query and its host, and has not expired at ``now`` (naive UTC): S3's own check,
+    done here because moto's server accepts any signature."""
+    import hashlib
+    import hmac
+    from datetime import timedelta
+    from urllib.parse import parse_qsl, quote, urlsplit
+
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    signature = query.pop("X-Amz-Signature", "")
+    if query.get("X-Amz-Algorithm") != "AWS4-HMAC-SHA256" or query.get("X-Amz-SignedHeaders") != "host":
+        return False
+    canonical_query = "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in sorted(query.items()))
+    canonical = "\n".join(["GET", parts.path, canonical_query, f"host:{parts.netloc}", "", "host", "UNSIGNED-PAYLOAD"])
+    _key, date, region, service, _ = query["X-Amz-Credential"].split("/")
+    scope = f"{date}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", query["X-Amz-Date"], scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = f"AWS4{secret}".encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+    in_time = now <= signed_at + timedelta(seconds=int(query["X-Amz-Expires"]))
+    return hmac.compare_digest(expected, signature) and in_time
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
