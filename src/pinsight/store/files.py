@@ -28,8 +28,14 @@ class FileStore:
         (for S3: ``endpoint_url``, ``key``, ``secret``…), as a dict or JSON text."""
         if isinstance(options, str):
             options = json.loads(options) if options.strip() else {}
+        options = dict(options or {})
+        if url.startswith(("s3://", "s3a://")):
+            # Presigned links signed with Signature Version 4 unless the options say otherwise:
+            # botocore still presigns S3 links with V2 by default, which S3 refuses for buckets
+            # created since June 2020 and in every region opened since 2014.
+            options["config_kwargs"] = {"signature_version": "s3v4", **options.get("config_kwargs", {})}
         self.url = url
-        self.fs, root = fsspec.core.url_to_fs(url, **(options or {}))
+        self.fs, root = fsspec.core.url_to_fs(url, **options)
         self.root = root.rstrip("/")
         self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,))
         if self.local:

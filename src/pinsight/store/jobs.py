@@ -11,7 +11,11 @@ Claiming, in one write transaction:
 * per candidate, its scope (ad account or user) is serialized with every other claimer of
   that scope (PostgreSQL: an advisory lock keyed by the negated scope id, a key space no
   other lock uses; SQLite: the write transaction holds the database's one write lock),
-  then the scope's live leases are counted: at the limit, the scope's jobs wait;
+  then the scope's live leases are counted: at the limit, the scope's jobs wait. On
+  PostgreSQL the lock is only *tried*: a scope another claimer is deciding about is
+  skipped this round, like a locked row. A claimer never waits for a scope while it holds
+  another (it keeps each scope it looked at until it commits), so two claimers that found
+  scopes full in opposite orders cannot deadlock;
 * a lapsed job whose attempts are spent fails instead of being claimed again.
 
 Lease times are epoch seconds from the worker's clock (machines sharing a database are
@@ -83,9 +87,12 @@ def _claimable(now: float):
                and_(jobs.c.state == JobState.RUNNING.value, jobs.c.lease_expires_at < now))
 
 
-def _lock_scope(conn: Connection, scope_id: int) -> None:
+def _lock_scope(conn: Connection, scope_id: int) -> bool:
+    """Serialize this claim with the scope's other claimers; False (PostgreSQL) when another
+    claimer holds the scope now: the caller skips it rather than wait (no deadlock)."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": -scope_id})
+        return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": -scope_id}).scalar_one())
+    return True
 
 
 def _live_leases(conn: Connection, scope_id: int, now: float) -> int:
@@ -117,8 +124,7 @@ def claim(conn: Connection, *, worker: str, now: float, started_at: datetime, le
             if fail(conn, job_id, None, f"Stopped: its worker was lost {attempts} times.", started_at):
                 given_up.append(job_id)
             continue
-        _lock_scope(conn, scope_id)
-        if _live_leases(conn, scope_id, now) >= scope_limit:
+        if not _lock_scope(conn, scope_id) or _live_leases(conn, scope_id, now) >= scope_limit:
             full.add(scope_id)
             continue
         claimed = conn.execute(

@@ -9,7 +9,10 @@ and a worker that dies (kill -9, a lost machine) stops renewing, so after
 start. Each attempt writes its own file (under the job's directory and its attempt
 number) and the job is finished by the one holder of the lease, once: a worker whose lease
 was lost meanwhile finds its finish refused and deletes its file, so a client never reads
-a file but the one the finished job names.
+a file but the one the finished job names. A worker that died cannot clean up after
+itself: the holder that finishes the job deletes the earlier attempts' directories (a
+dead worker's temporary file, or a complete file it never got to commit), and the holder
+that fails it deletes the job's whole directory (a failed job never expires).
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ class Worker:
             if not self.rt.run(finish):
                 raise LeaseLost()
             log.info("job %s (%s) finished: %s rows, %s bytes", job.id, job.kind, rows, size)
+            self._delete_quietly(job, [f"{job_directory(job)}/{attempt}" for attempt in range(1, job.attempts)])
         except LeaseLost:
             log.warning("job %s: lost to another worker; its file is dropped", job.id)
             self.rt.files.delete_tree(attempt_key)
@@ -149,7 +153,16 @@ class Worker:
                 with self.rt.write() as conn:
                     return store.fail(conn, job.id, self.name, message, self.rt.clock.now())
 
-            self.rt.run(fail)
+            if self.rt.run(fail):
+                self._delete_quietly(job, [job_directory(job)])
+
+    def _delete_quietly(self, job: Job, prefixes: list[str]) -> None:
+        """Delete what earlier (or failed) attempts left; a failure here only leaves files behind."""
+        for prefix in prefixes:
+            try:
+                self.rt.files.delete_tree(prefix)
+            except OSError as exc:
+                log.warning("job %s: %s could not be deleted: %s", job.id, prefix, exc)
 
     def sweep(self) -> int:
         """Expire the finished jobs whose files' time is up and delete those files."""
