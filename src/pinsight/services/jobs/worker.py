@@ -113,9 +113,6 @@ class Worker:
         file_name = kind.file_name(params)
         key = f"{attempt_key}/{file_name}"
         context = JobContext(self.rt, job, params)
-        for earlier in range(1, job.attempts):
-            # Attempts whose workers died: their unfinished files can never be finished now.
-            self.rt.files.delete_tree(f"{job_directory(job)}/{earlier}")
         try:
             with _Heartbeat(self.rt, job, self.name, lambda: context.rows) as heartbeat:
                 context.lost = lambda: heartbeat.lost
