@@ -51,5 +51,9 @@ class JobKind:
 def registry() -> dict[str, JobKind]:
     """Every kind, by name (imported here, not at module load, so that the services that
     submit jobs and the kinds that run them do not import each other)."""
-    kinds: tuple[JobKind, ...] = ()
+    from pinsight.services.ads import bulk_download
+
+    kinds: tuple[JobKind, ...] = (
+        JobKind(bulk_download.KIND, bulk_download.file_name, bulk_download.write_download),
+    )
     return {kind.name: kind for kind in kinds}
