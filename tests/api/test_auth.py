@@ -72,6 +72,8 @@ OPERATION_REQUESTS = [
     ("interest_targeting_options/get", "GET", "/resources/targeting/interests/150"),
     ("audience_insights/get", "GET", "/ad_accounts/1/audience_insights?audience_insight_type=YOUR_TOTAL_AUDIENCE"),
     ("audience_insights_scope_and_type/get", "GET", "/ad_accounts/1/insights/audiences"),
+    ("bulk_download/create", "POST", "/ad_accounts/1/bulk/download"),
+    ("bulk_request/get", "GET", "/ad_accounts/1/bulk/1"),
 ]
 
 

@@ -375,13 +375,17 @@ def test_campaign_filter_selects_campaigns_and_their_ad_groups_and_ads(runtime, 
     ({"campaign_filter": {"objective_type": ["WEB_SESSIONS"]}}, "campaign_filter.objective_type"),
     ({"campaign_filter": {"name": 5}}, "campaign_filter.name"),
     ({"campaign_filter": {"name": "x" * 257}}, "campaign_filter.name"),
+    ({"campaign_filter": {"name": "nul\x00"}}, "campaign_filter.name"),
+    ({"campaign_filter": {"name": "\ud800"}}, "campaign_filter.name"),
     ({"campaign_filter": {"start_time": 1622848072}}, "campaign_filter.start_time"),
     ({"campaign_filter": {"end_time": "yesterday"}}, "campaign_filter.end_time"),
 ])
 def test_a_bad_request_is_a_400_naming_its_field(runtime, user, body, field):
     account = make_ad_account(runtime, user)
-    error = assert_error(user.client.post(f"/ad_accounts/{account}/bulk/download", json=body), 400,
-                         InvalidParameters.code)
+    # As JSON escapes it (a lone surrogate is sent escaped, as a client's encoder would).
+    sent = json.dumps(body).encode()
+    error = assert_error(user.client.post(f"/ad_accounts/{account}/bulk/download", content=sent,
+                                          headers={"Content-Type": "application/json"}), 400, InvalidParameters.code)
     assert field in error["message"], error
 
 
@@ -393,6 +397,10 @@ def test_a_body_that_is_not_an_object_is_a_400_and_unknown_fields_are_ignored(ru
         assert_error(response, 400, InvalidParameters.code)
     assert download_json(user.client, validator, account, {"entity_types": ["CAMPAIGN"], "colour": "red"}) == \
         {"CAMPAIGN": []}
+    # Digits are read as numbers, leading zeros and all.
+    leading_zeros = {"entity_types": ["CAMPAIGN"], "updated_since": "0" * 30 + "1", "entity_ids": ["0" * 30 + "7"],
+                     "campaign_filter": {"start_time": "0" * 20, "end_time": "0" * 20 + "9"}}
+    assert download_json(user.client, validator, account, leading_zeros) == {"CAMPAIGN": []}
 
 
 # --- whose requests ---------------------------------------------------------------------------------------------------

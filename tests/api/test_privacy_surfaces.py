@@ -686,6 +686,43 @@ def _(world, viewer, mode):
                    _ads_status(viewer, "audience_insights_scope_and_type/get"), token_sees(viewer, mode))
 
 
+# Bulk downloads of the owner's ad account: the roles that read its ads. A finished one's
+# file is fetched by its link alone (the link's signature is its permission), by anyone who
+# has it; a link that is not one signed by the server is refused to everyone.
+def _bulk_request(world) -> str:
+    answer = world.owner.client.post(f"/ad_accounts/{world.account}/bulk/download", json={"entity_types": ["CAMPAIGN"]})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["request_id"]
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/bulk/download")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/bulk/download", _ads_status(viewer, "bulk_download/create"),
+                   token_sees(viewer, mode), json={"entity_types": ["CAMPAIGN", "AD_GROUP", "AD"]})
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/bulk/{bulk_request_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/bulk/{_bulk_request(world)}",
+                   _ads_status(viewer, "bulk_request/get"), token_sees(viewer, mode))
+
+
+@route("GET", "/api/v1/files/{key:path}")
+def _(world, viewer, mode):
+    if once(mode):
+        request_id = _bulk_request(world)
+        deadline = time_module.monotonic() + 60
+        while (status := world.owner.client.get(f"/ad_accounts/{world.account}/bulk/{request_id}").json())["status"] \
+                == "RUNNING" and time_module.monotonic() < deadline:
+            time_module.sleep(0.1)
+        link = httpx.URL(status["result_url"])
+        yield Call("GET", link.path, 200, token_sees(viewer, mode), dict(link.params), auth=False)
+        yield Call("GET", link.path, 403, token_sees(viewer, mode), {**dict(link.params), "signature": "0" * 64},
+                   auth=False)
+
+
 # Ad actions name an ad of the owner's account: a viewer without a writing role on it is
 # told the ad is not found among theirs (400, by position), like any item one may not write.
 @route("POST", "/api/v1/ad_events")

@@ -113,9 +113,10 @@ def _timestamp(value, field: str) -> int:
     """Unix seconds, as the spec writes them: a string of digits."""
     if not isinstance(value, str) or not (value.isascii() and value.isdigit()):
         raise _refuse(field, 'must be Unix seconds as a string of digits (such as "1622848072")')
-    if len(value) > 12 or int(value) > MAX_TIMESTAMP:
+    digits = value.lstrip("0") or "0"  # leading zeros change nothing, and are no reason to read a long number
+    if len(digits) > 12 or int(digits) > MAX_TIMESTAMP:
         raise _refuse(field, f"must be at most {MAX_TIMESTAMP}")
-    return int(value)
+    return int(digits)
 
 
 def _entity_ids(value) -> tuple[int, ...]:
@@ -126,7 +127,20 @@ def _entity_ids(value) -> tuple[int, ...]:
     if any(not isinstance(item, str) or not (item.isascii() and item.isdigit()) for item in value):
         raise _refuse("entity_ids", "must be numeric ids, as strings of digits")
     # An id past 64 bits names no entity: it is left out, and matches nothing.
-    return tuple(sorted({int(item) for item in value if len(item) <= 19 and int(item) <= _MAX_BIGINT}))
+    digits = [item.lstrip("0") or "0" for item in value]
+    return tuple(sorted({int(item) for item in digits if len(item) <= 19 and int(item) <= _MAX_BIGINT}))
+
+
+def _storable(text: str) -> bool:
+    """Text a database can compare: no NUL, and valid Unicode (JSON can escape a lone
+    surrogate, which no database takes)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _campaign_filter(value) -> CampaignFilter:
@@ -135,6 +149,8 @@ def _campaign_filter(value) -> CampaignFilter:
     name = value.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > MAX_NAME_LENGTH):
         raise _refuse("campaign_filter.name", f"must be a string of at most {MAX_NAME_LENGTH} characters")
+    if name is not None and not _storable(name):
+        raise _refuse("campaign_filter.name", "must be text without NUL characters or unpaired surrogates")
     statuses = value.get("campaign_status")
     objectives = value.get("objective_type")
     start, end = value.get("start_time"), value.get("end_time")
