@@ -28,6 +28,9 @@ apikey_app = typer.Typer(help="Overview API keys (/api/pinterest/*).", no_args_i
 app.add_typer(apikey_app, name="apikey")
 user_app = typer.Typer(help="Local users.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+template_app = typer.Typer(help="Async report templates of an ad account (listed at /v5/ad_accounts/{id}/templates).",
+                           no_args_is_help=True)
+app.add_typer(template_app, name="template")
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -419,6 +422,36 @@ def apikey_create(
         print(create_api_key(runtime, user, label))
     except ApiError as error:
         _fail(error)
+
+
+@template_app.command("create")
+def template_create(
+    ad_account_id: Annotated[str, typer.Option("--ad-account-id", help="The ad account the template belongs to.")],
+    name: Annotated[str, typer.Option("--name", help="The template's name.")],
+    request: Annotated[str, typer.Option("--request", help="An async report request (the JSON body of POST "
+                                         "/v5/ad_accounts/{id}/reports) without dates, or @FILE holding it.")],
+    start_days_ago: Annotated[int, typer.Option(min=0, max=914, help="The range starts this many days before the "
+                                                "day a report is made.")] = 7,
+    end_days_ago: Annotated[int, typer.Option(min=0, max=914, help="... and ends this many days before it.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Save an async report request as a template of the ad account (owned by its owner);
+    print the template as JSON."""
+    from pinsight.services.ads.report_templates import create_template_for_account
+
+    text = Path(request[1:]).read_text() if request.startswith("@") else request
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        err.print(f"[red]error:[/red] --request is not JSON: {error}")
+        raise typer.Exit(code=1) from None
+    _, _, runtime = _open(db, quiet=True)
+    try:
+        made = create_template_for_account(runtime, ad_account_id, name=name, request=body,
+                                           start_days_ago=start_days_ago, end_days_ago=end_days_ago)
+    except ApiError as error:
+        _fail(error)
+    print(json.dumps(made, indent=2))
 
 
 @app_app.command("create")

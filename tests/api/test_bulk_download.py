@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import update
 
 from pinsight.errors import AdAccountNotFound, BulkRequestNotFound, Forbidden, InvalidParameters
-from pinsight.services.ads.bulk_download import KIND, PAGE_ROWS, write_download
+from pinsight.services.ads.bulk_download import DOWNLOAD_KIND, PAGE_ROWS, write_download
 from pinsight.services.ads.bulk_files import CSV_COLUMNS
 from pinsight.services.jobs import queue
 from pinsight.services.jobs.kinds import JobContext
@@ -516,7 +516,7 @@ def test_the_file_is_written_page_by_page_to_a_sink_that_cannot_seek(runtime, us
     params = {"request": {"entity_types": ["CAMPAIGN", "AD"], "output_format": "JSON", "entity_ids": None,
                           "updated_since": None, "campaign_filter": None},
               "requested_at": int(runtime.clock.timestamp())}
-    job = queue.submit(runtime, kind=KIND, user_id=int(user.id), ad_account_id=int(account), params=params)
+    job = queue.submit(runtime, kind=DOWNLOAD_KIND, user_id=int(user.id), ad_account_id=int(account), params=params)
     sink = _Pipe(tells)
     context = _Counting(runtime, job, params)
     assert write_download(context, sink) == count + 1

@@ -686,9 +686,53 @@ def _(world, viewer, mode):
                    _ads_status(viewer, "audience_insights_scope_and_type/get"), token_sees(viewer, mode))
 
 
-# Bulk downloads of the owner's ad account: the roles that read its ads. A finished one's
-# file is fetched by its link alone (the link's signature is its permission), by anyone who
-# has it; a link that is not one signed by the server is refused to everyone.
+# Async reports and report templates of the owner's ad account: the roles that read its ads.
+def _report_body(world) -> dict:
+    return {"level": "CAMPAIGN", "granularity": "DAY", "columns": ["SPEND_IN_MICRO_DOLLAR", "CAMPAIGN_NAME"],
+            "start_date": world.start, "end_date": world.end}
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/reports")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/reports", _ads_status(viewer, "analytics/create_report"),
+                   token_sees(viewer, mode), json=_report_body(world))
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/reports")
+def _(world, viewer, mode):
+    if once(mode):
+        made = world.owner.client.post(f"/ad_accounts/{world.account}/reports", json=_report_body(world))
+        assert made.status_code == 200, made.text
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/reports", _ads_status(viewer, "analytics/get_report"),
+                   token_sees(viewer, mode), {"token": made.json()["token"]})
+
+
+def _template(world) -> str:
+    from pinsight.services.ads.report_templates import create_template
+
+    body = {key: value for key, value in _report_body(world).items() if key not in ("start_date", "end_date")}
+    made = create_template(world.runtime, ad_account_id=int(world.account), user_id=int(world.owner.id),
+                           name=unique("template"), request=body, start_days_ago=7, end_days_ago=0)
+    return made["id"]
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/templates")
+def _(world, viewer, mode):
+    if once(mode):
+        _template(world)
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/templates", _ads_status(viewer, "templates/list"),
+                   token_sees(viewer, mode))
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/templates/{template_id}/reports")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/templates/{_template(world)}/reports",
+                   _ads_status(viewer, "analytics/create_template_report"), token_sees(viewer, mode))
+
+
+# Bulk downloads of the owner's ad account: the roles that read its ads.
 def _bulk_request(world) -> str:
     answer = world.owner.client.post(f"/ad_accounts/{world.account}/bulk/download", json={"entity_types": ["CAMPAIGN"]})
     assert answer.status_code == 200, answer.text
@@ -707,20 +751,6 @@ def _(world, viewer, mode):
     if once(mode):
         yield Call("GET", f"/v5/ad_accounts/{world.account}/bulk/{_bulk_request(world)}",
                    _ads_status(viewer, "bulk_request/get"), token_sees(viewer, mode))
-
-
-@route("GET", "/api/v1/files/{key:path}")
-def _(world, viewer, mode):
-    if once(mode):
-        request_id = _bulk_request(world)
-        deadline = time_module.monotonic() + 60
-        while (status := world.owner.client.get(f"/ad_accounts/{world.account}/bulk/{request_id}").json())["status"] \
-                == "RUNNING" and time_module.monotonic() < deadline:
-            time_module.sleep(0.1)
-        link = httpx.URL(status["result_url"])
-        yield Call("GET", link.path, 200, token_sees(viewer, mode), dict(link.params), auth=False)
-        yield Call("GET", link.path, 403, token_sees(viewer, mode), {**dict(link.params), "signature": "0" * 64},
-                   auth=False)
 
 
 # Ad actions name an ad of the owner's account: a viewer without a writing role on it is
@@ -858,7 +888,9 @@ def _static(method: str, path: str, status: int):
 for _method, _path, _status in (("GET", "/healthz", 200), ("GET", "/openapi.json", 200), ("GET", "/docs", 200),
                                 ("GET", "/redoc", 200),
                                 ("GET", "/oauth/", 400), ("POST", "/oauth/", 403),  # POST: no form token (CSRF)
-                                ("POST", "/api/v1/media_uploads", 415)):  # the upload sink takes multipart only
+                                ("POST", "/api/v1/media_uploads", 415),  # the upload sink takes multipart only
+                                # A job file's link without its signature is refused.
+                                ("GET", "/api/v1/files/{key:path}", 403)):
     _static(_method, _path, _status)
 
 

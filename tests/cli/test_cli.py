@@ -25,7 +25,7 @@ def run(*args, env=None, check=True, timeout=120):
 
 @pytest.mark.parametrize("command", [[], ["serve"], ["demo"], ["token"], ["token", "create"], ["app"], ["app", "create"],
                                      ["token", "create-conversion"], ["token", "revoke-conversion"], ["apikey"], ["apikey", "create"], ["user"], ["user", "create"], ["user", "list"],
-                                     ["ingest"]])
+                                     ["ingest"], ["worker"], ["template"], ["template", "create"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert "Usage" in result.stdout

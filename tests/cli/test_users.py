@@ -46,3 +46,39 @@ def test_duplicate_and_invalid_usernames_are_refused(tmp_path):
     wrong_type = run("user", "create", "cara", "--account-type", "ROBOT", "--db", url, check=False)
     assert wrong_type.returncode == 1 and "BUSINESS, PINNER" in wrong_type.stderr
     assert [user["username"] for user in json.loads(run("user", "list", "--db", url, "--json").stdout)] == ["ana_shop"]
+
+
+def test_template_create_saves_a_template_the_api_lists(tmp_path):
+    url = f"sqlite:///{tmp_path / 'templates.sqlite3'}"
+    run("user", "create", "ana_ads", "--db", url)
+    engine = make_engine(url)
+    runtime = Runtime.build(engine, Settings(database_url=url, log_requests=False, files_url=str(tmp_path / "files")))
+    from tests.support.factories import make_ad_account, TestUser
+
+    owner = TestUser(id=str(_user_id(runtime, "ana_ads")), username="ana_ads", token="", client=None)
+    account = make_ad_account(runtime, owner)
+    request = tmp_path / "weekly.json"
+    request.write_text(json.dumps({"level": "ADVERTISER", "granularity": "DAY", "columns": ["PAID_IMPRESSION"]}))
+    made = json.loads(run("template", "create", "--ad-account-id", account, "--name", "Weekly", "--request",
+                          f"@{request}", "--start-days-ago", "14", "--db", url).stdout)
+    assert (made["name"], made["report_level"], made["report_start_relative_days_in_past"]) == ("Weekly", "ADVERTISER", 14)
+    token = run("token", "create", "--user", "ana_ads", "--db", url).stdout.strip()
+    server = LiveServer(runtime).start()
+    try:
+        listed = httpx.get(f"{server.url}/v5/ad_accounts/{account}/templates", headers={"Authorization": f"Bearer {token}"})
+        assert [item["id"] for item in listed.json()["items"]] == [made["id"]]
+    finally:
+        server.stop()
+        engine.dispose()
+    bad = run("template", "create", "--ad-account-id", account, "--name", "Bad", "--request", '{"level": "NOPE"}',
+              "--db", url, check=False)
+    assert bad.returncode != 0 and "level" in bad.stderr
+
+
+def _user_id(runtime, username: str) -> int:
+    from sqlalchemy import select
+
+    from pinsight.store.tables import users
+
+    with runtime.engine.connect() as conn:
+        return conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()

@@ -101,6 +101,13 @@ class World:
     campaign_id: str  # a campaign of the ad account
     ad_group_id: str  # an ad group of the campaign
     ad_id: str  # an ad of the ad group, promoting the world's pin
+    template_id: str  # a report template of the ad account
+
+
+def create_template(*args, **kwargs) -> dict:
+    from pinsight.services.ads.report_templates import create_template as create
+
+    return create(*args, **kwargs)
 
 
 def build_world(api: ContractClient, runtime, user: TestUser) -> World:
@@ -133,8 +140,12 @@ def build_world(api: ContractClient, runtime, user: TestUser) -> World:
     ads = api.call("post", "/ad_accounts/{ad_account_id}/ads", token=user.token, expect=200,
                    params={"ad_account_id": ad_account_id}, json=[{"ad_group_id": ad_group_id, "pin_id": pin["id"]}])
     ad_id = ads["items"][0]["data"]["id"]
+    template = create_template(runtime, ad_account_id=int(ad_account_id), user_id=int(user.id), name="World template",
+                               request={"level": "CAMPAIGN", "granularity": "DAY",
+                                        "columns": ["SPEND_IN_MICRO_DOLLAR", "CAMPAIGN_NAME"]},
+                               start_days_ago=6, end_days_ago=0)
     return World(user, board["id"], section["id"], pin["id"], section_pin["id"], ad_account_id, media["media_id"],
-                 campaign_id, ad_group_id, ad_id)
+                 campaign_id, ad_group_id, ad_id, template["id"])
 
 
 @dataclass

@@ -178,7 +178,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
     ids = {"board_id": world.board_id, "section_id": world.section_id, "pin_id": world.pin_id,
            "ad_account_id": world.ad_account_id, "media_id": world.media_id, "campaign_id": world.campaign_id,
            "ad_group_id": world.ad_group_id, "ad_id": world.ad_id, "targeting_type": "GEO",
-           "interest_id": "1"}
+           "interest_id": "1", "template_id": world.template_id}
     # The world's pins are new: the week's first days are BEFORE_PIN_CREATED, the last ones PROCESSING.
     analytics = {**_period(today, 6), "metric_types": "IMPRESSION,SAVE_RATE,TOTAL_COMMENTS"}
     queries = {
@@ -203,6 +203,7 @@ def _request(operation_id: str, world: World, today: date) -> dict:
                ("ad_groups_targeting_analytics/get", {"ad_group_ids": world.ad_group_id}, "APPTYPE"),
                ("ad_targeting_analytics/get", {"ad_ids": world.ad_id}, "LOCATION"))},
         "ad_groups/list": {"campaign_ids": [world.campaign_id], "translate_interests_to_names": "true"},
+        "analytics/get_report": {"token": "no-such-report"},
         "ads/list": {"ad_group_ids": [world.ad_group_id]},
     }
     bodies = {
@@ -227,6 +228,8 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "ad_groups/update": [{"id": world.ad_group_id, "name": unique("Renamed")}],
         "ads/create": [{"ad_group_id": world.ad_group_id, "pin_id": world.pin_id, "creative_type": "REGULAR"}],
         "ads/update": [{"id": world.ad_id, "name": unique("Renamed")}],
+        "analytics/create_report": {"level": "CAMPAIGN", "granularity": "DAY", **_period(today, 6),
+                                    "columns": ["SPEND_IN_MICRO_DOLLAR", "PAID_IMPRESSION", "CAMPAIGN_NAME"]},
         "bulk_download/create": {"entity_types": ["CAMPAIGN", "AD"], "output_format": "CSV"},
     }
     if operation_id == "bulk_request/get":

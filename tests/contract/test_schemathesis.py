@@ -251,6 +251,9 @@ def _demo_target(operation_id: str, demo: dict, today: date, runtime) -> Target:
         # The demo account's audiences (an answer whatever the type; a fuzzed id is not found).
         "audience_insights/get": [{"ad_account_id": demo["ad_account_id"]}],
         "audience_insights_scope_and_type/get": [{"ad_account_id": demo["ad_account_id"]}],
+        # Any token answers (DOES_NOT_EXIST when it names no report); the account's templates.
+        "analytics/get_report": [{"ad_account_id": demo["ad_account_id"]}],
+        "templates/list": [{"ad_account_id": demo["ad_account_id"]}],
     }.get(operation_id, [])
     target = Target(f"Bearer {demo['access_token']}", paths=paths, ad_accounts=[demo["ad_account_id"]])
     if operation_id in ANALYTICS:
@@ -382,6 +385,25 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
             target.body_defaults = {"id": [world.ad_id]}
         target.query = {"campaign_ids": [[world.campaign_id]], "ad_group_ids": [[world.ad_group_id]],
                         "ad_ids": [[world.ad_id]]}
+    elif operation_id == "analytics/create_report":
+        target.paths = [{"ad_account_id": world.ad_account_id}]
+        today = runtime.clock.today()
+
+        def mend_report(body: dict, pick: Callable) -> None:
+            # Some bodies get a valid core (level, dates, granularity, columns); the rest as generated.
+            if pick([True, True, False]):
+                body.update({"level": pick(["CAMPAIGN", "ADVERTISER", "PIN_PROMOTION", "KEYWORD"]),
+                             "start_date": (today - timedelta(days=pick([0, 30, 180]))).isoformat(),
+                             "end_date": today.isoformat(), "granularity": pick(["DAY", "TOTAL", "MONTH"]),
+                             "columns": pick([["SPEND_IN_MICRO_DOLLAR", "CTR"], ["TOTAL_CONVERSIONS"]])})
+                for name in ("start_hour", "end_hour", "custom_conversion_event_metrics", "campaign_brand_label",
+                             "product_group_ids", "product_group_statuses", "product_item_ids", "targeting_types"):
+                    body.pop(name, None)
+
+        target.rewrite_body = mend_report
+    elif operation_id == "analytics/create_template_report":
+        target.paths = [{"ad_account_id": world.ad_account_id, "template_id": world.template_id}]
+        target.query_sets = _periods(runtime.clock.today())
     elif operation_id == "bulk_download/create":
         target.paths = [{"ad_account_id": world.ad_account_id}]
         target.body = {"entity_ids": [[world.campaign_id], [world.ad_group_id, world.ad_id]]}

@@ -169,7 +169,7 @@ def delivery_metric_columns(report_type: str | None) -> tuple[AdColumn, ...]:
     them async reports take too. Without a report type, the metrics of either: the async
     ones are among the sync ones, so that is the sync list.
 
-    pinsight has no async reports yet; ASYNC answers what one would report, so that a
+    ASYNC answers the columns an async report (``services.ads.reports``) takes, so that a
     client picking columns from it picks ones pinsight computes.
     """
     if report_type not in (None, *REPORT_TYPES):
@@ -188,3 +188,66 @@ ROLLUP_ZONES: tuple[str, ...] = tuple(dict.fromkeys(REPORTING_TIME_ZONES.values(
 # no ``attribution_types`` parameter; pinsight credits the household, the wider of the two
 # (the targeting analytics, which take the parameter, can ask for INDIVIDUAL).
 SYNC_ATTRIBUTION_TYPE = HOUSEHOLD
+
+
+# ---- async reports (``analytics/create_report``) ----------------------------------------
+# The operation's description: not HOUR, "up to 914 days before the current date in UTC
+# time, with a maximum time range of 186 days"; HOUR, 8 days back and 3 days long;
+# PRODUCT_ITEM, 92 days back and 31 days long (and no ad_ids or ad_statuses).
+ASYNC_NOT_HOUR_LIMITS = DateLimits(lookback_days=914, max_span_days=186)
+ASYNC_HOUR_LIMITS = DateLimits(lookback_days=8, max_span_days=3)
+ASYNC_PRODUCT_ITEM_LIMITS = DateLimits(lookback_days=92, max_span_days=31)
+
+# ``report_format`` (the spec's DataOutputFormat) and ``primary_sort``.
+REPORT_FORMATS: tuple[str, ...] = ("JSON", "CSV")
+PRIMARY_SORTS: tuple[str, ...] = ("BY_ID", "BY_DATE")
+
+
+@dataclass(frozen=True)
+class AsyncLevel:
+    """A ``level`` of the async reports (the spec's MetricsReportingLevel): the sync report
+    that gives its rows (by what they are about, in ``REPORTS_BY_LEVEL`` or, for a
+    targeting level, ``TARGETING_REPORTS_BY_LEVEL``), or None where pinsight keeps no such
+    entities (keywords, product groups, product items): a report of those has no rows."""
+
+    name: str
+    rows_per: RowLevel | None
+    targeting: bool = False
+    limits: DateLimits = ASYNC_NOT_HOUR_LIMITS
+    # Request fields the level refuses (the description's PRODUCT_ITEM rule).
+    refused_fields: tuple[str, ...] = ()
+
+    @property
+    def report(self) -> SyncReport | None:
+        if self.rows_per is None:
+            return None
+        return (TARGETING_REPORTS_BY_LEVEL if self.targeting else REPORTS_BY_LEVEL)[self.rows_per]
+
+    @property
+    def id_key(self) -> str | None:
+        report = self.report
+        return None if report is None else report.id_key
+
+
+ASYNC_LEVELS: dict[str, AsyncLevel] = {
+    level.name: level
+    for level in (
+        AsyncLevel("ADVERTISER", "AD_ACCOUNT"),
+        AsyncLevel("ADVERTISER_TARGETING", "AD_ACCOUNT", targeting=True),
+        AsyncLevel("CAMPAIGN", "CAMPAIGN"),
+        AsyncLevel("CAMPAIGN_TARGETING", "CAMPAIGN", targeting=True),
+        AsyncLevel("AD_GROUP", "AD_GROUP"),
+        AsyncLevel("AD_GROUP_TARGETING", "AD_GROUP", targeting=True),
+        AsyncLevel("PIN_PROMOTION", "AD"),
+        AsyncLevel("PIN_PROMOTION_TARGETING", "AD", targeting=True),
+        AsyncLevel("KEYWORD", None),
+        AsyncLevel("PRODUCT_GROUP", None),
+        AsyncLevel("PRODUCT_GROUP_TARGETING", None, targeting=True),
+        AsyncLevel("PRODUCT_ITEM", None, limits=ASYNC_PRODUCT_ITEM_LIMITS, refused_fields=("ad_ids", "ad_statuses")),
+        AsyncLevel("PRODUCT_ITEM_TARGETING", None, targeting=True, limits=ASYNC_PRODUCT_ITEM_LIMITS,
+                   refused_fields=("ad_ids", "ad_statuses")),
+    )
+}
+# ``metrics_filters``: the columns and operators the spec allows.
+METRICS_FILTER_COLUMNS: tuple[str, ...] = ("SPEND_IN_DOLLAR", "TOTAL_IMPRESSION")
+METRICS_FILTER_OPERATORS: tuple[str, ...] = ("LESS_THAN", "GREATER_THAN")

@@ -189,6 +189,16 @@ _TABLE = (
     _op("ad_targeting_analytics/get", "GET /v5/ad_accounts/{ad_account_id}/ads/targeting_analytics", "ads:read",
         client_credentials=True, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES,
         targeting_report="AD"),
+    # Async reports and report templates (``services.ads.reports``): a job per report, run
+    # by a worker; the spec lets no client_credentials token ask for them.
+    _op("analytics/create_report", "POST /v5/ad_accounts/{ad_account_id}/reports", "ads:read",
+        client_credentials=False, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("analytics/get_report", "GET /v5/ad_accounts/{ad_account_id}/reports", "ads:read", client_credentials=False,
+        rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("templates/list", "GET /v5/ad_accounts/{ad_account_id}/templates", "ads:read", client_credentials=False,
+        rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES, bookmark_keys=("ad_account_id", "order")),
+    _op("analytics/create_template_report", "POST /v5/ad_accounts/{ad_account_id}/templates/{template_id}/reports",
+        "ads:read", client_credentials=False, rate="ads_analytics", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Conversions sent for the ad account of the path; its description names Audience and
     # Campaign (managers) beside Admin and Analyst.
     _op("events/create", "POST /v5/ad_accounts/{ad_account_id}/events", "ads:write", client_credentials=False,

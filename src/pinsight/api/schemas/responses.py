@@ -831,6 +831,66 @@ class TargetingAnalyticsAnswer(Shape):
     data: list[TargetingAnalyticsRow]
 
 
+ReportStatus = Literal["DOES_NOT_EXIST", "FINISHED", "IN_PROGRESS", "EXPIRED", "FAILED", "CANCELLED"]
+
+
+class AsyncReportCreated(Shape):
+    """An async report asked for (the spec's AdsAnalyticsCreateAsyncResponse)."""
+
+    report_status: ReportStatus
+    token: str
+    message: str | None
+
+
+class AsyncReportState(Shape):
+    """Where an async report is (AdsAnalyticsGetAsyncResponse): a link while FINISHED."""
+
+    report_status: ReportStatus
+    url: str | None
+    size: float | None
+
+
+class TemplateReportCreated(Shape):
+    """A report asked for from a template (the spec's TemplateBasedReport)."""
+
+    template_id: str
+    report_status: ReportStatus
+    token: str
+    message: str
+
+
+class ReportTemplate(Shape):
+    """A saved async report request (the spec's TemplateResponse)."""
+
+    id: str
+    name: str | None
+    ad_account_id: str
+    ad_account_ids: list[str]
+    user_id: str
+    is_owned_by_user: bool
+    is_deleted: bool
+    is_scheduled: bool
+    type: Literal["UNSPECIFIED", "BULK", "OVERVIEW", "TABLE"]
+    creation_source: Literal["ADS_API", "ADS_MANAGER_REPORTING_PAGE", "ADS_MANAGER_REPORT_BUILDER"]
+    report_level: str
+    columns: list[str]
+    granularity: Literal["TOTAL", "DAY", "HOUR", "WEEK", "MONTH"]
+    report_format: Literal["JSON", "CSV"]
+    click_window_days: int
+    engagement_window_days: int
+    view_window_days: int
+    conversion_report_time_type: str
+    report_start_relative_days_in_past: int
+    report_end_relative_days_in_past: int
+    filters_json: str | None
+    updated_time: int
+
+
+class ReportTemplateList(Shape):
+    items: list[ReportTemplate]
+    bookmark: str | None
+
+
 class ConversionEventAnswer(Shape):
     status: Literal["failed", "processed"]
     error_message: str | None

@@ -73,12 +73,12 @@ _MAX_ID = 2**63 - 1
 _SHOWN = 40
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     text = str(value)
     return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
 
 
-def _listing(values: Iterable[object]) -> str:
+def listing(values: Iterable[object]) -> str:
     return ", ".join(str(value) for value in values)
 
 
@@ -181,9 +181,9 @@ def check_range(start: date, end: date, today: date, limits: DateLimits, granula
 
 def parse_granularity(value: str | None) -> str:
     if value is None or value == "":
-        raise InvalidParameters(f"granularity is required: one of {_listing(GRANULARITIES)}.")
+        raise InvalidParameters(f"granularity is required: one of {listing(GRANULARITIES)}.")
     if value not in GRANULARITIES:
-        raise InvalidParameters(f"Invalid granularity: {_shown(value)} is not one of {_listing(GRANULARITIES)}.")
+        raise InvalidParameters(f"Invalid granularity: {shown(value)} is not one of {listing(GRANULARITIES)}.")
     return value
 
 
@@ -197,7 +197,7 @@ def parse_window(value: int | str | None, name: str, default: int) -> int:
     elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
         days = int(value)
     if days not in WINDOW_DAYS:
-        raise InvalidParameters(f"Invalid {name}: {_shown(value)} is not one of {_listing(WINDOW_DAYS)} (days).")
+        raise InvalidParameters(f"Invalid {name}: {shown(value)} is not one of {listing(WINDOW_DAYS)} (days).")
     return days
 
 
@@ -209,12 +209,12 @@ def parse_windows(click: int | str | None, engagement: int | str | None, view: i
     )
 
 
-def _one_of(value: str | None, name: str, allowed: Iterable[str], default: str) -> str:
+def one_of(value: str | None, name: str, allowed: Iterable[str], default: str) -> str:
     allowed = tuple(allowed)
     if value is None:
         return default
     if value not in allowed:
-        raise InvalidParameters(f"Invalid {name}: {_shown(value)} is not one of {_listing(allowed)}.")
+        raise InvalidParameters(f"Invalid {name}: {shown(value)} is not one of {listing(allowed)}.")
     return value
 
 
@@ -239,7 +239,7 @@ def parse_ids(values: list[str] | str | None, spec: IdFilter) -> tuple[int, ...]
     for part in parts:
         if not (part.isascii() and part.isdigit()) or len(part) > max_digits or int(part) > _MAX_ID:
             raise InvalidParameters(
-                f"Invalid {spec.name}: {_shown(part)} is not an id (digits only, at most {max_digits} of them)."
+                f"Invalid {spec.name}: {shown(part)} is not an id (digits only, at most {max_digits} of them)."
             )
         ids.append(int(part))
     return tuple(dict.fromkeys(ids))
@@ -249,7 +249,7 @@ def parse_aggregate(value: bool | None) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise InvalidParameters(f"Invalid aggregate_report_rows: {_shown(value)} is not true or false.")
+        raise InvalidParameters(f"Invalid aggregate_report_rows: {shown(value)} is not true or false.")
     return value
 
 
@@ -269,13 +269,13 @@ def parse_targeting_types(values: list[str] | str | None, report: SyncReport) ->
     allowed = report.targeting_types
     if not asked:
         raise InvalidParameters(f"targeting_types is required: 1 to {report.max_targeting_types} of "
-                                f"{_listing(allowed)}.")
+                                f"{listing(allowed)}.")
     if len(asked) > report.max_targeting_types:
         raise InvalidParameters(f"Invalid targeting_types: give 1 to {report.max_targeting_types} types, "
                                 f"not {len(asked)}.")
     for value in asked:
         if value not in allowed:
-            raise InvalidParameters(f"Invalid targeting_types: {_shown(value)} is not one of {_listing(allowed)}.")
+            raise InvalidParameters(f"Invalid targeting_types: {shown(value)} is not one of {listing(allowed)}.")
     return tuple(dict.fromkeys(asked))
 
 
@@ -287,8 +287,8 @@ def parse_attribution_types(values: list[str] | str | None) -> str:
                                 f"not {len(asked)}.")
     for value in asked:
         if value not in ATTRIBUTION_TYPES:
-            raise InvalidParameters(f"Invalid attribution_types: {_shown(value)} is not one of "
-                                    f"{_listing(ATTRIBUTION_TYPES)}.")
+            raise InvalidParameters(f"Invalid attribution_types: {shown(value)} is not one of "
+                                    f"{listing(ATTRIBUTION_TYPES)}.")
     if not asked:
         return SYNC_ATTRIBUTION_TYPE
     return HOUSEHOLD if HOUSEHOLD in asked else asked[0]
@@ -347,8 +347,8 @@ def parse_ads_analytics_query(
     if not parsed_columns:
         raise InvalidParameters("columns is required: one or more reporting columns, comma-separated.")
     windows = parse_windows(click_window_days, engagement_window_days, view_window_days)
-    report_time = _one_of(conversion_report_time, "conversion_report_time", REPORT_TIMES, DEFAULT_REPORT_TIME)
-    zone = _one_of(reporting_timezone, "reporting_timezone", REPORTING_TIME_ZONES, DEFAULT_REPORTING_TIME_ZONE)
+    report_time = one_of(conversion_report_time, "conversion_report_time", REPORT_TIMES, DEFAULT_REPORT_TIME)
+    zone = one_of(reporting_timezone, "reporting_timezone", REPORTING_TIME_ZONES, DEFAULT_REPORTING_TIME_ZONE)
     aggregate = parse_aggregate(aggregate_report_rows)
     if report.targeting:
         kinds = parse_targeting_types(targeting_types, report)

@@ -43,21 +43,27 @@ def ads_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fragment
     to tens of thousands of rows."""
     query = parse_ads_analytics_query(actor.operation.operation_id, **params, today=rt.clock.today(),
                                       lookback_days=rt.analytics_rules.lookback_days)
-    account_id = actor.ad_account_id
     with rt.engine.connect() as conn:
-        filters = id_filters(query)
-        if query.pin_ids is not None:
-            pin_of = store.ads_of_pins(conn, account_id, query.pin_ids)
-            narrowed = set(pin_of) & set(filters.get("ad_id", pin_of))
-            filters["ad_id"] = sorted(narrowed) or [0]  # no ad promotes those pins: nothing to report
-        level = None if query.aggregate_report_rows else _LEVEL_COLUMN[query.report.rows_per]
-        if query.granularity == HOUR:
-            rows = _hourly(conn, query, account_id, level, filters)
-        else:
-            rows = _daily(conn, query, account_id, level, filters)
-        if any(column.kind == "ENTITY" for column in query.columns):
-            rows = with_entities(conn, query, account_id, rows)
+        rows = report_rows(conn, query, actor.ad_account_id)
     return orjson.Fragment(encode_rows(query, rows))
+
+
+def report_rows(conn, query: AdsAnalyticsQuery, account_id: int) -> list[RowInput]:
+    """The rows answering ``query`` for the ad account, in entity then time order: what the
+    sync operations encode, and what an async report writes (``services.ads.reports``)."""
+    filters = id_filters(query)
+    if query.pin_ids is not None:
+        pin_of = store.ads_of_pins(conn, account_id, query.pin_ids)
+        narrowed = set(pin_of) & set(filters.get("ad_id", pin_of))
+        filters["ad_id"] = sorted(narrowed) or [0]  # no ad promotes those pins: nothing to report
+    level = None if query.aggregate_report_rows else _LEVEL_COLUMN[query.report.rows_per]
+    if query.granularity == HOUR:
+        rows = _hourly(conn, query, account_id, level, filters)
+    else:
+        rows = _daily(conn, query, account_id, level, filters)
+    if any(column.kind == "ENTITY" for column in query.columns):
+        rows = with_entities(conn, query, account_id, rows)
+    return rows
 
 
 def _zone(query: AdsAnalyticsQuery) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from pinsight.domain.ads import bulk_request
 from pinsight.domain.ads.bulk_request import BulkDownload
@@ -33,13 +33,11 @@ from pinsight.services.ads.batches import seconds
 from pinsight.services.ads.bulk_files import ARCHIVE_NAME, Archive
 from pinsight.services.identity.access import Actor, parse_id
 from pinsight.services.jobs import queue
+from pinsight.services.jobs.kinds import JobContext, JobKind
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import bulk as store
 
-if TYPE_CHECKING:  # services.jobs.kinds imports this module to run its jobs
-    from pinsight.services.jobs.kinds import JobContext
-
-KIND = "bulk_download"
+DOWNLOAD_KIND = "bulk_download"
 # Entities read, rendered and written at a time.
 PAGE_ROWS = 1000
 
@@ -48,8 +46,8 @@ def create_download(rt: Runtime, actor: Actor, body) -> dict:
     """Queue the download the body asks for; its ``request_id``."""
     request = bulk_request.parse(body)
     params = {"request": request.to_params(), "requested_at": seconds(rt.clock.now())}
-    job = queue.submit(rt, kind=KIND, user_id=actor.user_id, ad_account_id=actor.ad_account_id, params=params,
-                       numeric_token=True)
+    job = queue.submit(rt, kind=DOWNLOAD_KIND, user_id=actor.principal.user_id, ad_account_id=actor.ad_account_id,
+                       params=params, numeric_token=True)
     return {"request_id": job.token}
 
 
@@ -66,7 +64,7 @@ def request_status(rt: Runtime, actor: Actor, bulk_request_id: str, include_deta
     """``include_details`` asks for an upsert's per-entity errors; a download has none, so
     it changes nothing (the answer has the same two fields)."""
     job_id = parse_id(bulk_request_id, "Bulk request", BulkRequestNotFound)
-    job = queue.find(rt, str(job_id), KIND)
+    job = queue.find(rt, str(job_id), DOWNLOAD_KIND)
     if job is None or job.ad_account_id != actor.ad_account_id:
         raise BulkRequestNotFound()
     status = BULK_STATUS[JobState(job.state)]
@@ -122,3 +120,6 @@ def write_download(ctx: JobContext, sink: BinaryIO) -> int:
 
 def file_name(_params: dict) -> str:
     return ARCHIVE_NAME
+
+
+KIND = JobKind(DOWNLOAD_KIND, file_name, write_download)

@@ -51,33 +51,39 @@ def targeting_analytics(rt: Runtime, actor: Actor, params: Mapping) -> orjson.Fr
     the spec's MetricsResponse, encoded here (``analytics_rows.encode_targeting_rows``)."""
     query = parse_ads_analytics_query(actor.operation.operation_id, **params, today=rt.clock.today(),
                                       lookback_days=rt.analytics_rules.lookback_days)
-    account_id = actor.ad_account_id
+    with rt.engine.connect() as conn:
+        rows = targeting_rows(conn, query, actor.ad_account_id)
+    return orjson.Fragment(encode_targeting_rows(query, rows))
+
+
+def targeting_rows(conn, query: AdsAnalyticsQuery, account_id: int) -> list[TargetingRowInput]:
+    """The rows answering a targeting ``query`` for the ad account, type by type: what the
+    sync operations encode, and what an async targeting report writes."""
     level = query.report.rows_per
     plan = plan_columns(query.columns)
     rows: list[TargetingRowInput] = []
-    with rt.engine.connect() as conn:
-        if level == "AD_ACCOUNT":
-            owned = store.account_ads(conn, account_id) if query.granularity == HOUR else []
+    if level == "AD_ACCOUNT":
+        owned = store.account_ads(conn, account_id) if query.granularity == HOUR else []
+    else:
+        owned = ad_analytics.owned_ads(conn, account_id, id_filters(query))
+    delivery = ad_rows = None  # the ads' actions summed per (ad, bucket, facts): read once, on demand
+    for kind in query.targeting_types:
+        if query.granularity == HOUR or (level != "AD_ACCOUNT" and BY_NAME[kind].from_actions):
+            if delivery is None:
+                delivery = _delivery_by_facts(conn, query, owned)
+                ad_rows = store.ad_rows(conn, account_id, owned)
+            sums = _sliced_delivery(delivery, kind, plan, level, account_id, ad_rows)
         else:
-            owned = ad_analytics.owned_ads(conn, account_id, id_filters(query))
-        delivery = ad_rows = None  # the ads' actions summed per (ad, bucket, facts): read once, on demand
-        for kind in query.targeting_types:
-            if query.granularity == HOUR or (level != "AD_ACCOUNT" and BY_NAME[kind].from_actions):
-                if delivery is None:
-                    delivery = _delivery_by_facts(conn, query, owned)
-                    ad_rows = store.ad_rows(conn, account_id, owned)
-                sums = _sliced_delivery(delivery, kind, plan, level, account_id, ad_rows)
-            else:
-                sums = {}
-            if query.granularity != HOUR:
-                for entity, bucket, slice_value, *figures in _stored_sums(conn, query, account_id, level, owned,
-                                                                          kind, plan):
-                    _add(sums, (entity, date.fromisoformat(bucket), slice_value), figures)
-            rows.extend(_rows(query, kind, plan, sums))
-        if any(column.kind == "ENTITY" for column in query.columns):
-            metrics = with_entities(conn, query, account_id, [row for _, _, row in rows])
-            rows = [(kind, value, row) for (kind, value, _), row in zip(rows, metrics, strict=True)]
-    return orjson.Fragment(encode_targeting_rows(query, rows))
+            sums = {}
+        if query.granularity != HOUR:
+            for entity, bucket, slice_value, *figures in _stored_sums(conn, query, account_id, level, owned,
+                                                                      kind, plan):
+                _add(sums, (entity, date.fromisoformat(bucket), slice_value), figures)
+        rows.extend(_rows(query, kind, plan, sums))
+    if any(column.kind == "ENTITY" for column in query.columns):
+        metrics = with_entities(conn, query, account_id, [row for _, _, row in rows])
+        rows = [(kind, value, row) for (kind, value, _), row in zip(rows, metrics, strict=True)]
+    return rows
 
 
 def _bucket_starts(query: AdsAnalyticsQuery) -> tuple[date, ...] | None:

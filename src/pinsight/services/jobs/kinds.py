@@ -1,4 +1,5 @@
-"""What each kind of job does: the file it makes and how it writes it, declared once.
+"""What a kind of job is: the file it makes and how it writes it (each kind declares
+one; ``services.jobs.registry`` lists them).
 
 A kind's ``write`` gets the job's context and a binary file to fill; it returns the
 number of rows written. It reports progress as it goes (``JobContext.progress``), which
@@ -47,13 +48,3 @@ class JobKind:
     file_name: Callable[[dict], str]
     write: Callable[[JobContext, BinaryIO], int]
 
-
-def registry() -> dict[str, JobKind]:
-    """Every kind, by name (imported here, not at module load, so that the services that
-    submit jobs and the kinds that run them do not import each other)."""
-    from pinsight.services.ads import bulk_download
-
-    kinds: tuple[JobKind, ...] = (
-        JobKind(bulk_download.KIND, bulk_download.file_name, bulk_download.write_download),
-    )
-    return {kind.name: kind for kind in kinds}

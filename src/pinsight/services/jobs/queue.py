@@ -27,8 +27,8 @@ def submit(rt: Runtime, *, kind: str, user_id: int, ad_account_id: int | None, p
            token: str | None = None, numeric_token: bool = False) -> Job:
     """Store a queued job; its token is ``token`` or a fresh random one, or with
     ``numeric_token`` the job's id in digits (for APIs whose ids are numeric, such as a
-    bulk request's ``request_id``: ids are not guessable in sequence, and the status
-    read checks the job's ad account anyway)."""
+    bulk request's ``request_id``; whoever reads a job by its token checks that it is
+    the caller's, as the bulk status checks its ad account)."""
     job_id = new_id()
     token = str(job_id) if numeric_token else token or secrets.token_urlsafe(24)
     with rt.write() as conn:

@@ -23,7 +23,8 @@ import threading
 from collections.abc import Callable
 
 from pinsight.errors import ApiError
-from pinsight.services.jobs.kinds import JobContext, JobKind, LeaseLost, registry
+from pinsight.services.jobs.kinds import JobContext, JobKind, LeaseLost
+from pinsight.services.jobs.registry import registry
 from pinsight.services.runtime import Runtime
 from pinsight.store import db
 from pinsight.store import jobs as store

@@ -258,3 +258,17 @@ def ad_parents(conn: Connection, ad_account_id: int, ad_ids: Sequence[int]) -> d
             ads.c.ad_account_id == ad_account_id, ads.c.id.in_(wanted[offset : offset + 5000]))
         found.update((row[0], tuple(row[1:])) for row in conn.execute(query))
     return found
+
+
+def report_entities(conn: Connection, ad_account_id: int) -> list[tuple]:
+    """Every ad of the account with what an async report's filters read of it and its
+    parents, in ad id order: (ad id, ad status, ad group id, its status, start and end,
+    campaign id, its status, start, end and objective). An account's ads number in the
+    thousands at most; entities without ads have no figures to report."""
+    query = (select(ads.c.id, ads.c.status, ad_groups.c.id, ad_groups.c.status, ad_groups.c.start_time,
+                    ad_groups.c.end_time, campaigns.c.id, campaigns.c.status, campaigns.c.start_time,
+                    campaigns.c.end_time, campaigns.c.objective_type)
+             .select_from(ads.join(ad_groups, ad_groups.c.id == ads.c.ad_group_id)
+                          .join(campaigns, campaigns.c.id == ads.c.campaign_id))
+             .where(ads.c.ad_account_id == ad_account_id).order_by(ads.c.id))
+    return [tuple(row) for row in conn.execute(query).all()]
