@@ -86,6 +86,10 @@ class AdNotFound(NotFound):
     code, message = 404, "Ad not found."
 
 
+class BulkRequestNotFound(NotFound):
+    code, message = 404, "Bulk request not found."
+
+
 class MediaNotFound(NotFound):
     code, message = 404, "Media upload not found."
 

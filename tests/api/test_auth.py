@@ -72,6 +72,12 @@ OPERATION_REQUESTS = [
     ("interest_targeting_options/get", "GET", "/resources/targeting/interests/150"),
     ("audience_insights/get", "GET", "/ad_accounts/1/audience_insights?audience_insight_type=YOUR_TOTAL_AUDIENCE"),
     ("audience_insights_scope_and_type/get", "GET", "/ad_accounts/1/insights/audiences"),
+    ("analytics/create_report", "POST", "/ad_accounts/1/reports"),
+    ("analytics/get_report", "GET", "/ad_accounts/1/reports?token=1"),
+    ("templates/list", "GET", "/ad_accounts/1/templates"),
+    ("analytics/create_template_report", "POST", "/ad_accounts/1/templates/1/reports"),
+    ("bulk_download/create", "POST", "/ad_accounts/1/bulk/download"),
+    ("bulk_request/get", "GET", "/ad_accounts/1/bulk/1"),
 ]
 
 

@@ -187,7 +187,8 @@ def test_an_ad_account_in_the_path_is_unknown_to_a_user_without_a_role(runtime, 
     operation's a 403, and each of its roles gets past authorization."""
     op = OPERATIONS[operation_id]
     account = make_ad_account(runtime, user)
-    path = op.path.format(ad_account_id=account, campaign_id="1", ad_group_id="1", ad_id="1", template_id="1").removeprefix("/v5")
+    path = op.path.format(ad_account_id=account, campaign_id="1", ad_group_id="1", ad_id="1", template_id="1",
+                          bulk_request_id="1").removeprefix("/v5")
     body = [{}] if op.method in ("POST", "PATCH") else None
     for role in (*ROLES, None):
         set_role(runtime, account, other_user, role)

@@ -732,6 +732,27 @@ def _(world, viewer, mode):
                    _ads_status(viewer, "analytics/create_template_report"), token_sees(viewer, mode))
 
 
+# Bulk downloads of the owner's ad account: the roles that read its ads.
+def _bulk_request(world) -> str:
+    answer = world.owner.client.post(f"/ad_accounts/{world.account}/bulk/download", json={"entity_types": ["CAMPAIGN"]})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["request_id"]
+
+
+@route("POST", "/v5/ad_accounts/{ad_account_id}/bulk/download")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("POST", f"/v5/ad_accounts/{world.account}/bulk/download", _ads_status(viewer, "bulk_download/create"),
+                   token_sees(viewer, mode), json={"entity_types": ["CAMPAIGN", "AD_GROUP", "AD"]})
+
+
+@route("GET", "/v5/ad_accounts/{ad_account_id}/bulk/{bulk_request_id}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", f"/v5/ad_accounts/{world.account}/bulk/{_bulk_request(world)}",
+                   _ads_status(viewer, "bulk_request/get"), token_sees(viewer, mode))
+
+
 # Ad actions name an ad of the owner's account: a viewer without a writing role on it is
 # told the ad is not found among theirs (400, by position), like any item one may not write.
 @route("POST", "/api/v1/ad_events")

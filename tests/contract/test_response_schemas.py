@@ -230,8 +230,18 @@ def _request(operation_id: str, world: World, today: date) -> dict:
         "ads/update": [{"id": world.ad_id, "name": unique("Renamed")}],
         "analytics/create_report": {"level": "CAMPAIGN", "granularity": "DAY", **_period(today, 6),
                                     "columns": ["SPEND_IN_MICRO_DOLLAR", "PAID_IMPRESSION", "CAMPAIGN_NAME"]},
+        "bulk_download/create": {"entity_types": ["CAMPAIGN", "AD"], "output_format": "CSV"},
     }
+    if operation_id == "bulk_request/get":
+        ids["bulk_request_id"] = _bulk_request(world)
     return {"params": ids, "json": bodies.get(operation_id), "query": queries.get(operation_id)}
+
+
+def _bulk_request(world: World) -> str:
+    """A bulk download of the world's ad account (its status answers whether done or not)."""
+    answer = world.user.client.post(f"/ad_accounts/{world.ad_account_id}/bulk/download", json={})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["request_id"]
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))

@@ -404,6 +404,9 @@ def _own_target(operation_id: str, api: ContractClient, runtime, user, demo: dic
     elif operation_id == "analytics/create_template_report":
         target.paths = [{"ad_account_id": world.ad_account_id, "template_id": world.template_id}]
         target.query_sets = _periods(runtime.clock.today())
+    elif operation_id == "bulk_download/create":
+        target.paths = [{"ad_account_id": world.ad_account_id}]
+        target.body = {"entity_ids": [[world.campaign_id], [world.ad_group_id, world.ad_id]]}
     elif operation_id == "pins/save":
         target.paths = [{"pin_id": demo["friend_pin_id"]}, {"pin_id": world.pin_id}]
         target.body = {"board_id": [world.board_id, other_board], "board_section_id": [world.section_id]}
@@ -460,6 +463,13 @@ def _media_target(api: ContractClient, runtime, user) -> Target:
     """Reads of media uploads, as a user who has registered some (the demo user has none)."""
     world = build_world(api, runtime, user)
     return Target(f"Bearer {user.token}", paths=[{"media_id": world.media_id}])
+
+
+def _demo_bulk_request(api: ContractClient, demo: dict) -> dict[str, str]:
+    """A bulk download of the demo's ad account, whose status the fuzzer reads."""
+    answer = api.call("post", "/ad_accounts/{ad_account_id}/bulk/download", token=demo["access_token"], expect=200,
+                      params={"ad_account_id": demo["ad_account_id"]}, json={"entity_types": ["CAMPAIGN"]})
+    return {"ad_account_id": demo["ad_account_id"], "bulk_request_id": answer["request_id"]}
 
 
 def _substitute(case, target: Target, draw) -> None:
@@ -523,6 +533,8 @@ def test_fuzz_operation(operation_id, mode, st_operations, validator, demo, runt
         target = _revoke_target(runtime, new_user(prefix="fuzz"), server)
     else:
         target = _own_target(operation_id, api, runtime, new_user(prefix="fuzz"), demo)
+    if operation_id == "bulk_request/get":
+        target.paths = [_demo_bulk_request(api, demo)]
     checks = _all_checks(validator, target)
     statuses: collections.Counter = collections.Counter()
     session = requests.Session()

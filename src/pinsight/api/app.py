@@ -23,6 +23,7 @@ from pinsight.api.v5 import oauth
 from pinsight.api.v5.organic import account_analytics
 from pinsight.api.v5.ads import ad_accounts, ad_groups, ads, analytics as ads_analytics, campaigns, conversions, resources
 from pinsight.api.v5.ads import audience_insights, reports as ads_reports
+from pinsight.api.v5.ads import bulk
 from pinsight.api.v5.organic import analytics
 from pinsight.api.v5.content import boards
 from pinsight.api.v5.content import media
@@ -66,7 +67,7 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
     # ads analytics before campaigns, ad groups and ads: .../ads/analytics must not be read as an ad id.
     for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, ads_analytics, campaigns,
                    ad_groups, ads, conversions, resources, audience_insights, ads_reports, oauth, media,
-                   ingest_routes, overview_routes, uploads, files):
+                   ingest_routes, overview_routes, uploads, files, bulk):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
     install_docs(app)

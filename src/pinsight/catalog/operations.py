@@ -226,6 +226,12 @@ _TABLE = (
         client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=AUDIENCE_INSIGHTS_ROLES),
     _op("audience_insights_scope_and_type/get", "GET /v5/ad_accounts/{ad_account_id}/insights/audiences", "ads:read",
         client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=AUDIENCE_INSIGHTS_ROLES),
+    # Bulk downloads of the path's ad account's entities, as jobs (``services.ads.bulk_download``):
+    # the roles that read its campaigns, ad groups and ads.
+    _op("bulk_download/create", "POST /v5/ad_accounts/{ad_account_id}/bulk/download", "ads:read",
+        client_credentials=False, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
+    _op("bulk_request/get", "GET /v5/ad_accounts/{ad_account_id}/bulk/{bulk_request_id}", "ads:read",
+        client_credentials=True, rate="ads_read", ad_account_id=PATH, roles=ADS_READ_ROLES),
     # Media registrations belong to the token's user alone: the spec takes no ad_account_id.
     _op("media/list", "GET /v5/media", "pins:read", client_credentials=False, rate="org_read", bookmark_keys=()),
     _op("media/create", "POST /v5/media", "pins:read pins:write", client_credentials=False, rate="org_write",

@@ -1003,3 +1003,17 @@ class AudienceDefinitions(Shape):
     """The audiences with insights to give (``audience_insights_scope_and_type/get``)."""
 
     items: list[AudienceDefinition]
+
+
+class BulkDownloadAnswer(Shape):
+    """A queued bulk download (``bulk_download/create``): the id its status is read by."""
+
+    request_id: NumericId
+
+
+class BulkRequestStatus(Shape):
+    """A bulk request's status (``bulk_request/get``); ``result_url``, the zipped file's
+    link, only once it SUCCEEDED."""
+
+    status: Literal["RUNNING", "SUCCEEDED", "FAILED"]
+    result_url: str = omittable()

@@ -126,6 +126,12 @@ def _render_stored(row, now: int) -> dict:
     return render(_loaded(row), row["campaign_start_time"], row["campaign_end_time"], now)
 
 
+def render_row(row, now: int) -> dict:
+    """An ad group as read with its campaign's schedule (``store.ads.ad_groups``'s reads,
+    and ``store.ads.bulk``'s), as answered: for bulk downloads, which render as the list does."""
+    return _render_stored(row, now)
+
+
 # --- one item --------------------------------------------------------------------------------
 
 

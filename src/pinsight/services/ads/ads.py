@@ -101,6 +101,12 @@ def render(ad: dict) -> dict:
     return answer
 
 
+def render_row(row) -> dict:
+    """An ad as read with what it shows of its pin (``store.ads.pin_promotions``'s reads, and
+    ``store.ads.bulk``'s), as answered: for bulk downloads, which render as the list does."""
+    return render(_loaded(row))
+
+
 # --- one item --------------------------------------------------------------------------------
 
 

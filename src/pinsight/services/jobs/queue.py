@@ -24,10 +24,13 @@ FILES_PATH = "/api/v1/files"
 
 
 def submit(rt: Runtime, *, kind: str, user_id: int, ad_account_id: int | None, params: dict,
-           token: str | None = None) -> Job:
-    """Store a queued job; its token is ``token`` or a fresh random one."""
+           token: str | None = None, numeric_token: bool = False) -> Job:
+    """Store a queued job; its token is ``token`` or a fresh random one, or with
+    ``numeric_token`` the job's id in digits (for APIs whose ids are numeric, such as a
+    bulk request's ``request_id``; whoever reads a job by its token checks that it is
+    the caller's, as the bulk status checks its ad account)."""
     job_id = new_id()
-    token = token or secrets.token_urlsafe(24)
+    token = str(job_id) if numeric_token else token or secrets.token_urlsafe(24)
     with rt.write() as conn:
         store.insert_job(conn, job_id=job_id, token=token, kind=kind, user_id=user_id, ad_account_id=ad_account_id,
                          scope_id=ad_account_id if ad_account_id is not None else user_id,

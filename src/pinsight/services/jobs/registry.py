@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pinsight.services.ads import reports
+from pinsight.services.ads import bulk_download, reports
 from pinsight.services.jobs.kinds import JobKind
 
-KINDS: tuple[JobKind, ...] = (reports.KIND,)
+KINDS: tuple[JobKind, ...] = (reports.KIND, bulk_download.KIND)
 
 
 def registry() -> dict[str, JobKind]:
