@@ -7,7 +7,8 @@ The account is bench_ads.py's (5,000 ads over 365 days); keep it in a work direc
 the year is two reports: 186 days, then the 179 before them. Each report runs in a fresh
 worker process (``services.jobs.worker.Worker``, as ``pinsight worker`` runs it), which
 prints its own peak resident memory (``ru_maxrss``), so the figure is the worker's whole
-footprint, interpreter and libraries included.
+footprint, interpreter and libraries included; like ``pinsight worker`` it maps no SQLite
+pages (``PINSIGHT_SQLITE_MMAP_BYTES=0``), which would count in that figure as they are read.
 
     .venv/bin/python bench/bench_reports.py --backends sqlite --keep --workdir /work/benchdata/sqlite
 """
@@ -45,7 +46,8 @@ from pinsight.settings import Settings
 from pinsight.store.tables import ad_accounts
 
 db_url, files, today, account, body = sys.argv[1:6]
-settings = Settings(database_url=db_url, files_url=files, today=today, log_requests=False, embedded_workers=0)
+settings = Settings(database_url=db_url, files_url=files, today=today, log_requests=False, embedded_workers=0,
+                    sqlite_mmap_bytes=0)  # as `pinsight worker` runs
 runtime = Runtime.build(settings.engine(), settings)
 with runtime.engine.connect() as conn:
     owner = conn.execute(select(ad_accounts.c.owner_id).where(ad_accounts.c.id == int(account))).scalar_one()

@@ -208,6 +208,7 @@ def worker(
 
     from pinsight.services.jobs.worker import Worker
 
+    os.environ.setdefault("PINSIGHT_SQLITE_MMAP_BYTES", "0")  # see Settings.sqlite_mmap_bytes
     settings, engine, runtime = _open(db)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     stop = threading.Event()

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # Audience insights report no group of fewer people than this (domain.ads.audience_privacy).
     audience_min_size: int = Field(default=100, ge=1)
 
+    # How much of a SQLite database each connection maps into memory: reads of a large
+    # archive skip a system call per page. `pinsight worker` maps none (unless set): a job
+    # reads whole ranges once, and mapped pages would count in its memory as they are read.
+    sqlite_mmap_bytes: int = Field(default=1024**3, ge=0)
     # Background jobs (async reports, bulk downloads, exports; services.jobs). Their files go
     # to a directory or any fsspec URL (s3://bucket/prefix), with the filesystem's options
     # as JSON ('{"endpoint_url": "http://127.0.0.1:9000"}'); default: <data_dir>/files.
@@ -77,7 +81,8 @@ class Settings(BaseSettings):
         from pinsight.store.db import make_engine
 
         return make_engine(
-            self.resolved_database_url(), statement_timeout=self.statement_timeout_seconds, lock_wait=self.lock_wait_seconds
+            self.resolved_database_url(), statement_timeout=self.statement_timeout_seconds, lock_wait=self.lock_wait_seconds,
+            sqlite_mmap_bytes=self.sqlite_mmap_bytes,
         )
 
     def resolved_files_url(self) -> str:

@@ -40,6 +40,8 @@ STATE = "pinsight_transaction"
 # Default limits: a statement's run time, and how long a writer waits for a lock.
 STATEMENT_TIMEOUT_SECONDS = 30.0
 LOCK_WAIT_SECONDS = 20.0
+# How much of a SQLite database a connection maps into memory (see ``_sqlite_pragmas``).
+SQLITE_MMAP_BYTES = 1024**3
 
 
 class TransactionState:
@@ -53,9 +55,11 @@ class TransactionState:
 
 
 def make_engine(
-    url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_SECONDS, lock_wait: float = LOCK_WAIT_SECONDS
+    url: str, *, statement_timeout: float = STATEMENT_TIMEOUT_SECONDS, lock_wait: float = LOCK_WAIT_SECONDS,
+    sqlite_mmap_bytes: int = SQLITE_MMAP_BYTES,
 ) -> Engine:
-    """An engine for ``url``. ``statement_timeout`` and ``lock_wait`` are in seconds (0: none)."""
+    """An engine for ``url``. ``statement_timeout`` and ``lock_wait`` are in seconds (0: none);
+    ``sqlite_mmap_bytes`` is how much of a SQLite file each connection maps (0: none)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -67,7 +71,7 @@ def make_engine(
             pool_size=8,
             max_overflow=16,
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(connection, sqlite_mmap_bytes))
         _install_sqlite_statement_timeout(engine, statement_timeout)
     else:
         if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
@@ -165,14 +169,14 @@ def _install_sqlite_statement_timeout(engine: Engine, seconds: float) -> None:
             deadline[0] = time.monotonic() + limit if limit else float("inf")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, mmap_bytes: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Reads of a large archive go through the OS page cache without a system call per page
     # (mmap), and each connection keeps 32 MB of hot pages (the default is 2 MB).
-    cursor.execute("PRAGMA mmap_size=1073741824")
+    cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
     cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
 

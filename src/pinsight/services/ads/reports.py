@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -209,35 +210,46 @@ class _JsonReport:
         sink.write(b"{")
 
     def write(self, rows: list[dict]) -> None:
+        parts = []
         for row in rows:
             key = self._key_of(row)
             if key != self._key:
-                self._sink.write((b"]," if self._key is not None else b"") + orjson.dumps(key) + b":[")
+                parts.append((b"]," if self._key is not None else b"") + orjson.dumps(key) + b":[")
                 self._key = key
             else:
-                self._sink.write(b",")
-            self._sink.write(orjson.dumps(row))
+                parts.append(b",")
+            parts.append(orjson.dumps(row))
+        self._sink.write(b"".join(parts))  # one write per chunk
 
     def close(self) -> None:
         self._sink.write(b"]}" if self._key is not None else b"}")
 
 
 class _CsvReport:
+    """A header of the first row's keys, then a line per row: each chunk's lines are
+    formatted in memory and written at once (a write per row to an object store's file
+    costs a call each)."""
+
     def __init__(self, sink: BinaryIO):
-        self._text = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
-        self._writer = csv.writer(self._text)
+        self._sink = sink
         self._header: list[str] | None = None
+        self._values = None
 
     def write(self, rows: list[dict]) -> None:
-        for row in rows:
-            if self._header is None:
-                self._header = list(row)
-                self._writer.writerow(self._header)
-            self._writer.writerow(["" if row.get(key) is None else row.get(key) for key in self._header])
+        if not rows:
+            return
+        text = io.StringIO()
+        writer = csv.writer(text)
+        if self._header is None:
+            self._header = list(rows[0])
+            self._values = operator.itemgetter(*self._header)
+            writer.writerow(self._header)
+        # csv writes None as an empty field; every row of a report has the header's keys.
+        writer.writerows(map(self._values, rows) if len(self._header) > 1 else ([row[self._header[0]]] for row in rows))
+        self._sink.write(text.getvalue().encode())
 
     def close(self) -> None:
-        self._text.flush()
-        self._text.detach()
+        pass
 
 
 def write_report(ctx: JobContext, sink: BinaryIO) -> int:
