@@ -106,6 +106,10 @@ class MetricsFilter:
 
 @dataclass(frozen=True)
 class ReportRequest:
+    """What an async report asks for, checked: the sync query's parts (the range, columns,
+    windows, report time, zone, targeting) and the report's own (its level, the entity
+    filters, metrics filters, format and sort). Filters are None when not given."""
+
     level: AsyncLevel
     start: date
     end: date
