@@ -51,5 +51,7 @@ class JobKind:
 def registry() -> dict[str, JobKind]:
     """Every kind, by name (imported here, not at module load, so that the services that
     submit jobs and the kinds that run them do not import each other)."""
-    kinds: tuple[JobKind, ...] = ()
+    from pinsight.services.organic.exports import EXPORT_KIND
+
+    kinds: tuple[JobKind, ...] = (EXPORT_KIND,)
     return {kind.name: kind for kind in kinds}
