@@ -51,7 +51,7 @@ class JobKind:
 def registry() -> dict[str, JobKind]:
     """Every kind, by name (imported here, not at module load, so that the services that
     submit jobs and the kinds that run them do not import each other)."""
-    from pinsight.services.organic.exports import EXPORT_KIND
+    from pinsight.services.organic import exports
 
-    kinds: tuple[JobKind, ...] = (EXPORT_KIND,)
+    kinds: tuple[JobKind, ...] = (JobKind(exports.KIND, exports.file_name, exports.write_export),)
     return {kind.name: kind for kind in kinds}

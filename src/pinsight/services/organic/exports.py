@@ -2,7 +2,7 @@
 job (``POST /api/v1/exports``, ``GET /api/v1/exports/{export_id}``; pinsight's own API).
 
 Asking checks the request (``domain.organic.export_request``) and queues a job; a worker
-runs it (``EXPORT_KIND``): it reads the rows a page at a time (``export_batches``) and
+runs it (``write_export``, its kind declared in ``services.jobs.kinds``): it reads the rows a page at a time (``export_batches``) and
 writes them as they come (``export_writers``), telling the job its progress per batch.
 
 Who sees what: an export is of the operation user's account (the token's user, or
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pinsight.domain.jobs import JobState
 from pinsight.domain.organic import export_request
@@ -26,12 +26,14 @@ from pinsight.domain.organic.export_request import ExportRequest
 from pinsight.errors import ExportNotFound, InvalidParameters
 from pinsight.services.identity.access import Actor, readable_privacies
 from pinsight.services.jobs import queue
-from pinsight.services.jobs.kinds import JobContext, JobKind
 from pinsight.services.organic.export_batches import SCHEMAS, Source, batches
 from pinsight.services.organic.export_writers import WRITERS
 from pinsight.services.runtime import Runtime
 from pinsight.store.jobs import Job
 from pinsight.store.organic import exports as store
+
+if TYPE_CHECKING:  # the job system imports this module to run its kind (``services.jobs.kinds``)
+    from pinsight.services.jobs.kinds import JobContext
 
 KIND = "organic_export"
 
@@ -98,12 +100,14 @@ def get_export(rt: Runtime, actor: Actor, export_id: str) -> dict:
     return describe(rt, job)
 
 
-def _write(ctx: JobContext, sink: BinaryIO) -> int:
+def file_name(params: dict) -> str:
+    return export_request.file_name(params)
+
+
+def write_export(ctx: JobContext, sink: BinaryIO) -> int:
+    """The job's work: the export's rows, written to ``sink`` as they are read."""
     request, owner_id, privacies = export_request.from_job_params(ctx.params)
     with ctx.rt.engine.connect() as conn:
         pin_ids = store.covered_pins(conn, owner_id, privacies, request.end, request.pin_ids)
     rows = batches(ctx.rt, Source(request.dataset, pin_ids, request.start, request.end))
     return WRITERS[request.format](rows, SCHEMAS[request.dataset], sink, ctx.progress)
-
-
-EXPORT_KIND = JobKind(KIND, export_request.file_name, _write)
