@@ -377,3 +377,75 @@ def test_a_pin_created_after_the_period_is_not_in_it(runtime, archive):
     assert late["id"] not in {row["pin_id"] for row in parse("csv.gz", content)}
     refused = request_export(archive.user.client, format="csv.gz", dataset="pins", pin_ids=[late["id"]], **period)
     assert "pin_ids" in assert_error(refused, 400)["message"]
+
+
+def test_the_answers_are_as_published(server, archive):
+    """Queued, finished and refused answers validate against /openapi.json (the route's models)."""
+    from tests.docs.published import DocClient, Published
+
+    published = Published(httpx.get(f"{server.url}/openapi.json").json())
+    client = DocClient(server.url, published, {"bearer": archive.user.token})
+    try:
+        created = client.call("pinsight/exports_create", json={"format": "parquet", "dataset": "totals",
+                                                               **archive.period(3)})
+        assert created.status_code == 201
+        export_id = created.json()["id"]
+        wait_for(archive.user.client, export_id)
+        finished = client.call("pinsight/exports_get", path={"export_id": export_id})
+        assert finished.json()["status"] == "finished" and finished.json()["url"].startswith(server.url)
+        assert client.call("pinsight/exports_get", path={"export_id": "nope"}).status_code == 404
+        assert client.call("pinsight/exports_create", json={"format": "zip"}).status_code == 400
+    finally:
+        client.close()
+
+
+def test_fuzzed_bodies_are_201_exactly_when_valid_and_never_500(runtime, user):
+    """Bodies mixing valid and invalid values of every field: 201 when the oracle here says
+    the body is valid, else 400 {code, message}; never anything else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    today = runtime.clock.today()
+    good_days = st.integers(0, 3000).map(lambda back: (today - timedelta(days=back)).isoformat())
+    bad_values = [None, 7, "", "2025-13-01", "2025-02-30", "01/02/2025", "2025-1-1", (today + timedelta(days=1)).isoformat(),
+                  "２０２５-01-01", "2025-01-01T00:00:00Z", [], {}]
+    field_values = {
+        "start_date": (good_days, st.sampled_from(bad_values)),
+        "end_date": (good_days, st.sampled_from(bad_values)),
+        "format": (st.sampled_from(FORMATS), st.sampled_from([None, "csv", "CSV.GZ", "parquet ", 1, ["parquet"]])),
+        "dataset": (st.sampled_from(("daily_metrics", "pins", "totals")),
+                    st.sampled_from([None, "daily", "", 0, "PINS"])),
+    }
+
+    @st.composite
+    def bodies(draw):
+        body, valid = {}, True
+        for name, (good, bad) in field_values.items():
+            choice = draw(st.sampled_from(["good", "good", "good", "bad", "absent"]))
+            if choice == "absent" and name == "dataset":
+                continue  # it has a default
+            if choice == "absent":
+                valid = False
+                continue
+            body[name] = draw(good if choice == "good" else bad)
+            valid = valid and choice == "good"
+        if draw(st.booleans()) and draw(st.booleans()):
+            body[draw(st.sampled_from(["pin_ids", "extra", "Format"]))] = draw(st.sampled_from([[], ["x"], 5, "1"]))
+            valid = False
+        if valid and body["end_date"] < body["start_date"]:
+            valid = False
+        return body, valid
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(bodies())
+    def check(case):
+        body, valid = case
+        response = user.client.post(EXPORTS, json=body)
+        if valid:
+            assert response.status_code == 201, (body, response.text)
+        else:
+            answer = assert_error(response, 400, InvalidParameters.code)
+            assert answer["message"], body
+
+    check()

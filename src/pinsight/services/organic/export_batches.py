@@ -14,11 +14,14 @@ Columns:
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pinsight.catalog.metrics import CATALOGUE, DERIVED_METRICS, STORED_COLUMNS
 from pinsight.services.runtime import Runtime
@@ -50,6 +53,9 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 assert len(SCHEMAS["pins"]) == len(store.PIN_FIELDS)
+# Batches read ahead of the writer (``batches``), and the mark of their end.
+READ_AHEAD = 3
+_END = object()
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,24 @@ def _days(values) -> pa.Array:
     return pa.array(values, pa.date32())
 
 
-def _daily_batch(rows: list[tuple]) -> pa.RecordBatch:
+def _daily_batch(rows: list[tuple], before: dict[int, tuple]) -> pa.RecordBatch:
+    """Daily sums from running totals (``store.organic.exports.daily_running_totals``), in
+    Arrow: each row less the pin's row before it, or for a pin's first row in the period,
+    less its totals before the period (``before``; zeros when it had none)."""
     columns = list(zip(*rows))
-    arrays = [_ids(columns[0]), _days(columns[1]), *(pa.array(column, pa.int64()) for column in columns[2:])]
-    return pa.RecordBatch.from_arrays(arrays, schema=SCHEMAS["daily_metrics"])
+    pin_ids = pa.array(columns[0], pa.int64())
+    previous_pin = pa.concat_arrays([pa.array([None], pa.int64()), pin_ids.slice(0, len(pin_ids) - 1)])
+    first = pc.fill_null(pc.not_equal(pin_ids, previous_pin), True)
+    zero = (0,) * len(STORED_COLUMNS)
+    bases = [before.get(pin_id, zero) for pin_id in pc.filter(pin_ids, first).to_pylist()]
+    metrics = []
+    for index, column in enumerate(columns[2:]):
+        totals = pa.array(column, pa.int64())
+        shifted = pa.concat_arrays([pa.array([0], pa.int64()), totals.slice(0, len(totals) - 1)])
+        previous = pc.replace_with_mask(shifted, first, pa.array([base[index] for base in bases], pa.int64()))
+        metrics.append(pc.subtract(totals, previous))
+    return pa.RecordBatch.from_arrays([pin_ids.cast(pa.string()), _days(columns[1]), *metrics],
+                                      schema=SCHEMAS["daily_metrics"])
 
 
 def _totals_batch(rows: list[tuple]) -> pa.RecordBatch:
@@ -101,15 +121,57 @@ def _pins_batch(rows: list[tuple]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def batches(rt: Runtime, source: Source) -> Iterator[pa.RecordBatch]:
-    """The export's rows, a batch per page of the store, in pin (then day) order."""
+def _read(rt: Runtime, source: Source) -> Iterator[pa.RecordBatch]:
     with rt.engine.connect() as conn:
         if source.dataset == "daily_metrics":
-            pages, build = store.daily_sums(conn, source.pin_ids, source.start, source.end), _daily_batch
-        elif source.dataset == "totals":
+            for rows, before in store.daily_running_totals(conn, source.pin_ids, source.start, source.end):
+                yield _daily_batch(rows, before)
+            return
+        if source.dataset == "totals":
             pages, build = store.period_totals(conn, source.pin_ids, source.start, source.end), _totals_batch
         else:
             pages, build = store.pin_fields(conn, source.pin_ids), _pins_batch
         for rows in pages:
             if rows:
                 yield build(rows)
+
+
+def batches(rt: Runtime, source: Source) -> Iterator[pa.RecordBatch]:
+    """The export's rows, a batch per page of the store, in pin (then day) order.
+
+    They are read ahead on a thread of their own, at most ``READ_AHEAD`` batches: the
+    database's work (SQLite and the PostgreSQL driver let go of the GIL while they work)
+    then overlaps the writing of the batches before. A consumer that stops early (a lost
+    lease) stops the reading too."""
+    ready: queue.Queue = queue.Queue(READ_AHEAD)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        """Queue ``item`` unless the consumer stopped first; whether it was queued."""
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in _read(rt, source):
+                if not hand_over(batch):
+                    return
+            hand_over(_END)
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand_over(exc)
+
+    reader = threading.Thread(target=produce, name="export-read", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
