@@ -79,23 +79,31 @@ def _days(values) -> pa.Array:
     return pa.array(values, pa.date32())
 
 
+# A running totals row as the store reads it (its day as SQLite's text, or a date).
+_RUNNING_ROW = {
+    day_type: pa.struct([("pin_id", pa.int64()), ("day", day_type),
+                         *((column, pa.int64()) for column in STORED_COLUMNS)])
+    for day_type in (pa.string(), pa.date32())
+}
+
+
 def _daily_batch(rows: list[tuple], before: dict[int, tuple]) -> pa.RecordBatch:
     """Daily sums from running totals (``store.organic.exports.daily_running_totals``), in
     Arrow: each row less the pin's row before it, or for a pin's first row in the period,
-    less its totals before the period (``before``; zeros when it had none)."""
-    columns = list(zip(*rows))
-    pin_ids = pa.array(columns[0], pa.int64())
+    less its totals before the period (``before``; zeros when it had none). The rows are
+    taken in as structs, in C, rather than transposed in Python (twice as fast)."""
+    day_type = pa.string() if isinstance(rows[0][1], str) else pa.date32()
+    pin_ids, days, *totals = pa.array(rows, _RUNNING_ROW[day_type]).flatten()
     previous_pin = pa.concat_arrays([pa.array([None], pa.int64()), pin_ids.slice(0, len(pin_ids) - 1)])
     first = pc.fill_null(pc.not_equal(pin_ids, previous_pin), True)
     zero = (0,) * len(STORED_COLUMNS)
     bases = [before.get(pin_id, zero) for pin_id in pc.filter(pin_ids, first).to_pylist()]
     metrics = []
-    for index, column in enumerate(columns[2:]):
-        totals = pa.array(column, pa.int64())
-        shifted = pa.concat_arrays([pa.array([0], pa.int64()), totals.slice(0, len(totals) - 1)])
+    for index, column in enumerate(totals):
+        shifted = pa.concat_arrays([pa.array([0], pa.int64()), column.slice(0, len(column) - 1)])
         previous = pc.replace_with_mask(shifted, first, pa.array([base[index] for base in bases], pa.int64()))
-        metrics.append(pc.subtract(totals, previous))
-    return pa.RecordBatch.from_arrays([pin_ids.cast(pa.string()), _days(columns[1]), *metrics],
+        metrics.append(pc.subtract(column, previous))
+    return pa.RecordBatch.from_arrays([pin_ids.cast(pa.string()), days.cast(pa.date32()), *metrics],
                                       schema=SCHEMAS["daily_metrics"])
 
 
