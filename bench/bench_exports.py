@@ -177,7 +177,7 @@ def raw_rows_to_parquet(db_url: str, owner_id: int, path: Path) -> int:
     from pinsight.store.db import make_engine
     from pinsight.store.tables import pin_daily_metrics as daily
 
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, statement_timeout=0)  # one long read of every row
     names = ["pin_id", "day", *STORED_COLUMNS]
     schema = pa.schema([("pin_id", pa.int64()), ("day", pa.date32()), *((name, pa.int64()) for name in STORED_COLUMNS)])
     rows = 0

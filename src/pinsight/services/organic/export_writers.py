@@ -32,6 +32,8 @@ _GZIP_QUEUE = 8
 Counted = Callable[[int], None]
 # Rows Arrow formats at once (its default, 1,024, costs more calls per row).
 _CSV_OPTIONS = pacsv.WriteOptions(batch_size=64 * 1024)
+# Rows turned into Python objects at once for NDJSON.
+_NDJSON_SLICE = 4096
 
 
 class _GzipSink:
@@ -112,7 +114,10 @@ def write_ndjson(batches: Iterable[pa.RecordBatch], schema: pa.Schema, sink: Bin
     try:
         dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
         for batch in batches:
-            out.write(b"".join(dumps(row, option=newline) for row in batch.to_pylist()))
+            # A slice at a time: a row as Python objects is a kilobyte or two.
+            for offset in range(0, batch.num_rows, _NDJSON_SLICE):
+                out.write(b"".join([dumps(row, option=newline)
+                                    for row in batch.slice(offset, _NDJSON_SLICE).to_pylist()]))
             rows += batch.num_rows
             counted(batch.num_rows)
     finally:
