@@ -482,5 +482,101 @@ def app_create(
             print(f"{key}: {value}")
 
 
+
+# --- exports: a client of a running server's export API (POST/GET /api/v1/exports) ---------------------
+
+
+def _api_answer(response) -> dict:
+    """A JSON answer of the export API, or the command's end with the server's message."""
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("message", response.text)
+        except ValueError:
+            message = response.text[:300]
+        err.print(f"[red]error:[/red] {response.status_code}: {message}")
+        raise typer.Exit(code=2 if response.status_code == 400 else 1)
+    return response.json()
+
+
+def _call(client, method: str, path: str, **options) -> dict:
+    """One API call; a 429 or 503 is retried after the Retry-After it names (at most a minute)."""
+    import time
+
+    for _ in range(30):
+        response = client.request(method, path, **options)
+        if response.status_code not in (429, 503):
+            return _api_answer(response)
+        time.sleep(min(60.0, float(response.headers.get("Retry-After") or 1)))
+    return _api_answer(response)
+
+
+@app.command()
+def export(
+    start_date: Annotated[str, typer.Option("--start-date", help="The first day (UTC), YYYY-MM-DD.")],
+    end_date: Annotated[str, typer.Option("--end-date", help="The last day (UTC), YYYY-MM-DD: today at the latest.")],
+    file_format: Annotated[str, typer.Option("--format", help="csv.gz, ndjson.gz or parquet.")] = "csv.gz",
+    dataset: Annotated[str, typer.Option(help="daily_metrics (a row per pin and day), pins (a row per pin) or "
+                                         "totals (a row per pin, the period's totals).")] = "daily_metrics",
+    pin_ids: Annotated[Optional[list[str]], typer.Option("--pin-id", help="Only this pin (repeatable).")] = None,
+    ad_account_id: Annotated[Optional[str], typer.Option(help="Export the account of this ad account's owner "
+                                                         "(Business Access: Owner, Admin or Analyst).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="Where to write the file "
+                                                   "(default: the export's own file name, here).")] = None,
+    url: Annotated[str, typer.Option(envvar="PINSIGHT_URL", help="The server's address.")] = "http://127.0.0.1:8000",
+    token: Annotated[Optional[str], typer.Option(envvar="PINTEREST_ACCESS_TOKEN", show_default=False,
+                                                 help="An access token (default: $PINTEREST_ACCESS_TOKEN).")] = None,
+    poll: Annotated[float, typer.Option(min=0.05, max=60, help="Seconds between status reads.")] = 0.5,
+) -> None:
+    """Export pins and their organic metrics through a running server's API, with progress.
+
+    Asks for the export (POST /api/v1/exports), follows it until its file is ready, then
+    downloads the file to --output (written under a temporary name, moved into place when
+    complete). Prints the export's id, rows, size and file as JSON. Exit 2 when the server
+    refuses the request, 1 when the export fails."""
+    import time
+
+    import httpx
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    if not token:
+        err.print("[red]error:[/red] give --token or set PINTEREST_ACCESS_TOKEN")
+        raise typer.Exit(code=2)
+    base = url.rstrip("/").removesuffix("/v5")
+    body = {"start_date": start_date, "end_date": end_date, "format": file_format, "dataset": dataset}
+    if pin_ids:
+        body["pin_ids"] = pin_ids
+    params = {"ad_account_id": ad_account_id} if ad_account_id else {}
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        try:
+            status = _call(client, "POST", "/api/v1/exports", json=body, params=params)
+            with _progress() as progress:
+                task = progress.add_task(f"Exporting {dataset} as {file_format}", total=None)
+                while status["status"] in ("queued", "running"):
+                    progress.update(task, completed=status["progress_rows"])
+                    time.sleep(poll)
+                    status = _call(client, "GET", f"/api/v1/exports/{status['id']}", params=params)
+                progress.update(task, total=status["progress_rows"], completed=status["progress_rows"])
+            if status["status"] != "finished":
+                err.print(f"[red]error:[/red] the export is {status['status']}: {status['message']}")
+                raise typer.Exit(code=1)
+            target = output or Path(status["url"].split("?", 1)[0].rsplit("/", 1)[-1])
+            partial = target.with_name(f".{target.name}.part")
+            columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+            with Progress(*columns, console=err) as progress, httpx.stream("GET", status["url"], timeout=60) as answer:
+                if answer.status_code != 200:
+                    answer.read()
+                    _api_answer(answer)
+                task = progress.add_task(f"Downloading {target.name}", total=status["size"])
+                with partial.open("wb") as out:
+                    for chunk in answer.iter_bytes(1024 * 1024):
+                        out.write(chunk)
+                        progress.advance(task, len(chunk))
+            partial.replace(target)
+        except httpx.HTTPError as error:
+            err.print(f"[red]error:[/red] cannot reach {base}: {error}")
+            raise typer.Exit(code=1) from None
+    print(json.dumps({"id": status["id"], "rows": status["rows"], "size": status["size"], "file": str(target)}))
+
+
 if __name__ == "__main__":
     app()

@@ -98,6 +98,12 @@ class UserNotFound(NotFound):
     code, message = 404, "User not found."
 
 
+class ExportNotFound(NotFound):
+    """An export id that names none of the caller's exports (another user's included)."""
+
+    code, message = 404, "Export not found."
+
+
 class Conflict(ApiError):
     status, code, message = 409, 409, "Conflict."
 

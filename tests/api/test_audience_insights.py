@@ -202,6 +202,7 @@ def test_organic_viewers_make_an_audience_for_every_account_of_the_pins_owner(wo
     runtime, _ = world
     existing = make_ad_account(runtime, person)
     pin = create_pin(person.client, create_board(person.client)["id"])
+    backdate_pin(runtime, pin["id"], 2)  # events an hour old may fall on yesterday (after midnight)
     category, _ = _category_with_children(skip=1)
     facts = {"country": "DE", "age_bucket": "45-49", "interest": category}
     events = [_organic(pin["id"], f"viewer{n}@example.com", "IMPRESSION", dimensions=facts) for n in range(12)]
@@ -238,7 +239,9 @@ def test_organic_viewers_make_an_audience_for_every_account_of_the_pins_owner(wo
     ({"user": {"em": sha("a")}, "dimensions": ["female"]}, "dimensions must be an object"),
 ])
 def test_organic_viewer_facts_are_checked_as_ad_actions_are(world, person, change, reason):
+    runtime, _ = world
     pin = create_pin(person.client, create_board(person.client)["id"])
+    backdate_pin(runtime, pin["id"], 2)  # events an hour old may fall on yesterday (after midnight)
     good = {"id": "fine", "pin_id": pin["id"], "type": "IMPRESSION", "app_type": "WEB",
             "timestamp": _moment(1).replace(tzinfo=UTC).isoformat()}
     bad = {**good, "id": "bad", **change}

@@ -143,7 +143,9 @@ def test_a_list_pages_by_the_values_its_entry_names(runtime):
 # --- Business Access: the table's roles, for every operation that takes ad_account_id -----------
 
 def _request(op, targets: dict, ad_account_id: str) -> tuple[str, str, dict]:
-    path = op.path.format(**targets).removeprefix("/v5")
+    path = op.path.format(**targets)
+    # The clients' base is /v5: pinsight's own operations are reached from its parent.
+    path = path.removeprefix("/v5") if op.pinterest else f"/..{path}"
     return op.method, path, {"ad_account_id": ad_account_id}
 
 
@@ -152,7 +154,8 @@ def targets(user):
     board = create_board(user.client)
     section = create_section(user.client, board["id"])
     pin = create_pin(user.client, board["id"], board_section_id=section["id"])
-    return {"board_id": board["id"], "section_id": section["id"], "pin_id": pin["id"], "targeting_type": "KEYWORD"}
+    return {"board_id": board["id"], "section_id": section["id"], "pin_id": pin["id"], "targeting_type": "KEYWORD",
+            "export_id": "1"}
 
 
 DELEGABLE = sorted(op.operation_id for op in OPERATIONS.values() if op.ad_account_id == QUERY)

@@ -11,6 +11,7 @@ totals stay whole for every reader, per-post details follow the rules above.
 
 from __future__ import annotations
 
+import gzip
 import json
 import uuid
 import time as time_module
@@ -877,6 +878,60 @@ def _(world, viewer, mode):
     yield from _overview(world, viewer, mode, "/api/pinterest/posts", {"per_page": 100}, True)
 
 
+# Exports are organic analytics of the account they name (the analytics roles through an ad
+# account); the file holds the pins the caller could read one by one, and nothing else.
+def _exported_text(world, viewer, mode, body: dict) -> str:
+    """The export's file, made and downloaded as ``viewer`` in ``mode``, decompressed."""
+    created = viewer.http.post("/api/v1/exports", params=as_owner(world, mode), json=body)
+    assert created.status_code == 201, created.text
+    deadline = time_module.monotonic() + 60
+    while (status := viewer.http.get(f"/api/v1/exports/{created.json()['id']}", params=as_owner(world, mode)).json()
+           )["status"] in ("queued", "running"):
+        assert time_module.monotonic() < deadline, status
+        time_module.sleep(0.1)
+    assert status["status"] == "finished", status
+    return gzip.decompress(httpx.get(status["url"], timeout=30).content).decode()
+
+
+@route("POST", "/api/v1/exports")
+def _(world, viewer, mode):
+    body = {"start_date": world.start, "end_date": world.end, "format": "csv.gz", "dataset": "pins"}
+    refuse = refused(viewer, mode, ANALYTICS_ROLES)
+    yield Call("POST", "/api/v1/exports", 403 if refuse else 201, token_sees(viewer, mode), as_owner(world, mode),
+               json=body)
+    if refuse:
+        return
+    text = _exported_text(world, viewer, mode, body)
+    # Public content may be in anyone's file (a pin saved from it copies it); all that the
+    # reader may see of the account exported must be.
+    allowed = token_sees(viewer, mode)
+    shown = world.pins_of(allowed) if acting_for_owner(viewer, mode, ANALYTICS_ROLES) else frozenset()
+    where = f"{viewer} ({mode}) export"
+    assert not sorted(marker for marker in world.hidden_from(allowed) if marker in text), where
+    assert not sorted(pin_id for pin_id in shown if pin_id not in text), where
+
+
+@route("GET", "/api/v1/exports/{export_id}")
+def _(world, viewer, mode):
+    # The owner's own export: theirs alone, read as it was made (without an ad account).
+    if "export_id" not in world.__dict__:
+        body = {"start_date": world.start, "end_date": world.end, "format": "csv.gz", "dataset": "pins"}
+        world.export_id = world.owner.client.post("/../api/v1/exports", json=body).json()["id"]
+    if refused(viewer, mode, ANALYTICS_ROLES):
+        expect = 403
+    else:
+        expect = 200 if viewer.is_owner and mode == OWN else 404
+    yield Call("GET", f"/api/v1/exports/{world.export_id}", expect, token_sees(viewer, mode), as_owner(world, mode))
+
+
+# A job file's link is its own permission (its signature): unsigned, it shows nothing to anyone.
+@route("GET", "/api/v1/files/{key:path}")
+def _(world, viewer, mode):
+    if once(mode):
+        yield Call("GET", "/api/v1/files/organic_export/1/1/pins_2025-01-01_2025-01-02.csv.gz", 403, frozenset(),
+                   auth=False)
+
+
 def _static(method: str, path: str, status: int):
     @route(method, path)
     def plan(world, viewer, mode):
@@ -888,9 +943,7 @@ def _static(method: str, path: str, status: int):
 for _method, _path, _status in (("GET", "/healthz", 200), ("GET", "/openapi.json", 200), ("GET", "/docs", 200),
                                 ("GET", "/redoc", 200),
                                 ("GET", "/oauth/", 400), ("POST", "/oauth/", 403),  # POST: no form token (CSRF)
-                                ("POST", "/api/v1/media_uploads", 415),  # the upload sink takes multipart only
-                                # A job file's link without its signature is refused.
-                                ("GET", "/api/v1/files/{key:path}", 403)):
+                                ("POST", "/api/v1/media_uploads", 415)):  # the upload sink takes multipart only
     _static(_method, _path, _status)
 
 

@@ -153,6 +153,14 @@ def _overview(output: str) -> None:
     assert impressions["value_current_period"] > 0
 
 
+def _exports(output: str) -> None:
+    lines = output.strip().splitlines()
+    # The CSV's header and first row (cut at 60 characters), then `pinsight export`'s summary.
+    assert lines[0].startswith('"pin_id","date","IMPRESSION","SAVE"') and lines[1].startswith('"')
+    summary = json.loads(lines[-1])
+    assert summary["file"] == "totals.parquet" and summary["rows"] >= 77 and summary["size"] > 0
+
+
 # A fragment of each block worth checking, and what its output must show.
 def _video_pin(output: str) -> None:
     (pin,) = json_values(output)
@@ -184,4 +192,5 @@ CHECKS = {
     '/api/v1/daily_metrics --data-binary @-': _daily_rows,
     '/api/pinterest/overview?': _overview,
     '"$ADS/ads"': _ads,
+    '/api/v1/exports/$EXPORT_ID': _exports,
 }

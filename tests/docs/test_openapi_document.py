@@ -27,6 +27,7 @@ V5 = {key: op for key, op in TABLE.items() if op.pinterest and op.authentication
 APP_AUTHENTICATED = ("oauth/token", "token/revoke")
 OVERVIEW = ("pinsight/overview", "pinsight/posts")
 INGEST = ("pinsight/ingest_daily_metrics", "pinsight/ingest_events", "pinsight/ingest_ad_events")
+EXPORTS = ("pinsight/exports_create", "pinsight/exports_get")
 WRITES = {"post", "put", "patch", "delete"}
 EVERY_V5_ERROR = {"400", "401", "403", "429", "503"}
 METRIC_TYPES = {
@@ -104,7 +105,7 @@ def test_security_says_how_each_api_authenticates(document, published):
     assert {k: schemes["apiKey"][k] for k in ("type", "in", "name")} == {"type": "apiKey", "in": "query", "name": "apiKey"}
     for operation_id, (path, _, operation) in published.operations.items():
         assert all(name in schemes for requirement in operation["security"] for name in requirement)
-        if operation_id in V5 or operation_id in INGEST:
+        if operation_id in V5 or operation_id in INGEST or operation_id in EXPORTS:
             declared = TABLE[operation_id]
             conversion = [{"conversion_token": []}] if declared.conversion_token else []
             assert operation["security"] == [{"bearer": sorted(declared.scopes)}, *conversion], operation_id
@@ -166,6 +167,11 @@ def test_the_other_apis_list_their_own_errors(published):
         responses = published.operations[operation_id][2]["responses"]
         assert {s for s in responses if s[0] in "45"} == {"400", "401", "403", "409", "413", "415", "429", "503"}
         assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/BatchError"}
+    # Exports answer as /v5 does: an unknown export or ad account is 404, a bad body 400 {code, message}.
+    for operation_id, own in (("pinsight/exports_create", {"409", "413"}), ("pinsight/exports_get", set())):
+        responses = published.operations[operation_id][2]["responses"]
+        assert {s for s in responses if s[0] in "45"} == {"400", "401", "403", "404", "429", "503"} | own
+        assert responses["400"]["content"]["application/json"]["schema"] == ERROR_REF
     for operation_id in OVERVIEW:
         responses = published.operations[operation_id][2]["responses"]
         assert {s for s in responses if s[0] in "45"} == {"401", "404", "422", "429", "503"}

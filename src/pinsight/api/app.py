@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from pinsight import __version__
-from pinsight.api import consent, files, openapi, uploads
+from pinsight.api import consent, exports, files, openapi, uploads
 from pinsight.api.body import BodyLimit
 from pinsight.api.docs import install_docs
 from pinsight.api.errors import install_error_handlers
@@ -67,7 +67,7 @@ def create_app(runtime: Runtime, rate_limit_clock: Callable[[], float] = time.ti
     # ads analytics before campaigns, ad groups and ads: .../ads/analytics must not be read as an ad id.
     for module in (account_analytics, user_account, boards, sections, analytics, pins, ad_accounts, ads_analytics, campaigns,
                    ad_groups, ads, conversions, resources, audience_insights, ads_reports, oauth, media,
-                   ingest_routes, overview_routes, uploads, files, bulk):
+                   ingest_routes, overview_routes, uploads, files, bulk, exports):
         app.router.routes.extend(module.router.routes)
     app.include_router(consent.router)
     install_docs(app)

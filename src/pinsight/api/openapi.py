@@ -174,7 +174,7 @@ def _bearer(operation: dict[str, Any], declared: table.Operation, method: str) -
     if "requestBody" in operation or method in ("post", "put", "patch"):
         statuses[413] = models.Error
     descriptions: dict[int, str] = {}
-    if not declared.pinterest:
+    if declared.rate_category == "ingest":  # the ingestion batches (pinsight's own exports answer as /v5 does)
         statuses.pop(404, None)  # a batch names its unknown pins among its problems (400)
         statuses.update({400: models.BatchError, 415: models.Error})
         descriptions[403] = ("The token lacks a scope this operation needs, or pins:write_secret for a pin on a "

@@ -275,6 +275,13 @@ _TABLE = (
         authentication=API_KEY, roles=ANALYTICS_ROLES, secret_roles=SECRET_ANALYTICS_ROLES),
     _op("pinsight/posts", "GET /api/pinterest/posts", client_credentials=False, rate="overview",
         authentication=API_KEY, roles=ANALYTICS_ROLES, secret_roles=SECRET_ANALYTICS_ROLES),
+    # Organic exports (``services.organic.exports``): a job writes the account's pins and metrics to
+    # a file. They are organic analytics, so an analyst exports a shared account through
+    # ``?ad_account_id=`` as for ``_ANALYTICS``; the requests are light (the work is the job's).
+    _op("pinsight/exports_create", "POST /api/v1/exports", "pins:read user_accounts:read", client_credentials=True,
+        rate="exports", **_ANALYTICS, **_CREATED),
+    _op("pinsight/exports_get", "GET /api/v1/exports/{export_id}", "pins:read user_accounts:read",
+        client_credentials=True, rate="exports", **_ANALYTICS),
 )
 
 OPERATIONS: dict[str, Operation] = {operation.operation_id: operation for operation in _TABLE}

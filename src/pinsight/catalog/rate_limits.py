@@ -36,6 +36,8 @@ PER_MINUTE: dict[str, int] = {
     # pinsight's own operations: ingestion batches are large, so few requests carry much.
     "ingest": 300,
     "overview": 300,
+    # Exports: asking for one and polling it (each asks little; the job does the work).
+    "exports": 300,
 }
 
 # Requests per user per app per second, whatever the category.

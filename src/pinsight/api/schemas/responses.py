@@ -60,6 +60,8 @@ from pinsight.services.content import media
 from pinsight.services.identity import oauth
 from pinsight.domain.organic.analytics_query import ALL
 from pinsight.domain.ads import ad_events
+from pinsight.domain.jobs import JobState
+from pinsight.domain.organic import export_request
 
 # Literal[tuple] spells a Literal of the tuple's members: the enums come from the tables.
 MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
@@ -1017,3 +1019,29 @@ class BulkRequestStatus(Shape):
 
     status: Literal["RUNNING", "SUCCEEDED", "FAILED"]
     result_url: str = omittable()
+
+
+# Organic exports (pinsight's own API: ``services.organic.exports``).
+
+
+class Export(Shape):
+    """An export and where it is: ``url`` (and ``rows``, ``size``) once it is finished.
+    ``url`` needs no token: its signature is its permission, until ``url_expires_at``; the
+    file itself is kept until ``expires_at``, when the export becomes ``expired``."""
+
+    id: str
+    status: Literal[tuple(state.value for state in JobState)]  # type: ignore[misc]
+    dataset: Literal[export_request.DATASETS]  # type: ignore[valid-type]
+    format: Literal[export_request.FORMATS]  # type: ignore[valid-type]
+    start_date: Day
+    end_date: Day
+    ad_account_id: NumericId | None = Field(description="The ad account it was made through, if any: read it with "
+                                                        "the same ad_account_id.")
+    created_at: DateTime
+    progress_rows: Annotated[int, Field(ge=0)] = Field(description="Rows written so far (all of them once finished).")
+    rows: Annotated[int, Field(ge=0)] | None
+    size: Annotated[int, Field(ge=0)] | None = Field(description="The file's size in bytes, once finished.")
+    url: str | None = Field(description="Where to download the file (no token needed), once finished.")
+    url_expires_at: DateTime | None
+    expires_at: DateTime | None = Field(description="When the file is deleted (UTC), once finished.")
+    message: str | None = Field(description="Why it failed, was cancelled or expired.")

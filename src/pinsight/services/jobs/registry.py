@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pinsight.services.ads import bulk_download, reports
 from pinsight.services.jobs.kinds import JobKind
+from pinsight.services.organic import exports
 
-KINDS: tuple[JobKind, ...] = (reports.KIND, bulk_download.KIND)
+KINDS: tuple[JobKind, ...] = (reports.KIND, bulk_download.KIND, exports.KIND)
 
 
 def registry() -> dict[str, JobKind]:
