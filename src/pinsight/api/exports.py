@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from pinsight.api.deps import AdAccountId, Authorized
+from pinsight.api.files import absolute_link
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.domain.organic.export_request import ExportRequest
@@ -15,11 +16,7 @@ router = APIRouter(tags=["exports"])
 
 
 def _absolute(request: Request, answer: dict) -> dict:
-    """A link to this server's own files is a path: the client gets it whole."""
-    url = answer.get("url")
-    if url is not None and url.startswith("/"):
-        answer["url"] = str(request.base_url).rstrip("/") + url
-    return answer
+    return {**answer, "url": absolute_link(request, answer.get("url"))} if "url" in answer else answer
 
 
 @route(router, "pinsight/exports_create", answers=models.Export)

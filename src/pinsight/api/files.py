@@ -25,6 +25,14 @@ FILES_ROUTE = "job_file_download"
 router = APIRouter(include_in_schema=False)
 
 
+def absolute_link(request: Request, url: str | None) -> str | None:
+    """A job file's link as a client can fetch it: a path on this server (a file on its
+    disk) gets the base URL the request reached the server by; an object store's is whole."""
+    if url is None or not url.startswith("/"):
+        return url
+    return str(request.base_url).rstrip("/") + url
+
+
 @router.get(queue.FILES_PATH + "/{key:path}", name=FILES_ROUTE)
 async def download_file(request: Request, key: str):
     runtime = request.app.state.runtime

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 
 from pinsight.api.deps import Authorized
+from pinsight.api.files import absolute_link
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.services.ads import bulk_download
@@ -33,7 +34,4 @@ async def get_bulk_request(caller: Authorized, request: Request, ad_account_id: 
     found = await caller.call(bulk_download.request_status, bulk_request_id, include_details)
     if found.result_url is None:
         return {"status": found.status}
-    url = found.result_url
-    if url.startswith("/"):
-        url = str(request.base_url).rstrip("/") + url
-    return {"status": found.status, "result_url": url}
+    return {"status": found.status, "result_url": absolute_link(request, found.result_url)}

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 
 from pinsight.api.deps import DEFAULT_PAGE, Authorized, Bookmark, PageSize
+from pinsight.api.files import absolute_link
 from pinsight.api.routing import route
 from pinsight.api.schemas import responses as models
 from pinsight.api.v5.filters import Order
@@ -20,13 +21,6 @@ ReportBody = Annotated[dict[str, Any], Body()]
 Text = Annotated[str | None, Query(max_length=64)]
 
 
-def absolute(request: Request, url: str | None) -> str | None:
-    """A link as a client can fetch it: a path on this server gets the request's base URL."""
-    if url is None or not url.startswith("/"):
-        return url
-    return str(request.base_url).rstrip("/") + url
-
-
 @route(router, "analytics/create_report", answers=models.AsyncReportCreated)
 async def create_report(caller: Authorized, ad_account_id: str, body: ReportBody):
     return await caller.call(reports.create_report, body)
@@ -36,7 +30,7 @@ async def create_report(caller: Authorized, ad_account_id: str, body: ReportBody
 async def get_report(caller: Authorized, request: Request, ad_account_id: str,
                      token: Annotated[str, Query(max_length=128)]):
     answer = await caller.call(reports.get_report, token)
-    return {**answer, "url": absolute(request, answer["url"])}
+    return {**answer, "url": absolute_link(request, answer["url"])}
 
 
 @route(router, "templates/list", answers=models.ReportTemplateList)
