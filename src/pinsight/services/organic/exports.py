@@ -2,7 +2,8 @@
 job (``POST /api/v1/exports``, ``GET /api/v1/exports/{export_id}``; pinsight's own API).
 
 Asking checks the request (``domain.organic.export_request``) and queues a job; a worker
-runs it (``write_export``, its kind declared in ``services.jobs.kinds``): it reads the rows a page at a time (``export_batches``) and
+runs it (``write_export``, its kind ``KIND``, listed in ``services.jobs.registry``): it reads
+the rows a page at a time (``export_batches``) and
 writes them as they come (``export_writers``), telling the job its progress per batch.
 
 Who sees what: an export is of the operation user's account (the token's user, or
