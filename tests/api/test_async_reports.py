@@ -182,6 +182,9 @@ def test_levels_pinsight_keeps_no_entities_of_report_nothing(account):
     ({"level": "CAMPAIGN", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "report_format": "XML"},
      "report_format"),
     ({"level": "CAMPAIGN", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "start_hour": 3}, "start_hour"),
+    ({"level": "CAMPAIGN", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "end_hour": 24}, "end_hour"),
+    ({"level": "CAMPAIGN", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "campaign_brand_label": "X"},
+     "campaign_brand_label"),
     ({"level": "CAMPAIGN", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "surprise": 1}, "surprise"),
     ({"level": "PRODUCT_ITEM", "granularity": "DAY", "columns": ["PAID_IMPRESSION"], "ad_ids": ["1"]}, "ad_ids"),
     ({"level": "CAMPAIGN_TARGETING", "granularity": "DAY", "columns": ["PAID_IMPRESSION"]}, "targeting_types"),
@@ -267,3 +270,18 @@ def test_a_report_written_in_many_chunks_equals_one_answer(account, monkeypatch)
                  columns=",".join(COLUMNS), granularity="DAY", **_period(today))
     assert list(report) == sorted(report, key=int) and len(report) == len(ads)
     assert [row for ad in report for row in report[ad]] == sync
+
+
+def test_hour_reports_keep_the_hours_asked(account):
+    owner, account_id, ads, today = account
+    period = {"start_date": (today - timedelta(days=2)).isoformat(), "end_date": today.isoformat()}
+    _, content = _report(owner.client, account_id, level="PIN_PROMOTION", granularity="HOUR",
+                         columns=["PAID_IMPRESSION", "SPEND_IN_MICRO_DOLLAR"], start_hour=6, end_hour=12, **period)
+    report = httpx.Response(200, content=content).json()
+    sync = _sync(owner.client, f"/ad_accounts/{account_id}/ads/analytics", ad_ids=",".join(ads),
+                 columns="PAID_IMPRESSION,SPEND_IN_MICRO_DOLLAR", granularity="HOUR", **period)
+    first, last = period["start_date"], period["end_date"]
+    kept = [row for row in sync if (row["DATE"][:10], int(row["DATE"][11:13])) >= (first, 6)
+            and (row["DATE"][:10], int(row["DATE"][11:13])) <= (last, 12)]
+    assert [row for rows in report.values() for row in rows] == kept
+    assert len(kept) < len(sync)  # the window left some hours out

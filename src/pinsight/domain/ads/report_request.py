@@ -15,8 +15,12 @@ cannot disagree on what was asked. What differs:
   ``metrics_filters`` (rows kept where SPEND_IN_DOLLAR or TOTAL_IMPRESSION is above or
   below given values).
 
+``start_hour`` and ``end_hour`` (0 to 23) narrow an HOUR report to the hours from
+``start_hour`` of its first day to ``end_hour`` of its last, in the reporting time zone;
+pinsight takes them with HOUR only, the one granularity whose rows have hours.
+
 Fields pinsight cannot honour are refused with a 400 that says so, never ignored:
-``start_hour``/``end_hour``, ``custom_conversion_event_metrics``,
+``custom_conversion_event_metrics``,
 ``combine_targeting_types`` true, ``campaign_brand_label``, and the product group and
 product item filters (pinsight keeps no product groups or items, so such a report would
 be empty whatever the filter; ask for those levels without them). ``today`` is passed in.
@@ -73,8 +77,6 @@ _ENUM_FILTERS: dict[str, tuple[tuple[str, ...], int]] = {
 }
 # Fields of the spec's request that pinsight refuses, and why.
 _UNSUPPORTED = {
-    "start_hour": "pinsight's HOUR reports cover whole days",
-    "end_hour": "pinsight's HOUR reports cover whole days",
     "custom_conversion_event_metrics": "pinsight keeps no custom conversion events",
     "campaign_brand_label": "pinsight's campaigns have no brand labels",
     "product_group_ids": "pinsight keeps no product groups",
@@ -84,7 +86,8 @@ _UNSUPPORTED = {
 _KNOWN = {
     "start_date", "end_date", "granularity", "columns", "level", "click_window_days", "engagement_window_days",
     "view_window_days", "conversion_report_time", "attribution_types", "targeting_types", "metrics_filters",
-    "report_format", "primary_sort", "reporting_timezone", "combine_targeting_types", *_ID_FILTERS, *_ENUM_FILTERS,
+    "report_format", "primary_sort", "reporting_timezone", "combine_targeting_types", "start_hour", "end_hour",
+    *_ID_FILTERS, *_ENUM_FILTERS,
     *_UNSUPPORTED,
 }
 
@@ -131,6 +134,15 @@ class ReportRequest:
     metrics_filters: tuple[MetricsFilter, ...]
     report_format: str
     primary_sort: str
+    start_hour: int | None = None
+    end_hour: int | None = None
+
+    def within_hours(self, label: str) -> bool:
+        """Whether an HOUR row (its DATE, an ISO instant in the reporting zone) lies within
+        ``start_hour`` of the first day to ``end_hour`` of the last."""
+        moment = (date.fromisoformat(label[:10]), int(label[11:13]))
+        return ((self.start_hour is None or moment >= (self.start, self.start_hour))
+                and (self.end_hour is None or moment <= (self.end, self.end_hour)))
 
     @property
     def filtered(self) -> bool:
@@ -198,6 +210,17 @@ def _metrics_filters(body: Mapping) -> tuple[MetricsFilter, ...]:
     return tuple(parsed)
 
 
+def _hour(body: Mapping, name: str, granularity: str) -> int | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 23:
+        raise InvalidParameters(f"Invalid {name}: {shown(value)} is not an hour from 0 to 23.")
+    if granularity != HOUR:
+        raise InvalidParameters(f"{name} is taken with granularity HOUR only: other rows have no hours.")
+    return value
+
+
 def _columns(body: Mapping) -> tuple[AdColumn, ...]:
     names = _strings(body, "columns")
     if not names:
@@ -262,6 +285,7 @@ def parse_report_request(body: object, *, today: date) -> ReportRequest:
         ad_group_statuses=_enum_filter(body, "ad_group_statuses"), ad_statuses=_enum_filter(body, "ad_statuses"),
         campaign_objective_types=_enum_filter(body, "campaign_objective_types"),
         metrics_filters=_metrics_filters(body), report_format=report_format, primary_sort=primary_sort,
+        start_hour=_hour(body, "start_hour", granularity), end_hour=_hour(body, "end_hour", granularity),
     )
     if level.targeting and level.rows_per == "AD_ACCOUNT" and request.filtered:
         # Its figures come from the account's own targeting rollup, which no filter narrows.

@@ -183,9 +183,12 @@ def _rows_of(conn, query: AdsAnalyticsQuery, account_id: int, targeting: bool) -
 
 
 def _kept(request: ReportRequest, rows: list[dict], extra: set[str]) -> list[dict]:
-    """Rows passing the metrics filters, without the columns added only to filter by."""
+    """Rows passing the metrics filters and within the hours asked, without the columns
+    added only to filter by."""
     if request.metrics_filters:
         rows = [row for row in rows if all(f.keeps(row.get(f.column)) for f in request.metrics_filters)]
+    if request.start_hour is not None or request.end_hour is not None:
+        rows = [row for row in rows if request.within_hours(row["DATE"])]
     if extra:
         rows = [{key: value for key, value in row.items() if key not in extra} for row in rows]
     return rows
