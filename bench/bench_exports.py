@@ -131,10 +131,11 @@ def child(db_url: str, owner_id: int, file_format: str, start: str, end: str, fi
     from pinsight.services.organic.exports import EXPORT_KIND as KIND
     from pinsight.services.runtime import Runtime
     from pinsight.settings import Settings
-    from pinsight.store.db import make_engine
 
-    engine = make_engine(db_url)
-    runtime = Runtime.build(engine, Settings(database_url=db_url, log_requests=False, today=end, files_url=files))
+    # As `pinsight worker` runs: no SQLite pages mapped (they would count in ru_maxrss as read).
+    settings = Settings(database_url=db_url, log_requests=False, today=end, files_url=files, sqlite_mmap_bytes=0)
+    engine = settings.engine()
+    runtime = Runtime.build(engine, settings)
     request = parse(ExportRequest(start_date=start, end_date=end, format=file_format, dataset="daily_metrics"),
                     date.fromisoformat(end))
     job = queue.submit(runtime, kind=KIND, user_id=owner_id, ad_account_id=None,
