@@ -221,7 +221,7 @@ class JobMachine(RuleBasedStateMachine):
         claimed = self._write(lambda conn: store.claim(
             conn, worker=worker, now=now, started_at=NOW, lease_seconds=LEASE, scope_limit=SCOPE_LIMIT,
             max_attempts=MAX_ATTEMPTS, kinds=[KIND]))
-        assert list(claimed.given_up) == expected_given_up
+        assert [given_up.id for given_up in claimed.given_up] == expected_given_up
         for job_id in expected_given_up:
             self._moved(job_id, Move.FAIL, owner=None, lease_until=None)
         if expected_claim is None:

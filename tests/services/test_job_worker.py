@@ -76,3 +76,18 @@ def test_a_job_cancelled_while_it_runs_keeps_no_file(rt):
     job = all_jobs(rt, kind)[job_id]
     assert (job.state, job.file_key) == ("cancelled", None)
     assert not rt.files.fs.exists(f"{rt.files.root}/{kind}/{job_id}/1")
+
+
+def test_a_job_given_up_after_its_attempts_leaves_no_file(rt, tmp_path):
+    kind = new_kind_name()
+    (job_id,) = add_jobs(rt, kind, make_owner(rt), [new_id()], {"log_dir": str(tmp_path)})
+    # Every attempt was claimed by a worker that died; the last one's lease lapsed too.
+    attempts = rt.settings.job_attempts
+    with writing(rt.engine) as conn:
+        conn.execute(update(jobs_table).where(jobs_table.c.id == job_id).values(
+            state="running", attempts=attempts, lease_owner="dead", lease_expires_at=1.0))
+    put(rt, f"{kind}/{job_id}/{attempts}/out.txt.part-abc123", b"stale")
+    assert not Worker(rt, name="next", kinds={kind: recording_kind(kind)}).run_once()  # nothing else to run
+    job = all_jobs(rt, kind)[job_id]
+    assert (job.state, job.lease_owner) == ("failed", None)
+    assert not rt.files.fs.exists(f"{rt.files.root}/{kind}/{job_id}")

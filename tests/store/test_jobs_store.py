@@ -138,7 +138,7 @@ def test_attempts_spent_the_job_fails_with_a_message(rt, owner):
         now += LEASE + 1
     # Lapsed twice with 2 attempts allowed: the next claim fails it and takes the next job.
     got = claim(rt, kind, worker="w3", now=now, attempts=2, limit=1)
-    assert got.given_up == (job_id,)
+    assert got.given_up == ((job_id, kind),)
     assert got.job.id == next_id
     failed = job(rt, job_id)
     assert failed.state == "failed" and failed.lease_owner is None and failed.attempts == 2

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
@@ -100,29 +101,36 @@ def _live_leases(conn: Connection, scope_id: int, now: float) -> int:
         jobs.c.scope_id == scope_id, jobs.c.state == JobState.RUNNING.value, jobs.c.lease_expires_at >= now)).scalar_one()
 
 
+class GivenUp(NamedTuple):
+    """A lapsed job a claim failed because its attempts were spent (its files are the
+    caller's to delete)."""
+
+    id: int
+    kind: str
+
+
 @dataclass(frozen=True)
 class Claimed:
     job: Job | None
-    # Lapsed jobs this claim failed because their attempts were spent.
-    given_up: tuple[int, ...] = ()
+    given_up: tuple[GivenUp, ...] = ()
 
 
 def claim(conn: Connection, *, worker: str, now: float, started_at: datetime, lease_seconds: float,
           scope_limit: int, max_attempts: int, kinds: Iterable[str]) -> Claimed:
     """Claim the oldest job this worker may run (module docstring). Call in a write transaction."""
     assert JobState.QUEUED in sources(Move.CLAIM) and target(Move.CLAIM) is JobState.RUNNING
-    candidates = select(jobs.c.id, jobs.c.scope_id, jobs.c.state, jobs.c.attempts).where(
+    candidates = select(jobs.c.id, jobs.c.kind, jobs.c.scope_id, jobs.c.state, jobs.c.attempts).where(
         _claimable(now), jobs.c.kind.in_(list(kinds))).order_by(jobs.c.id).limit(_CANDIDATES)
     if conn.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     full: set[int] = set()
-    given_up: list[int] = []
-    for job_id, scope_id, state, attempts in conn.execute(candidates).all():
+    given_up: list[GivenUp] = []
+    for job_id, kind, scope_id, state, attempts in conn.execute(candidates).all():
         if scope_id in full:
             continue
         if state == JobState.RUNNING.value and attempts >= max_attempts:
             if fail(conn, job_id, None, f"Stopped: its worker was lost {attempts} times.", started_at):
-                given_up.append(job_id)
+                given_up.append(GivenUp(job_id, kind))
             continue
         if not _lock_scope(conn, scope_id) or _live_leases(conn, scope_id, now) >= scope_limit:
             full.add(scope_id)

@@ -41,7 +41,7 @@ RENEWALS_PER_LEASE = 3
 SWEEP_SECONDS = 60.0
 
 
-def job_directory(job: Job) -> str:
+def job_directory(job: Job | store.GivenUp) -> str:
     return f"{job.kind}/{job.id}"
 
 
@@ -94,8 +94,9 @@ class Worker:
                                    max_attempts=settings.job_attempts, kinds=self.kinds)
 
         claimed = self.rt.run(attempt)
-        for job_id in claimed.given_up:
-            log.warning("job %s failed: its workers were lost %s times", job_id, settings.job_attempts)
+        for given_up in claimed.given_up:
+            log.warning("job %s failed: its workers were lost %s times", given_up.id, settings.job_attempts)
+            self._delete_quietly(given_up, [job_directory(given_up)])  # what its dead attempts left
         return claimed.job
 
     def run_once(self) -> bool:
@@ -153,7 +154,7 @@ class Worker:
             if self.rt.run(fail):
                 self._delete_quietly(job, [job_directory(job)])
 
-    def _delete_quietly(self, job: Job, prefixes: list[str]) -> None:
+    def _delete_quietly(self, job: Job | store.GivenUp, prefixes: list[str]) -> None:
         """Delete what earlier (or failed) attempts left; a failure here only leaves files behind."""
         for prefix in prefixes:
             try:
