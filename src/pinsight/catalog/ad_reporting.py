@@ -200,6 +200,7 @@ ASYNC_PRODUCT_ITEM_LIMITS = DateLimits(lookback_days=92, max_span_days=31)
 
 # ``report_format`` (the spec's DataOutputFormat) and ``primary_sort``.
 REPORT_FORMATS: tuple[str, ...] = ("JSON", "CSV")
+DEFAULT_REPORT_FORMAT = "JSON"  # the spec's default
 PRIMARY_SORTS: tuple[str, ...] = ("BY_ID", "BY_DATE")
 
 

@@ -37,6 +37,7 @@ from pinsight.catalog.ad_columns import AdColumn, parse_columns
 from pinsight.catalog.ad_reporting import (
     ASYNC_HOUR_LIMITS,
     ASYNC_LEVELS,
+    DEFAULT_REPORT_FORMAT,
     DEFAULT_REPORTING_TIME_ZONE,
     HOUR,
     METRICS_FILTER_COLUMNS,
@@ -275,7 +276,7 @@ def parse_report_request(body: object, *, today: date) -> ReportRequest:
     elif body.get("targeting_types") is not None and not level.targeting:
         raise InvalidParameters(f"targeting_types is only taken by the targeting levels, not {level.name}.")
     ids = {name: parse_ids(_strings(body, name), spec) for name, spec in _ID_FILTERS.items()}
-    report_format = one_of(_text(body, "report_format"), "report_format", REPORT_FORMATS, "JSON")
+    report_format = one_of(_text(body, "report_format"), "report_format", REPORT_FORMATS, DEFAULT_REPORT_FORMAT)
     primary_sort = one_of(_text(body, "primary_sort"), "primary_sort", PRIMARY_SORTS, "BY_ID")
     request = ReportRequest(
         level=level, start=start, end=end, today=today, columns=columns, granularity=granularity, windows=windows,

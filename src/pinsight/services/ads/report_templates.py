@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from pinsight.catalog.ad_actions import DEFAULT_REPORT_TIME, DEFAULT_WINDOWS, ActionKind
+from pinsight.catalog.ad_reporting import DEFAULT_REPORT_FORMAT
 from pinsight.domain.ads.report_request import parse_report_request
 from pinsight.domain.ids import new_short_id
 from pinsight.errors import InvalidParameters, NotFound
@@ -22,6 +24,7 @@ from pinsight.services.ads.batches import list_order, seconds
 from pinsight.services.identity.access import Actor, parse_id
 from pinsight.services.pages import paginate
 from pinsight.services.runtime import Runtime
+from pinsight.store.ads import ads as ads_store
 from pinsight.store.ads import report_templates as store
 
 DATE_FIELDS = ("start_date", "end_date")
@@ -55,9 +58,10 @@ def create_template_for_account(rt: Runtime, ad_account_id: str, *, name: str, r
     """``create_template`` for the ad account of that id, owned by its owner (the CLI's way in)."""
     account_id = parse_id(ad_account_id, "Ad account", NotFound)
     with rt.engine.connect() as conn:
-        owner_id = store.account_owner(conn, account_id)
-    if owner_id is None:
+        account = ads_store.get_ad_account(conn, account_id)
+    if account is None:
         raise NotFound("Ad account not found.")
+    owner_id = account["owner_id"]
     if not isinstance(request, dict):
         raise InvalidParameters("The template's request must be a JSON object.")
     return create_template(rt, ad_account_id=account_id, user_id=owner_id, name=name, request=request,
@@ -88,11 +92,11 @@ def _render(row, viewer_id: int) -> dict:
         "report_level": request["level"],
         "columns": request["columns"],
         "granularity": request["granularity"],
-        "report_format": request.get("report_format") or "JSON",
-        "click_window_days": request.get("click_window_days", 30),
-        "engagement_window_days": request.get("engagement_window_days", 30),
-        "view_window_days": request.get("view_window_days", 1),
-        "conversion_report_time_type": request.get("conversion_report_time") or "TIME_OF_AD_ACTION",
+        "report_format": request.get("report_format") or DEFAULT_REPORT_FORMAT,
+        "click_window_days": int(request.get("click_window_days", DEFAULT_WINDOWS[ActionKind.CLICK])),
+        "engagement_window_days": int(request.get("engagement_window_days", DEFAULT_WINDOWS[ActionKind.ENGAGEMENT])),
+        "view_window_days": int(request.get("view_window_days", DEFAULT_WINDOWS[ActionKind.VIEW])),
+        "conversion_report_time_type": request.get("conversion_report_time") or DEFAULT_REPORT_TIME,
         "report_start_relative_days_in_past": definition["start_days_ago"],
         "report_end_relative_days_in_past": definition["end_days_ago"],
         "filters_json": json.dumps(filters) if filters else None,

@@ -36,7 +36,7 @@ from typing import BinaryIO
 import orjson
 
 from pinsight.catalog.ad_columns import SYNC_COLUMNS
-from pinsight.catalog.ad_reporting import DAY, HOUR, MONTH, TOTAL, WEEK
+from pinsight.catalog.ad_reporting import DAY, DEFAULT_REPORT_FORMAT, HOUR, MONTH, TOTAL, WEEK
 from pinsight.catalog.operations import SYNC_REPORTS, TARGETING_REPORTS
 from pinsight.domain.ads import campaigns as campaign_rules
 from pinsight.domain.ads import ads as ad_rules
@@ -50,6 +50,7 @@ from pinsight.services.jobs import queue
 from pinsight.services.jobs.kinds import JobContext, JobKind
 from pinsight.services.runtime import Runtime
 from pinsight.store.ads import ad_analytics as store
+from pinsight.store.ads.ad_analytics import ReportEntity
 
 REPORT_KIND = "ads_report"
 # Entities per chunk: the sync operations' own limit of ids per request, fewer where each
@@ -86,7 +87,7 @@ def get_report(rt: Runtime, actor: Actor, token: str) -> dict:
 # ---- the worker's side --------------------------------------------------------------
 
 def _file_name(params: dict) -> str:
-    report_format = params["request"].get("report_format") or "JSON"
+    report_format = params["request"].get("report_format") or DEFAULT_REPORT_FORMAT
     return f"report.{report_format.lower()}"
 
 
@@ -95,27 +96,28 @@ def _operation_id(request: ReportRequest) -> str:
     return next(op for op, report in reports.items() if report.rows_per == request.level.rows_per)
 
 
-def _selected(request: ReportRequest, ads_rows: Sequence[tuple], now: int) -> list[tuple]:
-    """The account's ads (``store.report_entities`` rows) that the request's filters keep."""
-    def kept(row: tuple) -> bool:
-        (ad_id, ad_status, group_id, group_status, group_start, group_end,
-         campaign_id, campaign_status, campaign_start, campaign_end, objective) = row
+def _selected(request: ReportRequest, entities: Sequence[ReportEntity], now: int) -> list[ReportEntity]:
+    """The account's ads that the request's filters keep."""
+    def kept(ad: ReportEntity) -> bool:
         checks = (
-            (request.ad_ids, ad_id),
-            (request.ad_group_ids, group_id),
-            (request.campaign_ids, campaign_id),
-            (request.ad_statuses, ad_rules.summary_status(ad_status)),
-            (request.ad_group_statuses, campaign_rules.summary_status(group_status, group_start, group_end, now)),
+            (request.ad_ids, ad.ad_id),
+            (request.ad_group_ids, ad.ad_group_id),
+            (request.campaign_ids, ad.campaign_id),
+            (request.ad_statuses, ad_rules.summary_status(ad.ad_status)),
+            (request.ad_group_statuses,
+             campaign_rules.summary_status(ad.ad_group_status, ad.ad_group_start, ad.ad_group_end, now)),
             (request.campaign_statuses,
-             campaign_rules.summary_status(campaign_status, campaign_start, campaign_end, now)),
-            (request.campaign_objective_types, objective),
+             campaign_rules.summary_status(ad.campaign_status, ad.campaign_start, ad.campaign_end, now)),
+            (request.campaign_objective_types, ad.objective_type),
         )
         return all(allowed is None or value in allowed for allowed, value in checks)
 
-    return [row for row in ads_rows if kept(row)]
+    return [ad for ad in entities if kept(ad)]
 
 
-_ENTITY_OF_ROW = {"AD": 0, "AD_GROUP": 2, "CAMPAIGN": 6}
+# Per row level: the entity of a selected ad it reports, and the query's id field for it.
+_ENTITY_OF_AD = {"AD": ("ad_id", "ad_ids"), "AD_GROUP": ("ad_group_id", "ad_group_ids"),
+                 "CAMPAIGN": ("campaign_id", "campaign_ids")}
 
 
 def _base_query(request: ReportRequest, extra_columns: Sequence) -> AdsAnalyticsQuery:
@@ -127,18 +129,18 @@ def _base_query(request: ReportRequest, extra_columns: Sequence) -> AdsAnalytics
     )
 
 
-def _chunks(request: ReportRequest, base: AdsAnalyticsQuery, account_id: int, selected: list[tuple] | None
+def _chunks(request: ReportRequest, base: AdsAnalyticsQuery, account_id: int, selected: list[ReportEntity] | None
             ) -> Iterator[AdsAnalyticsQuery]:
     """The queries whose rows, in order, make the report (module docstring)."""
     rows_per = request.level.rows_per
     if rows_per == "AD_ACCOUNT":
-        ad_ids = None if selected is None else tuple(row[0] for row in selected) or (0,)
+        ad_ids = None if selected is None else tuple(ad.ad_id for ad in selected) or (0,)
         yield from _date_chunks(request, replace(base, ad_ids=ad_ids))
         return
     if selected is None:
         raise AssertionError("entity levels choose their entities")
-    entities = sorted({row[_ENTITY_OF_ROW[rows_per]] for row in selected})
-    field = {"CAMPAIGN": "campaign_ids", "AD_GROUP": "ad_group_ids", "AD": "ad_ids"}[rows_per]
+    attribute, field = _ENTITY_OF_AD[rows_per]
+    entities = sorted({getattr(ad, attribute) for ad in selected})
     if request.primary_sort == "BY_DATE" and request.granularity != TOTAL:
         if entities:
             yield from _date_chunks(request, replace(base, **{field: tuple(entities)}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 from sqlalchemy import BigInteger, Connection, Float, String, and_, case, cast, func, literal, literal_column, or_, select, union_all
@@ -260,15 +261,30 @@ def ad_parents(conn: Connection, ad_account_id: int, ad_ids: Sequence[int]) -> d
     return found
 
 
-def report_entities(conn: Connection, ad_account_id: int) -> list[tuple]:
-    """Every ad of the account with what an async report's filters read of it and its
-    parents, in ad id order: (ad id, ad status, ad group id, its status, start and end,
-    campaign id, its status, start, end and objective). An account's ads number in the
-    thousands at most; entities without ads have no figures to report."""
+class ReportEntity(NamedTuple):
+    """An ad of the account and what an async report's filters read of it and its parents."""
+
+    ad_id: int
+    ad_status: str
+    ad_group_id: int
+    ad_group_status: str
+    ad_group_start: int | None
+    ad_group_end: int | None
+    campaign_id: int
+    campaign_status: str
+    campaign_start: int | None
+    campaign_end: int | None
+    objective_type: str
+
+
+def report_entities(conn: Connection, ad_account_id: int) -> list[ReportEntity]:
+    """Every ad of the account with its parents' facts (``ReportEntity``), in ad id order.
+    An account's ads number in the thousands at most; entities without ads have no figures
+    to report."""
     query = (select(ads.c.id, ads.c.status, ad_groups.c.id, ad_groups.c.status, ad_groups.c.start_time,
                     ad_groups.c.end_time, campaigns.c.id, campaigns.c.status, campaigns.c.start_time,
                     campaigns.c.end_time, campaigns.c.objective_type)
              .select_from(ads.join(ad_groups, ad_groups.c.id == ads.c.ad_group_id)
                           .join(campaigns, campaigns.c.id == ads.c.campaign_id))
              .where(ads.c.ad_account_id == ad_account_id).order_by(ads.c.id))
-    return [tuple(row) for row in conn.execute(query).all()]
+    return [ReportEntity(*row) for row in conn.execute(query).all()]

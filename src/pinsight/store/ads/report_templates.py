@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select
 
-from pinsight.store.tables import ad_accounts, report_templates
+from pinsight.store.tables import report_templates
 
 
 def insert_template(conn: Connection, *, template_id: int, ad_account_id: int, user_id: int, name: str,
@@ -29,6 +29,3 @@ def list_templates(conn: Connection, ad_account_id: int, ascending: bool, after:
     order = report_templates.c.id.asc() if ascending else report_templates.c.id.desc()
     return conn.execute(query.order_by(order).limit(limit)).mappings().all()
 
-
-def account_owner(conn: Connection, ad_account_id: int) -> int | None:
-    return conn.execute(select(ad_accounts.c.owner_id).where(ad_accounts.c.id == ad_account_id)).scalar()
