@@ -8,7 +8,7 @@ import csv
 import io
 import random
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, time as clock_time, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
@@ -34,6 +34,10 @@ def account(runtime, server, request):
     types = ["IMPRESSION"] * 5 + ["CLICK", "SAVE", "OUTBOUND_CLICK"]
     actions = [action(rng.choice(ads), now - timedelta(seconds=rng.randrange(60, 35 * 86400)), type=rng.choice(types),
                       em=rng.choice(people), spend_micro_dollar=rng.randrange(0, 5000)) for _ in range(240)]
+    # Hours that an HOUR report's 06:00-12:00 window must leave out, whatever time of day the suite runs.
+    first_of_window = datetime.combine(runtime.clock.today() - timedelta(days=2), clock_time(3), tzinfo=UTC)
+    actions += [action(ads[0], first_of_window, type="IMPRESSION", spend_micro_dollar=700),
+                action(ads[1], first_of_window + timedelta(hours=2), type="IMPRESSION", spend_micro_dollar=900)]
     conversions = [conversion(now - timedelta(seconds=rng.randrange(60, 30 * 86400)), em=rng.choice(people),
                               event_name=rng.choice(["checkout", "lead"])) for _ in range(40)]
     assert send_actions(owner.client, actions).status_code == 200
