@@ -14,8 +14,8 @@ One run, per backend (SQLite always; PostgreSQL too with --backends sqlite,postg
    end by services.jobs.worker.Worker, its file written through the file store, in a
    CHILD PROCESS of its own, so its memory is the export's alone. Reported: rows, the
    file's size, wall time and rows/s; peak memory two ways: ru_maxrss of the child
-   (resource.getrusage; it counts the database pages SQLite maps into the process,
-   PINSIGHT's mmap_size is 1 GB) and the peak of RssAnon (/proc/self/status, sampled
+   (resource.getrusage; it also counts shared libraries' pages; the child maps no SQLite
+   pages, as `pinsight worker` maps none) and the peak of RssAnon (/proc/self/status, sampled
    every 20 ms by a thread: the process's own heap, what the target is about).
 3. The floor: DuckDB over the same raw daily rows (loaded into an in-memory table first,
    untimed), timing `COPY (SELECT pin, day, the sums ... GROUP BY pin, day ORDER BY pin,

@@ -3,8 +3,11 @@ and brings it up to date.
 
 Transactions are begun explicitly, never by the driver's guesswork:
 
-* ``reading(engine)`` (or ``engine.connect()``) begins a plain transaction: on SQLite a
-  deferred ``BEGIN``, so every statement of a read sees one snapshot;
+* ``engine.connect()`` begins a plain transaction: on SQLite a deferred ``BEGIN``, so
+  every statement of a read sees one snapshot; on PostgreSQL READ COMMITTED, a snapshot
+  per statement;
+* ``reading(engine)`` begins a read that sees one snapshot on both databases (on
+  PostgreSQL at REPEATABLE READ), for reads whose statements must agree with each other;
 * ``writing(engine)`` begins a write transaction: on SQLite ``BEGIN IMMEDIATE``, which
   takes the database's write lock before the first read, so what a writer reads cannot
   change under it before it commits. (Python's sqlite3 module would otherwise begin a
@@ -108,8 +111,11 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """A read-only transaction: one snapshot for all its statements."""
+    """A read-only transaction: one snapshot for all its statements. (A read-only
+    transaction at REPEATABLE READ never fails for a serialization conflict.)"""
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
         yield conn
 
 

@@ -14,17 +14,20 @@ Columns:
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pinsight.catalog.metrics import CATALOGUE, DERIVED_METRICS, STORED_COLUMNS
 from pinsight.services.runtime import Runtime
+from pinsight.store.db import reading
 from pinsight.store.organic import exports as store
 from pinsight.store.organic.formulas import evaluator
 
@@ -53,9 +56,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 assert len(SCHEMAS["pins"]) == len(store.PIN_FIELDS)
-# Batches read ahead of the writer (``batches``), and the mark of their end.
+# Pages read, or being read, ahead of the writer (``batches``).
 READ_AHEAD = 3
-_END = object()
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,9 @@ def _totals_batch(rows: list[tuple]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMAS["totals"])
 
 
-def _pins_batch(rows: list[tuple]) -> pa.RecordBatch:
+def _pins_batch(rows: list[tuple]) -> pa.RecordBatch | None:
+    if not rows:  # the page's pins were deleted after the export listed them
+        return None
     schema = SCHEMAS["pins"]
     columns = list(zip(*rows))
     arrays = []
@@ -111,57 +115,58 @@ def _pins_batch(rows: list[tuple]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def _read(rt: Runtime, source: Source) -> Iterator[pa.RecordBatch]:
-    with rt.engine.connect() as conn:
-        if source.dataset == "daily_metrics":
-            for running, before in store.daily_running_totals(conn, source.pin_ids, source.start, source.end):
-                yield _daily_batch(running, before)
-            return
-        if source.dataset == "totals":
-            pages, build = store.period_totals(conn, source.pin_ids, source.start, source.end), _totals_batch
-        else:
-            pages, build = store.pin_fields(conn, source.pin_ids), _pins_batch
-        for rows in pages:
-            if rows:
-                yield build(rows)
+@dataclass(frozen=True)
+class _Page:
+    """How one page of the export is made: ``read`` on the reader thread, given its
+    connection (the database's work), then ``build`` on the writer's thread from what it
+    read (the batch; None for a page without rows)."""
+
+    read: Callable[[Any], Any]
+    build: Callable[[Any], pa.RecordBatch | None]
+
+
+def _daily(running: store.RunningTotals | None) -> pa.RecordBatch | None:
+    return None if running is None else _daily_batch(running.table(), running.before)
+
+
+def _pages(source: Source) -> Iterator[_Page]:
+    """The export's pages, in order."""
+    if source.dataset == "daily_metrics":
+        for page in store.daily_pages(source.pin_ids, source.start, source.end):
+            yield _Page(partial(store.daily_running_totals, page=page, start=source.start, end=source.end), _daily)
+    elif source.dataset == "totals":
+        for page in store.pages(source.pin_ids, store.TOTALS_PER_PAGE):
+            yield _Page(partial(store.period_totals, page=page, start=source.start, end=source.end), _totals_batch)
+    else:
+        for page in store.pages(source.pin_ids, store.PINS_PER_PAGE):
+            yield _Page(partial(store.pin_fields, page=page), _pins_batch)
+
+
+def _built(pending: tuple[Future, Callable[[Any], pa.RecordBatch | None]]) -> pa.RecordBatch | None:
+    read, build = pending
+    return build(read.result())
 
 
 def batches(rt: Runtime, source: Source) -> Iterator[pa.RecordBatch]:
     """The export's rows, a batch per page of the store, in pin (then day) order.
 
-    They are read ahead on a thread of their own, at most ``READ_AHEAD`` batches: the
-    database's work (SQLite and the PostgreSQL driver let go of the GIL while they work)
-    then overlaps the writing of the batches before. A consumer that stops early (a lost
-    lease) stops the reading too."""
-    ready: queue.Queue = queue.Queue(READ_AHEAD)
-    stop = threading.Event()
-
-    def hand_over(item) -> bool:
-        """Queue ``item`` unless the consumer stopped first; whether it was queued."""
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
+    A reader thread reads the pages ahead of the writer, at most ``READ_AHEAD`` of them,
+    on one connection holding one read transaction (``store.db.reading``): one snapshot
+    for the whole export, so a page's rows and its pins' totals before the period agree.
+    The database's work, with the GIL let go, then overlaps the parsing and writing of the
+    pages before; the parsing is the writer's (``_Page.build``) so that the reader does
+    nothing but wait on the database (this split took the benchmark's 3.65-million-row CSV
+    export from 6.8 s to 4.6 s on two cores). A consumer that stops early (a lost lease)
+    cancels the pages not begun."""
+    with reading(rt.engine) as conn, ThreadPoolExecutor(1, thread_name_prefix="export-read") as reader:
+        pending: deque[tuple[Future, Callable[[Any], pa.RecordBatch | None]]] = deque()
         try:
-            for batch in _read(rt, source):
-                if not hand_over(batch):
-                    return
-            hand_over(_END)
-        except BaseException as exc:  # handed to the consumer, raised there
-            hand_over(exc)
-
-    reader = threading.Thread(target=produce, name="export-read", daemon=True)
-    reader.start()
-    try:
-        while (item := ready.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        reader.join()
+            for page in _pages(source):
+                pending.append((reader.submit(page.read, conn), page.build))
+                if len(pending) >= READ_AHEAD and (batch := _built(pending.popleft())) is not None:
+                    yield batch
+            while pending:
+                if (batch := _built(pending.popleft())) is not None:
+                    yield batch
+        finally:
+            reader.shutdown(wait=True, cancel_futures=True)
