@@ -65,3 +65,12 @@ def test_a_page_read_out_of_order_is_sorted_by_pin_and_day():
     in_order = store.RunningTotals("\n".join(sorted(lines, key=lambda line: (int(line.split(",")[0]), line))).encode(),
                                    {}).table()
     assert in_order.equals(table)
+
+
+def test_a_daily_page_never_holds_more_pins_than_one_query_may_name():
+    day = date(2025, 6, 30)
+    one_day = [len(page) for page in store.daily_pages(list(range(45_000)), day, day)]
+    assert one_day == [store.PINS_PER_PAGE, store.PINS_PER_PAGE, 5_000]
+    assert store.PINS_PER_PAGE <= 32_766  # SQLite's default limit on a statement's parameters
+    a_year = [len(page) for page in store.daily_pages(list(range(300)), day - timedelta(days=364), day)]
+    assert a_year == [store.DAILY_ROWS_PER_PAGE // 365] * 2 + [300 - 2 * (store.DAILY_ROWS_PER_PAGE // 365)]

@@ -67,8 +67,10 @@ TOTALS_PER_PAGE = 5_000
 
 
 def daily_pages(pin_ids: Sequence[int], start: date, end: date) -> Iterator[Sequence[int]]:
-    """The pins in pages of about ``DAILY_ROWS_PER_PAGE`` daily rows over [start, end]."""
-    return pages(pin_ids, DAILY_ROWS_PER_PAGE // ((end - start).days + 1))
+    """The pins in pages of about ``DAILY_ROWS_PER_PAGE`` daily rows over [start, end], and
+    of at most ``PINS_PER_PAGE`` pins: a page's ids are one query's parameters, and SQLite
+    allows 32,766 of them by default (Debian's build allows more, others may not)."""
+    return pages(pin_ids, min(PINS_PER_PAGE, DAILY_ROWS_PER_PAGE // ((end - start).days + 1)))
 
 
 @dataclass(frozen=True)
