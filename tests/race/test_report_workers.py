@@ -22,12 +22,11 @@ import pytest
 from sqlalchemy import select
 
 from pinsight.services.runtime import Runtime
-from pinsight.settings import Settings
-from pinsight.store.db import make_engine, migrate
 from pinsight.store.tables import jobs
 from tests.race.test_concurrent_writes import NO_RATE_LIMITS
 from tests.support.ads import action, send_actions
 from tests.support.factories import make_ad_account, make_ads, make_user
+from tests.support.jobs import database_url, job_runtime
 from tests.support.processes import ServedProcesses
 
 LEASE_SECONDS = "2"
@@ -35,18 +34,13 @@ COLUMNS = ["SPEND_IN_MICRO_DOLLAR", "PAID_IMPRESSION", "CLICKTHROUGH_1", "CTR"]
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
-def setup(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'reports.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database(f"pinsight_reports_{random.randrange(10**9)}")
-    engine = make_engine(url)
-    migrate(engine)
+def setup(request, tmp_path, tmp_path_factory):
+    url = database_url(request.param, request, tmp_path_factory, "pinsight_reports")
     files = tmp_path / "files"
+    runtime = job_runtime(url, str(files))
     env = {**NO_RATE_LIMITS, "PINSIGHT_FILES_URL": str(files), "PINSIGHT_EMBEDDED_WORKERS": "0",
            "PINSIGHT_JOB_LEASE_SECONDS": LEASE_SECONDS, "PINSIGHT_WORKER_POLL_SECONDS": "0.1",
            "PINSIGHT_LOG_REQUESTS": "false"}
-    runtime = Runtime.build(engine, Settings(database_url=url, log_requests=False, files_url=str(files)))
     server = ServedProcesses(url, workers=1, env=env).start()
     owner = make_user(runtime, server.url)
     account = make_ad_account(runtime, owner)
@@ -71,7 +65,7 @@ def setup(request, tmp_path):
         worker.wait()
     server.stop()
     owner.client.close()
-    engine.dispose()
+    runtime.engine.dispose()
 
 
 def _ask(owner, account: str, today, primary_sort: str = "BY_DATE") -> str:

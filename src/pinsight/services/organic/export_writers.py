@@ -82,6 +82,12 @@ class _GzipSink:
     def flush(self) -> None:
         pass
 
+    def __enter__(self) -> _GzipSink:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
     def close(self) -> None:
         if self.closed:
             return
@@ -97,23 +103,18 @@ class _GzipSink:
 
 def write_csv(batches: Iterable[pa.RecordBatch], schema: pa.Schema, sink: BinaryIO, counted: Counted) -> int:
     rows = 0
-    out = _GzipSink(sink)
-    try:
-        with pacsv.CSVWriter(out, schema, write_options=_CSV_OPTIONS) as writer:
-            for batch in batches:
-                writer.write_batch(batch)
-                rows += batch.num_rows
-                counted(batch.num_rows)
-    finally:
-        out.close()
+    with _GzipSink(sink) as out, pacsv.CSVWriter(out, schema, write_options=_CSV_OPTIONS) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+            counted(batch.num_rows)
     return rows
 
 
 def write_ndjson(batches: Iterable[pa.RecordBatch], schema: pa.Schema, sink: BinaryIO, counted: Counted) -> int:
     rows = 0
-    out = _GzipSink(sink)
-    try:
-        dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    with _GzipSink(sink) as out:
         for batch in batches:
             # A slice at a time: a row as Python objects is a kilobyte or two.
             for offset in range(0, batch.num_rows, _NDJSON_SLICE):
@@ -121,8 +122,6 @@ def write_ndjson(batches: Iterable[pa.RecordBatch], schema: pa.Schema, sink: Bin
                                     for row in batch.slice(offset, _NDJSON_SLICE).to_pylist()]))
             rows += batch.num_rows
             counted(batch.num_rows)
-    finally:
-        out.close()
     return rows
 
 
